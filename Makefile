@@ -1,0 +1,102 @@
+# hcsms: build the library, the hcsms command and the tests, out of tree.
+#
+#   make                      library (build/libhcsms.a) and build/hcsms
+#   make test                 unit tests + end-to-end tests; ends "N passed, N failed"
+#   make demo                 unlock against the bundled local endpoint
+#   make CROSS_COMPILE=arm-linux-gnueabihf-      cross build
+#   make MBEDTLS_INCLUDE=/opt/mbedtls/include MBEDTLS_LIBDIR=/opt/mbedtls/lib
+#
+# Honoured: CC AR CFLAGS LDFLAGS CROSS_COMPILE PORT BUILD MBEDTLS_INCLUDE
+# MBEDTLS_LIBDIR MBEDTLS_LIBS JSMN_INCLUDE EXTRA_CFLAGS.
+
+CROSS_COMPILE ?=
+ifeq ($(origin CC),default)
+CC = $(CROSS_COMPILE)gcc
+endif
+ifeq ($(origin AR),default)
+AR = $(CROSS_COMPILE)ar
+endif
+
+PORT ?= posix
+BUILD ?= build
+PYTHON ?= python3
+
+MBEDTLS_INCLUDE ?=
+MBEDTLS_LIBDIR ?=
+MBEDTLS_LIBS ?= -lmbedtls -lmbedx509 -lmbedcrypto
+JSMN_INCLUDE ?=
+
+CFLAGS ?= -O2 -g
+WARNINGS = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wundef
+ALL_CFLAGS = -std=c99 $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) -Iinclude \
+             $(if $(MBEDTLS_INCLUDE),-I$(MBEDTLS_INCLUDE)) $(if $(JSMN_INCLUDE),-I$(JSMN_INCLUDE)) \
+             -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(if $(MBEDTLS_LIBDIR),-L$(MBEDTLS_LIBDIR))
+
+HCSMS_DIR = .
+HCSMS_PORT = $(PORT)
+include hcsms.mk
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(patsubst ./%,%,$(1)))
+
+LIB = $(BUILD)/libhcsms.a
+CLI = $(BUILD)/hcsms
+LIB_OBJECTS = $(call obj,$(HCSMS_SOURCES))
+CORE_OBJECTS = $(call obj,$(HCSMS_CORE_SOURCES))
+CLI_OBJECTS = $(call obj,$(HCSMS_CLI_SOURCES))
+
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(filter-out tests/unit/fake_%.c,$(wildcard tests/unit/test_*.c)))
+FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
+
+.PHONY: all lib cli unit e2e test demo valgrind check-alloc clean
+
+all: lib cli
+
+lib: $(LIB)
+cli: $(CLI)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(CLI): $(CLI_OBJECTS) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CLI_OBJECTS) $(LIB) $(MBEDTLS_LIBS)
+
+# Unit tests link the core with a fake port instead of port/$(PORT).
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJECTS) $(FAKE_PORT_OBJECT)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
+
+unit: $(UNIT_TESTS)
+	@sh tests/run_tests.sh --unit $(UNIT_TESTS)
+
+e2e: $(CLI)
+	@sh tests/run_tests.sh --e2e
+
+# Everything; the last line is "N passed, N failed".
+test: $(UNIT_TESTS) $(CLI)
+	@sh tests/run_tests.sh --unit $(UNIT_TESTS) --e2e
+
+# The end-to-end suite with every hcsms run under valgrind memcheck.
+valgrind: $(CLI)
+	HCSMS_WRAPPER="valgrind --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 -q" \
+	  $(PYTHON) tests/e2e/run_e2e.py
+
+demo: $(CLI)
+	@sh tests/demo.sh
+
+# hcsms code must not allocate: no object of the library may reference the
+# C allocator (mbedTLS and libc allocate on their own account).
+check-alloc: $(LIB_OBJECTS)
+	@sh tests/check_alloc.sh $(LIB_OBJECTS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJECTS:.o=.d) $(CLI_OBJECTS:.o=.d)

@@ -1,0 +1,183 @@
+/*
+ * hcsms: a small client for Huawei Cloud SMS "Unlocking a Target Server"
+ * (POST /v3/tasks/{task_id}/unlock), for appliances, agents and small devices.
+ *
+ * Usage:
+ *     static hcsms_client client;             // caller-owned, fixed size
+ *     hcsms_client_config cfg;
+ *     hcsms_result result;
+ *     hcsms_client_config_init(&cfg);
+ *     cfg.region = "ap-southeast-3";
+ *     cfg.ca_file = "/etc/ssl/certs/ca-certificates.crt";
+ *     cfg.auth_token = token;                 // caller-owned, see below
+ *     if (hcsms_client_init(&client, &cfg) == HCSMS_OK) {
+ *         int rc = hcsms_unlock(&client, "7a9a9540-ff28-4869-b9e4-855fbe12e83b", &result);
+ *         ...                                  // rc == HCSMS_OK: unlocked
+ *     }
+ *     hcsms_client_free(&client);
+ *
+ * No function allocates memory (mbedTLS allocates its own record buffers and
+ * parsed certificates; see the README for giving it a static pool). A client
+ * is used by one thread at a time.
+ */
+#ifndef HCSMS_H
+#define HCSMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hcsms/config.h"
+#include "hcsms/error.h"
+#include "hcsms/port.h"
+#include "hcsms/private.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HCSMS_VERSION "0.1.0"
+
+#define HCSMS_TASK_ID_MAX 255   /* bytes */
+#define HCSMS_TOKEN_MAX 16384   /* bytes */
+
+/* Protocol events reported to a trace function (HCSMS_CONFIG_TRACE). The
+ * text never holds a secret: header values are not reported, only names. */
+typedef enum hcsms_trace_event {
+    HCSMS_TRACE_CONNECT,        /* text: "host:port" about to connect */
+    HCSMS_TRACE_CONNECTED,      /* text: the peer address */
+    HCSMS_TRACE_TLS,            /* text: "TLSv1.2 TLS-ECDHE-..." after the handshake */
+    HCSMS_TRACE_REUSE,          /* text: why a kept-alive connection is used or dropped */
+    HCSMS_TRACE_REQUEST_LINE,   /* text: "POST /v3/tasks/.../unlock HTTP/1.1" */
+    HCSMS_TRACE_REQUEST_HEADER, /* text: a header name (values are not reported) */
+    HCSMS_TRACE_REQUEST_SENT,   /* text: bytes sent */
+    HCSMS_TRACE_STATUS,         /* text: "HTTP/1.1 403" */
+    HCSMS_TRACE_RESPONSE_DONE,  /* text: framing and body bytes */
+    HCSMS_TRACE_CLOSE,          /* text: why the connection was closed */
+    HCSMS_TRACE_RETRY           /* text: why the request is sent again */
+} hcsms_trace_event;
+
+typedef void (*hcsms_trace_fn)(void *user, hcsms_trace_event event, const char *text);
+
+/* What hcsms_client_init() needs. Strings are NUL-terminated and owned by the
+ * caller; see each field for how long they must live. */
+typedef struct hcsms_client_config {
+    /* "https://host[:port]" (an IPv6 literal in brackets); a trailing "/" is
+     * allowed, any other path is not. NULL: the endpoint of region. Copied. */
+    const char *endpoint;
+    /* Region name, e.g. "ap-southeast-3" (the default when NULL). Copied. */
+    const char *region;
+    /* CA certificates: a PEM bundle path (read once by mbedTLS during init;
+     * needs HCSMS_CONFIG_CA_FILE), and/or an in-memory buffer: PEM text with
+     * its terminating NUL counted in ca_data_len (mbedTLS's rule), or one DER
+     * certificate. Needed only during hcsms_client_init(). */
+    const char *ca_file;
+    const unsigned char *ca_data;
+    size_t ca_data_len;
+    /* The X-Auth-Token value (1..16384 visible ASCII bytes). NOT copied: it
+     * must stay valid and unchanged while the client is used; the caller
+     * wipes it. hcsms_client_set_token() replaces it. */
+    const char *auth_token;
+    /* TCP connect limit, and the deadline of each whole call (connect,
+     * handshake, request, response). Milliseconds; 0 means the default
+     * (10,000 and 30,000). */
+    uint32_t connect_timeout_ms;
+    uint32_t timeout_ms;
+    /* Optional trace function and its argument. */
+    hcsms_trace_fn trace;
+    void *trace_user;
+} hcsms_client_config;
+
+/* Fields are NUL-terminated; a *_truncated flag says a value was cut to fit
+ * (never in the middle of a UTF-8 sequence). */
+typedef struct hcsms_result {
+    int http_status;           /* 0 when no answer was received */
+    char request_id[HCSMS_REQUEST_ID_MAX + 1];
+    /* From a JSON error body (4xx/5xx); empty when absent. */
+    char error_code[HCSMS_ERROR_CODE_MAX + 1];
+    char error_msg[HCSMS_ERROR_MSG_MAX + 1];
+    char encoded_authorization_message[HCSMS_ENCODED_AUTH_MAX + 1];
+    unsigned error_param_count;
+    char error_param[HCSMS_ERROR_PARAMS_MAX][HCSMS_ERROR_PARAM_MAX + 1];
+    unsigned details_count;
+    struct {
+        char error_code[HCSMS_ERROR_CODE_MAX + 1];
+        char error_msg[HCSMS_DETAIL_MSG_MAX + 1];
+    } details[HCSMS_DETAILS_MAX];
+    uint8_t truncated;         /* some field or list was cut to fit */
+    uint8_t body_is_json;      /* the error body parsed as a JSON object */
+    uint8_t body_truncated;    /* the body was longer than HCSMS_BODY_KEEP_MAX */
+    uint64_t body_bytes;       /* body bytes received */
+    /* Failure detail, for verbose reports. */
+    const char *failed_step;   /* static text: "connect", "TLS handshake", ... */
+    int os_error;              /* errno or the stack's code, 0 if none */
+    int tls_error;             /* mbedTLS's (negative) code, 0 if none */
+    uint32_t tls_verify_flags; /* MBEDTLS_X509_BADCERT_* bits on HCSMS_ERR_TLS_VERIFY */
+    unsigned attempts;         /* requests sent (a dead kept-alive connection adds one) */
+} hcsms_result;
+
+/* The client: caller-owned, its size fixed at compile time. The fields are
+ * private (see hcsms/private.h). */
+typedef struct hcsms_client {
+    char host[HCSMS_HOST_MAX + 1]; /* without brackets */
+    char host_header[HCSMS_HOST_MAX + 9]; /* the Host header's value */
+    uint16_t port;
+    uint8_t host_is_ipv6;
+    uint8_t initialised;
+    const char *token;
+    size_t token_len;
+    uint32_t connect_timeout_ms;
+    uint32_t timeout_ms;
+    hcsms_trace_fn trace;
+    void *trace_user;
+    hcsms_tls tls;
+    hcsms_http_response response;
+    unsigned char body[HCSMS_BODY_KEEP_MAX];
+    unsigned char io[HCSMS_IO_BUFFER_SIZE];
+} hcsms_client;
+
+/* Fill config with the defaults (everything NULL/0). */
+void hcsms_client_config_init(hcsms_client_config *config);
+
+/* Set up client from config: parse the endpoint, seed the DRBG from the port,
+ * load the CA certificates. Nothing is sent. Returns HCSMS_OK or an error
+ * (HCSMS_ERR_INVALID_ENDPOINT, _INSECURE_ENDPOINT, _UNKNOWN_REGION,
+ * _INVALID_TOKEN, _CA, _ENTROPY, ...). Call hcsms_client_free() in every case. */
+int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config);
+
+/* Replace the token (e.g. a refreshed one). Same rules as config.auth_token. */
+int hcsms_client_set_token(hcsms_client *client, const char *token);
+
+/* Unlock the target server of task_id (1..255 bytes, no control bytes, not
+ * "." or ".."; sent percent-encoded as one path segment). Connects, or reuses
+ * the kept-alive connection, within one deadline (timeout_ms). result (caller
+ * owned) is always filled. Returns HCSMS_OK for a 2xx answer,
+ * HCSMS_ERR_SERVICE for any other status (details in result), or another
+ * HCSMS_ERR_* when no valid answer was received. */
+int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result);
+
+/* Close the connection (if any), free mbedTLS's state and wipe the context.
+ * Safe on a client whose init failed, and twice. */
+void hcsms_client_free(hcsms_client *client);
+
+/* Check a task id / token as hcsms_unlock() / init would: HCSMS_OK,
+ * HCSMS_ERR_INVALID_TASK_ID or HCSMS_ERR_INVALID_TOKEN. */
+int hcsms_check_task_id(const char *task_id);
+int hcsms_check_token(const char *token, size_t len);
+
+/* The endpoint host of a region ("sms.<region>.myhuaweicloud.com", with the
+ * exceptions of the spec), or NULL for an unknown region. Static storage. */
+const char *hcsms_region_host(const char *region);
+
+/* Describe a result's tls_error and tls_verify_flags in words (mbedTLS's
+ * texts), into out (size bytes, NUL-terminated; "" when both are 0). */
+void hcsms_tls_error_text(int tls_error, uint32_t verify_flags, char *out, size_t size);
+
+/* "hcsms 0.1.0" and the mbedTLS version built against. Static storage. */
+const char *hcsms_version(void);
+const char *hcsms_tls_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HCSMS_H */

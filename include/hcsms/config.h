@@ -1,0 +1,133 @@
+/*
+ * hcsms compile-time configuration.
+ *
+ * Every size and switch has a default here. Override any of them by defining
+ * it on the compiler's command line, or put your overrides in a header of
+ * your own and build with -DHCSMS_CONFIG_FILE='"my_hcsms_config.h"' (the
+ * mbedTLS convention). Sizes are in bytes unless the name says otherwise.
+ */
+#ifndef HCSMS_CONFIG_H
+#define HCSMS_CONFIG_H
+
+#ifdef HCSMS_CONFIG_FILE
+#include HCSMS_CONFIG_FILE
+#endif
+
+/* ---- Buffers held in the client context (RAM) ---------------------------- */
+
+/* One buffer serves the request (written through it in pieces) and then the
+ * response (read into it in pieces). A request that fits is sent with one
+ * write; a larger one (a 16 KB token) is flushed in several. Minimum 128. */
+#ifndef HCSMS_IO_BUFFER_SIZE
+#define HCSMS_IO_BUFFER_SIZE 1024
+#endif
+
+/* Leading bytes of an error response body kept for JSON parsing. Whatever is
+ * longer is drained and counted, and the result says it was cut. */
+#ifndef HCSMS_BODY_KEEP_MAX
+#define HCSMS_BODY_KEEP_MAX 2048
+#endif
+
+/* JSON tokens the error-body parser holds (jsmn, 16 bytes each on 32-bit). */
+#ifndef HCSMS_JSON_TOKENS_MAX
+#define HCSMS_JSON_TOKENS_MAX 96
+#endif
+
+/* Longest host name accepted in an endpoint (DNS allows 253). */
+#ifndef HCSMS_HOST_MAX
+#define HCSMS_HOST_MAX 253
+#endif
+
+/* ---- Limits on what a server controls ------------------------------------ */
+
+/* Longest status, header, chunk-size or trailer line. nginx and Apache
+ * default to 8 KB header lines; a server sending more is broken or hostile. */
+#ifndef HCSMS_HTTP_LINE_MAX
+#define HCSMS_HTTP_LINE_MAX 8192
+#endif
+
+/* Most header (or trailer) lines in one response. */
+#ifndef HCSMS_HTTP_HEADERS_MAX
+#define HCSMS_HTTP_HEADERS_MAX 100
+#endif
+
+/* Most bytes of all header lines of one response, status line included. */
+#ifndef HCSMS_HTTP_HEADER_BYTES_MAX
+#define HCSMS_HTTP_HEADER_BYTES_MAX 32768
+#endif
+
+/* Most hex digits of a chunk size (8 digits: chunks up to 4 GiB - 1). */
+#ifndef HCSMS_HTTP_CHUNK_DIGITS_MAX
+#define HCSMS_HTTP_CHUNK_DIGITS_MAX 8
+#endif
+
+/* Most interim (1xx) answers skipped before the final one. */
+#ifndef HCSMS_HTTP_INTERIM_MAX
+#define HCSMS_HTTP_INTERIM_MAX 8
+#endif
+
+/* Most body bytes read (kept or drained) before the response is refused. The
+ * unlock answer is "{}" or a small error; megabytes mean a broken server. */
+#ifndef HCSMS_HTTP_BODY_MAX
+#define HCSMS_HTTP_BODY_MAX (16UL * 1024UL * 1024UL)
+#endif
+
+/* ---- Result fields (caller-owned hcsms_result) --------------------------- */
+
+#ifndef HCSMS_REQUEST_ID_MAX
+#define HCSMS_REQUEST_ID_MAX 64
+#endif
+#ifndef HCSMS_ERROR_CODE_MAX
+#define HCSMS_ERROR_CODE_MAX 64
+#endif
+#ifndef HCSMS_ERROR_MSG_MAX
+#define HCSMS_ERROR_MSG_MAX 256
+#endif
+#ifndef HCSMS_ENCODED_AUTH_MAX
+#define HCSMS_ENCODED_AUTH_MAX 256
+#endif
+/* error_param[]: how many items, and the bytes kept of each. */
+#ifndef HCSMS_ERROR_PARAMS_MAX
+#define HCSMS_ERROR_PARAMS_MAX 4
+#endif
+#ifndef HCSMS_ERROR_PARAM_MAX
+#define HCSMS_ERROR_PARAM_MAX 64
+#endif
+/* details[]: how many items; each keeps error_code and error_msg. */
+#ifndef HCSMS_DETAILS_MAX
+#define HCSMS_DETAILS_MAX 4
+#endif
+#ifndef HCSMS_DETAIL_MSG_MAX
+#define HCSMS_DETAIL_MSG_MAX 128
+#endif
+
+/* ---- Switches ------------------------------------------------------------ */
+
+/* 1: the library reports protocol events (connect, request line, header
+ * names, status) to a caller-supplied trace function. 0: compiled out. */
+#ifndef HCSMS_CONFIG_TRACE
+#define HCSMS_CONFIG_TRACE 1
+#endif
+
+/* 1: hcsms_client_config.ca_file is supported (mbedTLS reads the file; needs
+ * MBEDTLS_FS_IO). 0: only in-memory CA buffers, for targets without files. */
+#ifndef HCSMS_CONFIG_CA_FILE
+#define HCSMS_CONFIG_CA_FILE 1
+#endif
+
+/* ---- Sanity checks -------------------------------------------------------- */
+
+#if HCSMS_IO_BUFFER_SIZE < 128
+#error "HCSMS_IO_BUFFER_SIZE must be at least 128"
+#endif
+#if HCSMS_BODY_KEEP_MAX < 16
+#error "HCSMS_BODY_KEEP_MAX must be at least 16"
+#endif
+#if HCSMS_HTTP_CHUNK_DIGITS_MAX < 1 || HCSMS_HTTP_CHUNK_DIGITS_MAX > 15
+#error "HCSMS_HTTP_CHUNK_DIGITS_MAX must be 1..15"
+#endif
+#if HCSMS_JSON_TOKENS_MAX < 8
+#error "HCSMS_JSON_TOKENS_MAX must be at least 8"
+#endif
+
+#endif /* HCSMS_CONFIG_H */

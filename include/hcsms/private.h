@@ -1,0 +1,100 @@
+/*
+ * Private structure layouts. They are in a public header only so that the
+ * caller can own a hcsms_client of fixed size (static, on the stack, inside
+ * its own struct) without any allocation. Do not touch the fields: they may
+ * change in any release. Use the functions in hcsms.h.
+ */
+#ifndef HCSMS_PRIVATE_H
+#define HCSMS_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hcsms/config.h"
+#include "hcsms/port.h"
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A byte stream with the port's send/recv return rules (see port.h). */
+typedef struct hcsms_transport {
+    int (*send)(void *context, const unsigned char *data, size_t len,
+                uint32_t timeout_ms);
+    int (*recv)(void *context, unsigned char *data, size_t len,
+                uint32_t timeout_ms);
+    void *context;
+} hcsms_transport;
+
+/* TLS over a port socket (src/net/tls.c, the only mbedTLS-facing file). */
+typedef struct hcsms_tls {
+    hcsms_socket socket;
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt ca;
+    mbedtls_ctr_drbg_context drbg;
+    uint64_t io_deadline_ms; /* the bio callbacks wait at most until then */
+    int port_error;          /* last HCSMS_ERR_* from the port in a callback */
+    int mbedtls_error;       /* last mbedTLS error code, for diagnostics */
+    uint32_t verify_flags;   /* certificate verification flags of the last handshake */
+    uint8_t initialised;
+    uint8_t connected;
+    uint8_t used;            /* ssl context needs a session reset before reuse */
+} hcsms_tls;
+
+/* Incremental HTTP/1.1 response parser (src/http/response.c). */
+typedef struct hcsms_http_response {
+    /* Outputs, valid once the parser reports the response complete. */
+    int status;                 /* final status code */
+    uint8_t http_minor;         /* HTTP/1.<minor> */
+    uint8_t keep_alive;         /* the connection may carry the next request */
+    uint8_t chunked;
+    uint8_t has_content_length;
+    uint8_t body_truncated;     /* body longer than the keep buffer */
+    uint8_t request_id_truncated;
+    uint64_t content_length;
+    uint64_t body_bytes;        /* body bytes received (kept and drained) */
+    size_t body_kept;           /* bytes stored in body */
+    uint64_t bytes_seen;        /* every byte fed, for "died before any byte" */
+    /* Caller-owned output buffers (may be NULL with size 0). */
+    char *request_id;
+    size_t request_id_size;
+    unsigned char *body;
+    size_t body_size;
+    /* State. */
+    int error;                  /* the error that stopped the parser */
+    uint8_t state;
+    uint8_t saw_cr;
+    uint8_t header;             /* which known header the current line is */
+    uint8_t name_len;
+    uint8_t token_len;
+    uint8_t te_seen;
+    uint8_t te_last_chunked;
+    uint8_t te_chunked_count;
+    uint8_t value_started;
+    uint8_t value_done;         /* Content-Length value ended, only OWS may follow */
+    uint8_t cl_this_line;
+    uint8_t connection_close;
+    uint8_t interim_count;
+    uint8_t chunk_digits;
+    uint16_t header_count;
+    uint32_t line_len;
+    uint32_t header_bytes;
+    size_t request_id_len;      /* bytes written, before trimming */
+    size_t request_id_trim;     /* length without trailing white space */
+    uint64_t number;            /* Content-Length being read, or chunk size */
+    uint64_t remaining;         /* bytes left in the body or chunk */
+    char name[20];              /* lower-cased header name prefix */
+    char token[12];             /* lower-cased list element (TE, Connection) */
+    char status_text[12];       /* "HTTP/1.1 200" */
+} hcsms_http_response;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HCSMS_PRIVATE_H */

@@ -1,0 +1,271 @@
+/*
+ * The POSIX port: BSD sockets, poll(2) for every wait, CLOCK_MONOTONIC, and
+ * getrandom(2) or /dev/urandom. Used on Linux targets and by the host tests.
+ */
+#define _GNU_SOURCE 1 /* getaddrinfo, getrandom, SOCK_CLOEXEC */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__linux__)
+#include <sys/random.h>
+#endif
+
+#include "hcsms/error.h"
+#include "hcsms/port.h"
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* macOS: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+uint64_t hcsms_port_now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint32_t left_until(uint64_t deadline)
+{
+    uint64_t now = hcsms_port_now_ms();
+    return now >= deadline ? 0 : (uint32_t)(deadline - now);
+}
+
+/* Wait for events on fd for at most timeout_ms, restarting after signals
+ * with the time that is left. Returns the revents (0 on timeout) or -1. */
+static int wait_for(int fd, short events, uint32_t timeout_ms, int *os_error)
+{
+    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
+    struct pollfd pfd;
+    int n;
+
+    for (;;) {
+        uint32_t left = left_until(deadline);
+        pfd.fd = fd;
+        pfd.events = events;
+        pfd.revents = 0;
+        n = poll(&pfd, 1, left > (uint32_t)0x7fffffff ? 0x7fffffff : (int)left);
+        if (n > 0)
+            return pfd.revents;
+        if (n == 0)
+            return 0;
+        if (errno != EINTR) {
+            *os_error = errno;
+            return -1;
+        }
+    }
+}
+
+static int set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL, 0);
+    return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/* Start a non-blocking connect and wait for it. Returns 0, or the error and
+ * the OS code. */
+static int connect_one(hcsms_socket *sock, const struct addrinfo *ai, uint64_t deadline)
+{
+    int fd, one = 1, so_error = 0, revents;
+    socklen_t len = sizeof(so_error);
+
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) {
+        sock->os_error = errno;
+        return HCSMS_ERR_CONNECT;
+    }
+#ifdef SO_NOSIGPIPE
+    (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one));
+#endif
+    if (set_nonblocking(fd) != 0) {
+        sock->os_error = errno;
+        close(fd);
+        return HCSMS_ERR_CONNECT;
+    }
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        if (errno != EINPROGRESS && errno != EINTR) {
+            sock->os_error = errno;
+            close(fd);
+            return HCSMS_ERR_CONNECT;
+        }
+        revents = wait_for(fd, POLLOUT, left_until(deadline), &sock->os_error);
+        if (revents == 0) {
+            sock->os_error = ETIMEDOUT;
+            close(fd);
+            return HCSMS_ERR_TIMEOUT;
+        }
+        if (revents < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) != 0 ||
+            so_error != 0) {
+            sock->os_error = revents < 0 ? sock->os_error : (so_error ? so_error : errno);
+            close(fd);
+            return HCSMS_ERR_CONNECT;
+        }
+    }
+    /* Requests go out in a few writes; do not let Nagle hold the last one. */
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    sock->fd = fd;
+    sock->os_error = 0;
+    return 0;
+}
+
+int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
+                       uint32_t timeout_ms, char *address_text,
+                       size_t address_size)
+{
+    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
+    struct addrinfo hints, *list = NULL, *ai;
+    char service[8];
+    int err = HCSMS_ERR_CONNECT, rc;
+
+    sock->fd = -1;
+    sock->os_error = 0;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+    snprintf(service, sizeof(service), "%u", (unsigned)port);
+    /* getaddrinfo cannot be bounded in time; a port for a stack with an
+     * asynchronous resolver can do better. */
+    rc = getaddrinfo(host, service, &hints, &list);
+    if (rc != 0 || list == NULL) {
+        sock->os_error = rc == EAI_SYSTEM ? errno : rc;
+        return HCSMS_ERR_RESOLVE;
+    }
+    for (ai = list; ai != NULL; ai = ai->ai_next) {
+        if (left_until(deadline) == 0) {
+            err = HCSMS_ERR_TIMEOUT;
+            break;
+        }
+        err = connect_one(sock, ai, deadline);
+        if (err == 0) {
+            if (address_text != NULL && address_size > 0) {
+                char ip[INET6_ADDRSTRLEN] = "?";
+                const void *addr = ai->ai_family == AF_INET6
+                    ? (const void *)&((const struct sockaddr_in6 *)(const void *)ai->ai_addr)->sin6_addr
+                    : (const void *)&((const struct sockaddr_in *)(const void *)ai->ai_addr)->sin_addr;
+                (void)inet_ntop(ai->ai_family, addr, ip, sizeof(ip));
+                snprintf(address_text, address_size, ai->ai_family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+                         ip, (unsigned)port);
+            }
+            break;
+        }
+    }
+    freeaddrinfo(list);
+    return err;
+}
+
+int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
+                    uint32_t timeout_ms)
+{
+    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
+
+    if (sock->fd < 0)
+        return HCSMS_ERR_SEND;
+    for (;;) {
+        ssize_t n = send(sock->fd, data, len, MSG_NOSIGNAL);
+        int revents;
+
+        if (n >= 0)
+            return n > 0x7fffffff ? 0x7fffffff : (int)n;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            sock->os_error = errno;
+            return (errno == EPIPE || errno == ECONNRESET) ? HCSMS_ERR_CLOSED : HCSMS_ERR_SEND;
+        }
+        revents = wait_for(sock->fd, POLLOUT, left_until(deadline), &sock->os_error);
+        if (revents == 0)
+            return 0;
+        if (revents < 0)
+            return HCSMS_ERR_SEND;
+    }
+}
+
+int hcsms_port_recv(hcsms_socket *sock, unsigned char *data, size_t len,
+                    uint32_t timeout_ms)
+{
+    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
+
+    if (sock->fd < 0)
+        return HCSMS_ERR_RECV;
+    if (len > 0x7fffffff)
+        len = 0x7fffffff;
+    for (;;) {
+        ssize_t n = recv(sock->fd, data, len, 0);
+        int revents;
+
+        if (n > 0)
+            return (int)n;
+        if (n == 0)
+            return len == 0 ? 0 : HCSMS_ERR_CLOSED;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            sock->os_error = errno;
+            return errno == ECONNRESET ? HCSMS_ERR_CLOSED : HCSMS_ERR_RECV;
+        }
+        revents = wait_for(sock->fd, POLLIN, left_until(deadline), &sock->os_error);
+        if (revents == 0)
+            return 0;
+        if (revents < 0)
+            return HCSMS_ERR_RECV;
+    }
+}
+
+void hcsms_port_close(hcsms_socket *sock)
+{
+    if (sock->fd >= 0) {
+        close(sock->fd);
+        sock->fd = -1;
+    }
+}
+
+int hcsms_port_entropy(unsigned char *out, size_t len)
+{
+    size_t done = 0;
+
+#if defined(__linux__)
+    while (done < len) {
+        ssize_t n = getrandom(out + done, len - done, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            break; /* ENOSYS on old kernels: try the device */
+        }
+        done += (size_t)n;
+    }
+    if (done == len)
+        return 0;
+#endif
+    {
+        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return HCSMS_ERR_ENTROPY;
+        while (done < len) {
+            ssize_t n = read(fd, out + done, len - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                close(fd);
+                return HCSMS_ERR_ENTROPY;
+            }
+            done += (size_t)n;
+        }
+        close(fd);
+    }
+    return 0;
+}

@@ -1,0 +1,542 @@
+/*
+ * The hcsms command. The only code that prints, exits, reads files or the
+ * environment; it uses the public API only.
+ *
+ * Exit status: 0 every task unlocked; 1 the service answered with an error
+ * status; 2 usage or invalid input (nothing was sent); 3 network, TLS,
+ * timeout or protocol failure. With several tasks, the highest that occurred.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "hcsms.h"
+
+#define EXIT_SERVICE 1
+#define EXIT_USAGE 2
+#define EXIT_TRANSPORT 3
+
+static const char *const system_ca_bundles[] = {
+    "/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Alpine, Arch */
+    "/etc/pki/tls/certs/ca-bundle.crt",   /* Fedora, RHEL, CentOS */
+    "/etc/ssl/ca-bundle.pem",             /* openSUSE */
+    "/etc/pki/tls/cacert.pem",            /* OpenELEC */
+    "/etc/ssl/cert.pem",                  /* macOS, FreeBSD, OpenBSD */
+};
+
+/* The token read from a file or the environment; wiped before exit. */
+static char token_buffer[HCSMS_TOKEN_MAX + 3];
+static hcsms_client client;
+
+static int verbose;
+static struct timespec started;
+
+static void usage_text(FILE *out)
+{
+    fputs("usage: hcsms unlock [options] TASK_ID [TASK_ID...]\n"
+          "       hcsms --help | --version\n"
+          "\n"
+          "Unlock the target servers of Huawei Cloud SMS migration tasks\n"
+          "(POST /v3/tasks/{task_id}/unlock).\n"
+          "\n"
+          "options:\n"
+          "  --endpoint URL         https://host[:port]; env HCSMS_ENDPOINT; else from --region\n"
+          "  --region NAME          default ap-southeast-3 (also cn-north-4, ap-southeast-1,\n"
+          "                         my-kualalumpur-1, ru-moscow-1)\n"
+          "  --cacert FILE          PEM CA bundle; env HCSMS_CACERT; default: the system bundle\n"
+          "  --token-file FILE      read the token from FILE ('-' = standard input; one trailing\n"
+          "                         newline is dropped); else env HCSMS_AUTH_TOKEN\n"
+          "  --connect-timeout MS   default 10000\n"
+          "  --timeout MS           deadline for each task's call, default 30000\n"
+          "  --json                 one JSON object per task on stdout (JSON Lines)\n"
+          "  -v, --verbose          trace to stderr, secrets redacted\n"
+          "  -h, --help             this text\n"
+          "      --version          versions of hcsms and mbedTLS\n"
+          "\n"
+          "No option takes a secret: the token comes from a file or the environment.\n"
+          "exit status: 0 all unlocked, 1 service error, 2 usage or invalid input,\n"
+          "3 network, TLS, timeout or protocol failure (several tasks: the highest).\n",
+          out);
+}
+
+static void wipe_secrets(void)
+{
+    mbedtls_platform_zeroize(token_buffer, sizeof(token_buffer));
+    hcsms_client_free(&client);
+}
+
+static int usage_error(const char *format, ...)
+{
+    va_list args;
+
+    fputs("hcsms: ", stderr);
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fputs("\n(see hcsms --help)\n", stderr);
+    return EXIT_USAGE;
+}
+
+static long elapsed_ms(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)(now.tv_sec - started.tv_sec) * 1000L +
+           (long)(now.tv_nsec - started.tv_nsec) / 1000000L;
+}
+
+/* Print server-controlled text to a terminal: no control bytes, no C1
+ * controls (UTF-8 C2 80..C2 9F) that could drive the terminal. */
+static void put_safe(FILE *out, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+
+    for (; *p != '\0'; p++) {
+        if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            fputc('?', out);
+            p++;
+        } else if (*p < 0x20 || *p == 0x7f) {
+            fputc(*p == '\n' || *p == '\t' ? ' ' : '?', out);
+        } else {
+            fputc(*p, out);
+        }
+    }
+}
+
+/* Length of a valid UTF-8 sequence at p, or 0. */
+static size_t utf8_valid(const unsigned char *p)
+{
+    size_t n, i;
+    unsigned cp;
+
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+        n = 2;
+        cp = p[0] & 0x1fu;
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        n = 3;
+        cp = p[0] & 0x0fu;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        n = 4;
+        cp = p[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3fu);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n;
+}
+
+static void put_json_string(FILE *out, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+
+    fputc('"', out);
+    while (*p != '\0') {
+        size_t n = utf8_valid(p);
+        if (n == 0) {
+            fputs("\\ufffd", out);
+            p++;
+        } else if (*p == '"' || *p == '\\') {
+            fputc('\\', out);
+            fputc(*p++, out);
+        } else if (*p < 0x20 || *p == 0x7f) {
+            fprintf(out, "\\u%04x", *p++);
+        } else {
+            fwrite(p, 1, n, out);
+            p += n;
+        }
+    }
+    fputc('"', out);
+}
+
+static void put_json_field(FILE *out, const char *name, const char *value)
+{
+    if (value[0] == '\0')
+        return;
+    fprintf(out, ",\"%s\":", name);
+    put_json_string(out, value);
+}
+
+static void trace(void *user, hcsms_trace_event event, const char *text)
+{
+    static const char *const labels[] = {
+        [HCSMS_TRACE_CONNECT] = "* connecting to ",
+        [HCSMS_TRACE_CONNECTED] = "* connected to ",
+        [HCSMS_TRACE_TLS] = "* TLS ",
+        [HCSMS_TRACE_REUSE] = "* ",
+        [HCSMS_TRACE_REQUEST_LINE] = "> ",
+        [HCSMS_TRACE_REQUEST_HEADER] = "> ",
+        [HCSMS_TRACE_REQUEST_SENT] = "* request sent, ",
+        [HCSMS_TRACE_STATUS] = "< ",
+        [HCSMS_TRACE_RESPONSE_DONE] = "* response: ",
+        [HCSMS_TRACE_CLOSE] = "* closing the connection: ",
+        [HCSMS_TRACE_RETRY] = "* retrying on a new connection: ",
+    };
+    (void)user;
+    if ((unsigned)event >= sizeof(labels) / sizeof(labels[0]))
+        return;
+    fprintf(stderr, "[%6ldms] %s", elapsed_ms(), labels[event]);
+    put_safe(stderr, text);
+    fputc('\n', stderr);
+}
+
+/* Read the token from path ('-' = stdin) into token_buffer. */
+static int read_token_file(const char *path)
+{
+    FILE *file = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    size_t len;
+
+    if (file == NULL) {
+        fprintf(stderr, "hcsms: cannot open token file %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    len = fread(token_buffer, 1, sizeof(token_buffer) - 1, file);
+    if (ferror(file)) {
+        fprintf(stderr, "hcsms: cannot read token file %s\n", path);
+        if (file != stdin)
+            fclose(file);
+        return EXIT_USAGE;
+    }
+    if (file != stdin)
+        fclose(file);
+    /* One trailing newline (LF or CRLF) is the file's, not the token's. */
+    if (len > 0 && token_buffer[len - 1] == '\n') {
+        len--;
+        if (len > 0 && token_buffer[len - 1] == '\r')
+            len--;
+    }
+    token_buffer[len] = '\0';
+    if (memchr(token_buffer, '\0', len) != NULL || hcsms_check_token(token_buffer, len) != HCSMS_OK) {
+        fprintf(stderr, "hcsms: the token in %s is invalid: %s\n", path,
+                hcsms_strerror(HCSMS_ERR_INVALID_TOKEN));
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int parse_ms(const char *option, const char *text, uint32_t *out)
+{
+    char *end;
+    unsigned long value;
+
+    errno = 0;
+    value = strtoul(text, &end, 10);
+    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 || value == 0 ||
+        value > 86400000UL)
+        return usage_error("%s takes milliseconds from 1 to 86400000, not '%s'", option, text);
+    *out = (uint32_t)value;
+    return 0;
+}
+
+static void report(const char *task_id, int rc, const hcsms_result *result, int json)
+{
+    unsigned i;
+
+    if (json) {
+        printf("{\"task_id\":");
+        put_json_string(stdout, task_id);
+        printf(",\"ok\":%s", rc == HCSMS_OK ? "true" : "false");
+        if (result->http_status > 0)
+            printf(",\"http_status\":%d", result->http_status);
+        put_json_field(stdout, "request_id", result->request_id);
+        put_json_field(stdout, "error_code", result->error_code);
+        put_json_field(stdout, "error_msg", result->error_msg);
+        put_json_field(stdout, "encoded_authorization_message",
+                       result->encoded_authorization_message);
+        if (result->error_param_count > 0) {
+            printf(",\"error_param\":[");
+            for (i = 0; i < result->error_param_count; i++) {
+                if (i > 0)
+                    putchar(',');
+                put_json_string(stdout, result->error_param[i]);
+            }
+            putchar(']');
+        }
+        if (result->details_count > 0) {
+            printf(",\"details\":[");
+            for (i = 0; i < result->details_count; i++) {
+                printf(i > 0 ? ",{\"error_code\":" : "{\"error_code\":");
+                put_json_string(stdout, result->details[i].error_code);
+                printf(",\"error_msg\":");
+                put_json_string(stdout, result->details[i].error_msg);
+                putchar('}');
+            }
+            putchar(']');
+        }
+        if (result->truncated)
+            printf(",\"truncated\":true");
+        if (rc != HCSMS_OK && rc != HCSMS_ERR_SERVICE) {
+            char text[256];
+            snprintf(text, sizeof(text), "%s%s%s", hcsms_strerror(rc),
+                     result->failed_step ? " during " : "",
+                     result->failed_step ? result->failed_step : "");
+            put_json_field(stdout, "error", text);
+        }
+        printf("}\n");
+        fflush(stdout);
+    } else if (rc == HCSMS_OK) {
+        printf("unlocked ");
+        put_safe(stdout, task_id);
+        putchar('\n');
+        fflush(stdout);
+    } else if (rc == HCSMS_ERR_SERVICE) {
+        fputs("hcsms: ", stderr);
+        put_safe(stderr, task_id);
+        fprintf(stderr, ": HTTP %d", result->http_status);
+        if (result->error_code[0] != '\0') {
+            fputc(' ', stderr);
+            put_safe(stderr, result->error_code);
+        }
+        if (result->error_msg[0] != '\0') {
+            fputs(": ", stderr);
+            put_safe(stderr, result->error_msg);
+        }
+        fputs(" (request id ", stderr);
+        put_safe(stderr, result->request_id[0] ? result->request_id : "none");
+        fputs(")\n", stderr);
+        if (verbose) {
+            for (i = 0; i < result->details_count; i++) {
+                fputs("  detail: ", stderr);
+                put_safe(stderr, result->details[i].error_code);
+                fputs(": ", stderr);
+                put_safe(stderr, result->details[i].error_msg);
+                fputc('\n', stderr);
+            }
+            for (i = 0; i < result->error_param_count; i++) {
+                fputs("  error_param: ", stderr);
+                put_safe(stderr, result->error_param[i]);
+                fputc('\n', stderr);
+            }
+            if (result->encoded_authorization_message[0] != '\0') {
+                fputs("  encoded_authorization_message: ", stderr);
+                put_safe(stderr, result->encoded_authorization_message);
+                fputc('\n', stderr);
+            }
+        }
+    } else {
+        char tls_text[384];
+        fputs("hcsms: ", stderr);
+        put_safe(stderr, task_id);
+        fprintf(stderr, ": %s", hcsms_strerror(rc));
+        if (result->failed_step != NULL)
+            fprintf(stderr, " during %s", result->failed_step);
+        if (result->os_error != 0)
+            fprintf(stderr, " (system error %d: %s)", result->os_error, strerror(result->os_error));
+        hcsms_tls_error_text(result->tls_error, result->tls_verify_flags, tls_text,
+                             sizeof(tls_text));
+        if (tls_text[0] != '\0')
+            fprintf(stderr, " (%s)", tls_text);
+        if (result->request_id[0] != '\0') {
+            fputs(" (request id ", stderr);
+            put_safe(stderr, result->request_id);
+            fputc(')', stderr);
+        }
+        fputc('\n', stderr);
+    }
+}
+
+static int exit_status_of(int rc)
+{
+    switch (hcsms_error_class_of(rc)) {
+    case HCSMS_CLASS_OK: return 0;
+    case HCSMS_CLASS_SERVICE: return EXIT_SERVICE;
+    case HCSMS_CLASS_INPUT: return EXIT_USAGE;
+    default: return EXIT_TRANSPORT;
+    }
+}
+
+static int run_unlock(int argc, char **argv)
+{
+    hcsms_client_config config;
+    const char *token_file = NULL, *env, *cli_endpoint = NULL, *cli_region = NULL;
+    char **task_ids = argv; /* reuses argv's slots: at most argc entries */
+    int task_count = 0, json = 0, options_done = 0, i, rc, status = 0;
+    uint32_t connect_timeout = 10000, timeout = 30000;
+    size_t k;
+
+    hcsms_client_config_init(&config);
+    config.endpoint = getenv("HCSMS_ENDPOINT");
+    config.ca_file = getenv("HCSMS_CACERT");
+
+    for (i = 0; i < argc; i++) {
+        const char *arg = argv[i], *value = NULL, *eq;
+        char name[32];
+
+        if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            task_ids[task_count++] = argv[i];
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            options_done = 1;
+            continue;
+        }
+        if (strcmp(arg, "--json") == 0) {
+            json = 1;
+            continue;
+        }
+        if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+            verbose = 1;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            usage_text(stdout);
+            return 0;
+        }
+        /* Options with a value: "--name value" or "--name=value". */
+        eq = strchr(arg, '=');
+        if (eq != NULL && (size_t)(eq - arg) < sizeof(name)) {
+            memcpy(name, arg, (size_t)(eq - arg));
+            name[eq - arg] = '\0';
+            value = eq + 1;
+        } else if (strlen(arg) < sizeof(name)) {
+            strcpy(name, arg);
+        } else {
+            return usage_error("unknown option '%s'", arg);
+        }
+        if (strcmp(name, "--endpoint") != 0 && strcmp(name, "--region") != 0 &&
+            strcmp(name, "--cacert") != 0 && strcmp(name, "--token-file") != 0 &&
+            strcmp(name, "--connect-timeout") != 0 && strcmp(name, "--timeout") != 0)
+            return usage_error("unknown option '%s'", arg);
+        if (value == NULL) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", name);
+            value = argv[++i];
+        }
+        if (strcmp(name, "--endpoint") == 0) {
+            cli_endpoint = value;
+        } else if (strcmp(name, "--region") == 0) {
+            cli_region = value;
+        } else if (strcmp(name, "--cacert") == 0) {
+            config.ca_file = value;
+        } else if (strcmp(name, "--token-file") == 0) {
+            token_file = value;
+        } else if (strcmp(name, "--connect-timeout") == 0) {
+            if ((rc = parse_ms(name, value, &connect_timeout)) != 0)
+                return rc;
+        } else if ((rc = parse_ms(name, value, &timeout)) != 0) {
+            return rc;
+        }
+    }
+    /* An explicit endpoint wins; a region given on the command line beats
+     * HCSMS_ENDPOINT from the environment. */
+    if (cli_endpoint != NULL || cli_region != NULL) {
+        config.endpoint = cli_endpoint;
+        config.region = cli_region;
+    }
+    if (task_count == 0)
+        return usage_error("no task id given");
+    for (i = 0; i < task_count; i++) {
+        if (hcsms_check_task_id(task_ids[i]) != HCSMS_OK) {
+            fputs("hcsms: invalid task id '", stderr);
+            put_safe(stderr, task_ids[i]);
+            fprintf(stderr, "': %s; nothing was sent\n", hcsms_strerror(HCSMS_ERR_INVALID_TASK_ID));
+            return EXIT_USAGE;
+        }
+    }
+
+    if (token_file != NULL) {
+        if ((rc = read_token_file(token_file)) != 0)
+            return rc;
+    } else if ((env = getenv("HCSMS_AUTH_TOKEN")) != NULL) {
+        size_t len = strlen(env);
+        if (hcsms_check_token(env, len) != HCSMS_OK) {
+            fprintf(stderr, "hcsms: HCSMS_AUTH_TOKEN is invalid: %s\n",
+                    hcsms_strerror(HCSMS_ERR_INVALID_TOKEN));
+            return EXIT_USAGE;
+        }
+        memcpy(token_buffer, env, len + 1);
+    } else {
+        return usage_error("no token: use --token-file FILE or set HCSMS_AUTH_TOKEN");
+    }
+    config.auth_token = token_buffer;
+
+    if (config.ca_file == NULL) {
+        for (k = 0; k < sizeof(system_ca_bundles) / sizeof(system_ca_bundles[0]); k++) {
+            if (access(system_ca_bundles[k], R_OK) == 0) {
+                config.ca_file = system_ca_bundles[k];
+                break;
+            }
+        }
+        if (config.ca_file == NULL)
+            return usage_error("no system CA bundle found; use --cacert FILE");
+    }
+    config.connect_timeout_ms = connect_timeout;
+    config.timeout_ms = timeout;
+    if (verbose) {
+        config.trace = trace;
+        fprintf(stderr, "[%6ldms] * CA bundle %s\n", elapsed_ms(), config.ca_file);
+    }
+
+    rc = hcsms_client_init(&client, &config);
+    if (rc != HCSMS_OK) {
+        fprintf(stderr, "hcsms: %s", hcsms_strerror(rc));
+        if (rc == HCSMS_ERR_CA)
+            fprintf(stderr, " (%s)", config.ca_file);
+        if (rc == HCSMS_ERR_UNKNOWN_REGION && config.region != NULL) {
+            fputs(" '", stderr);
+            put_safe(stderr, config.region);
+            fputc('\'', stderr);
+        }
+        if (rc == HCSMS_ERR_INVALID_ENDPOINT || rc == HCSMS_ERR_INSECURE_ENDPOINT) {
+            fputs(" '", stderr);
+            put_safe(stderr, config.endpoint);
+            fputc('\'', stderr);
+        }
+        fputc('\n', stderr);
+        return exit_status_of(rc);
+    }
+
+    for (i = 0; i < task_count; i++) {
+        hcsms_result result;
+        int task_status;
+
+        if (verbose)
+            fprintf(stderr, "[%6ldms] * task %d of %d\n", elapsed_ms(), i + 1, task_count);
+        rc = hcsms_unlock(&client, task_ids[i], &result);
+        report(task_ids[i], rc, &result, json);
+        task_status = exit_status_of(rc);
+        if (task_status > status)
+            status = task_status;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    int status;
+
+    clock_gettime(CLOCK_MONOTONIC, &started);
+    atexit(wipe_secrets);
+    if (argc < 2)
+        return usage_error("no command given");
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage_text(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("%s (%s)\n", hcsms_version(), hcsms_tls_version());
+        return 0;
+    }
+    if (strcmp(argv[1], "unlock") != 0)
+        return usage_error("unknown command '%s'", argv[1]);
+    status = run_unlock(argc - 2, argv + 2);
+    fflush(stdout);
+    return status;
+}

@@ -1,0 +1,215 @@
+/*
+ * jsmn is compiled here, once, in strict mode and with static linkage, so
+ * the library exports no jsmn symbols that could clash with the user's copy.
+ */
+#define JSMN_STATIC
+#define JSMN_STRICT
+#include <jsmn.h>
+
+#include <string.h>
+
+#include "json.h"
+
+int hcsms_json_parse(hcsms_json *doc, const char *text, size_t len,
+                     jsmntok_t *tokens, unsigned max_tokens)
+{
+    jsmn_parser parser;
+    int ret;
+
+    doc->text = text;
+    doc->len = len;
+    doc->tokens = tokens;
+    doc->count = 0;
+    doc->complete = 0;
+    jsmn_init(&parser);
+    ret = jsmn_parse(&parser, text, len, tokens, max_tokens);
+    if (ret >= 0) {
+        doc->complete = 1;
+        doc->count = ret;
+    } else if (ret == JSMN_ERROR_NOMEM || ret == JSMN_ERROR_PART) {
+        /* Keep what was parsed before the tokens or the text ran out. */
+        doc->count = (int)parser.toknext;
+    } else {
+        /* Invalid: also keep the leading tokens, but never the one that was
+         * being built (strings and primitives are only kept when whole). */
+        doc->count = (int)parser.toknext;
+    }
+    if (doc->count <= 0 || tokens[0].type != JSMN_OBJECT) {
+        doc->count = 0;
+        return -1;
+    }
+    return doc->count;
+}
+
+int hcsms_json_is(const hcsms_json *doc, int index, jsmntype_t type)
+{
+    return index >= 0 && index < doc->count && doc->tokens[index].type == type;
+}
+
+int hcsms_json_skip(const hcsms_json *doc, int index)
+{
+    /* Each token takes one slot and opens `size` more (an object's keys
+     * each own their value). Iterative, so nesting depth costs no stack. */
+    long pending = 1;
+    int i = index;
+
+    while (pending > 0 && i < doc->count) {
+        pending += (long)doc->tokens[i].size - 1;
+        i++;
+    }
+    return i;
+}
+
+static int token_equals(const hcsms_json *doc, int index, const char *text)
+{
+    const jsmntok_t *t = &doc->tokens[index];
+    size_t n = strlen(text);
+
+    return t->type == JSMN_STRING && t->start >= 0 && t->end >= t->start &&
+           (size_t)(t->end - t->start) == n && memcmp(doc->text + t->start, text, n) == 0;
+}
+
+int hcsms_json_get(const hcsms_json *doc, int object, const char *key)
+{
+    int i, k, keys;
+
+    if (!hcsms_json_is(doc, object, JSMN_OBJECT))
+        return -1;
+    keys = doc->tokens[object].size;
+    i = object + 1;
+    for (k = 0; k < keys && i < doc->count; k++) {
+        /* A key without a value (a cut body, or "{"a"}") has size 0. */
+        if (doc->tokens[i].size == 1 && i + 1 < doc->count && token_equals(doc, i, key))
+            return i + 1;
+        i = hcsms_json_skip(doc, i);
+    }
+    return -1;
+}
+
+static int hex4(const char *s, unsigned *out)
+{
+    unsigned v = 0;
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        char c = s[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static size_t utf8_encode(unsigned cp, unsigned char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xc0 | (cp >> 6));
+        out[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xe0 | (cp >> 12));
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xf0 | (cp >> 18));
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* Bytes in the raw UTF-8 sequence starting with lead (1 for anything odd). */
+static size_t utf8_length(unsigned char lead)
+{
+    if (lead >= 0xf0 && lead <= 0xf4)
+        return 4;
+    if (lead >= 0xe0)
+        return lead <= 0xef ? 3 : 1;
+    if (lead >= 0xc2)
+        return 2;
+    return 1;
+}
+
+int hcsms_json_copy_string(const hcsms_json *doc, int index, char *out,
+                           size_t size, int *truncated)
+{
+    const char *s, *end;
+    size_t used = 0;
+
+    if (size == 0)
+        return -1;
+    out[0] = '\0';
+    if (!hcsms_json_is(doc, index, JSMN_STRING) || doc->tokens[index].start < 0 ||
+        doc->tokens[index].end < doc->tokens[index].start ||
+        (size_t)doc->tokens[index].end > doc->len)
+        return -1;
+    s = doc->text + doc->tokens[index].start;
+    end = doc->text + doc->tokens[index].end;
+
+    while (s < end) {
+        unsigned char seq[4];
+        size_t n;
+
+        if (*s == '\\' && end - s >= 2) {
+            unsigned cp = 0xfffd;
+            s++;
+            switch (*s) {
+            case 'b': cp = '\b'; break;
+            case 'f': cp = '\f'; break;
+            case 'n': cp = '\n'; break;
+            case 'r': cp = '\r'; break;
+            case 't': cp = '\t'; break;
+            case 'u':
+                if (end - s >= 5 && hex4(s + 1, &cp) == 0) {
+                    s += 4;
+                    if (cp >= 0xd800 && cp <= 0xdbff) {
+                        unsigned low;
+                        if (end - s >= 7 && s[1] == '\\' && s[2] == 'u' &&
+                            hex4(s + 3, &low) == 0 && low >= 0xdc00 && low <= 0xdfff) {
+                            cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+                            s += 6;
+                        } else {
+                            cp = 0xfffd;
+                        }
+                    } else if ((cp >= 0xdc00 && cp <= 0xdfff) || cp == 0) {
+                        cp = 0xfffd;
+                    }
+                } else {
+                    cp = 0xfffd;
+                }
+                break;
+            default: cp = (unsigned char)*s; break; /* \" \\ \/ */
+            }
+            s++;
+            n = utf8_encode(cp, seq);
+        } else {
+            n = utf8_length((unsigned char)*s);
+            if ((size_t)(end - s) < n)
+                n = 1;
+            memcpy(seq, s, n);
+            s += n;
+        }
+        if (used + n + 1 > size) {
+            if (truncated != NULL)
+                *truncated = 1;
+            break;
+        }
+        memcpy(out + used, seq, n);
+        used += n;
+    }
+    out[used] = '\0';
+    return 0;
+}

@@ -1,0 +1,47 @@
+/*
+ * A thin, bounded layer over jsmn (strict mode): find a key in an object,
+ * walk an array, copy a string with its escapes decoded to UTF-8.
+ *
+ * It works on partial parses too: when the body was cut or had more tokens
+ * than the caller gave room for, the leading tokens that jsmn completed are
+ * still read, and nothing past them is.
+ */
+#ifndef HCSMS_JSON_H
+#define HCSMS_JSON_H
+
+#include <stddef.h>
+
+#define JSMN_HEADER
+#include <jsmn.h>
+#undef JSMN_HEADER
+
+typedef struct hcsms_json {
+    const char *text;
+    size_t len;
+    jsmntok_t *tokens;
+    int count;     /* tokens usable */
+    int complete;  /* the whole text parsed without error */
+} hcsms_json;
+
+/* Parse text into tokens[max_tokens] (caller-owned). Returns the number of
+ * usable tokens (> 0) when the text starts with a JSON object, else -1. */
+int hcsms_json_parse(hcsms_json *doc, const char *text, size_t len,
+                     jsmntok_t *tokens, unsigned max_tokens);
+
+/* The token index of the value of key in the object at index object, or -1. */
+int hcsms_json_get(const hcsms_json *doc, int object, const char *key);
+
+/* The index just past the value at index (and everything inside it). */
+int hcsms_json_skip(const hcsms_json *doc, int index);
+
+/* 1 if the token at index is of type (JSMN_OBJECT, JSMN_ARRAY, ...). */
+int hcsms_json_is(const hcsms_json *doc, int index, jsmntype_t type);
+
+/* Copy the string at index into out (size bytes, NUL-terminated), decoding
+ * escapes; \u0000 and lone surrogates become U+FFFD. Cut at a UTF-8
+ * character boundary to fit, setting *truncated. Returns 0, or -1 when the
+ * token is not a string (out is then ""). */
+int hcsms_json_copy_string(const hcsms_json *doc, int index, char *out,
+                           size_t size, int *truncated);
+
+#endif /* HCSMS_JSON_H */

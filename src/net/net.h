@@ -1,0 +1,58 @@
+/*
+ * The network layer: deadlines, and TLS over a port socket. src/net/tls.c is
+ * the only file that talks to mbedTLS, so that moving between mbedTLS major
+ * versions is a change to one file.
+ */
+#ifndef HCSMS_NET_H
+#define HCSMS_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hcsms/private.h"
+
+/* Milliseconds left until deadline_ms (monotonic), 0 once it has passed. */
+uint32_t hcsms_time_left(uint64_t deadline_ms);
+
+/* Plain TCP transport callbacks, context = a connected hcsms_socket. */
+int hcsms_tcp_send(void *context, const unsigned char *data, size_t len, uint32_t timeout_ms);
+int hcsms_tcp_recv(void *context, unsigned char *data, size_t len, uint32_t timeout_ms);
+
+/* Set up the TLS contexts once per client: seed the DRBG from the port's
+ * entropy (HCSMS_ERR_ENTROPY if it gives none), parse the CA certificates
+ * (from ca_data/ca_len, PEM with its NUL counted or DER, and/or ca_file),
+ * require certificate verification and TLS 1.2 or newer. Returns 0 or an
+ * HCSMS_ERR_* code. */
+int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
+                    const char *ca_file);
+
+/* Connect to host:port and complete the TLS handshake; host is also the name
+ * sent as SNI and verified against the certificate. The TCP connect gets
+ * at most connect_timeout_ms and everything ends by deadline_ms. On failure
+ * the socket is closed. address_text as in hcsms_port_connect(). */
+int hcsms_tls_connect(hcsms_tls *tls, const char *host, uint16_t port,
+                      uint32_t connect_timeout_ms, uint64_t deadline_ms,
+                      char *address_text, size_t address_size);
+
+/* Transport callbacks (port return rules), context = the hcsms_tls. */
+int hcsms_tls_send(void *context, const unsigned char *data, size_t len,
+                   uint32_t timeout_ms);
+int hcsms_tls_recv(void *context, unsigned char *data, size_t len,
+                   uint32_t timeout_ms);
+
+/* 1 if a kept-alive connection looks usable: open, nothing unread, not closed
+ * by the peer. Reads without waiting; bytes that arrived unasked mean the
+ * connection is out of step and must not be used. */
+int hcsms_tls_idle_ok(hcsms_tls *tls);
+
+/* Negotiated protocol and cipher suite names, for traces. */
+const char *hcsms_tls_protocol(const hcsms_tls *tls);
+const char *hcsms_tls_ciphersuite(const hcsms_tls *tls);
+
+/* Send close_notify (best effort, without waiting) and close the socket. */
+void hcsms_tls_close(hcsms_tls *tls);
+
+/* Close and free everything; mbedTLS wipes its keys, we wipe the rest. */
+void hcsms_tls_free(hcsms_tls *tls);
+
+#endif /* HCSMS_NET_H */

@@ -1,0 +1,326 @@
+/*
+ * TLS over a port socket with mbedTLS: the only file that calls mbedTLS's
+ * SSL, X.509 and DRBG APIs.
+ *
+ * Verification is not optional: the configuration requires a verified chain
+ * and the host name is always set, for SNI and for the certificate check.
+ * The DRBG is seeded from the port's entropy function alone, so a port with
+ * no entropy makes set-up fail instead of falling back to something weak.
+ *
+ * The bio callbacks never wait past tls->io_deadline_ms. When the port times
+ * out they return WANT_READ/WANT_WRITE and the loops here decide, from the
+ * deadline, whether to call mbedTLS again or give up.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/version.h>
+#include <mbedtls/x509_crt.h>
+
+#include "net.h"
+#include "hcsms.h"
+#include "hcsms/error.h"
+
+static int entropy_from_port(void *unused, unsigned char *out, size_t len)
+{
+    (void)unused;
+    return hcsms_port_entropy(out, len) == 0 ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+}
+
+static int bio_send(void *context, const unsigned char *data, size_t len)
+{
+    hcsms_tls *tls = context;
+    int n = hcsms_port_send(&tls->socket, data, len, hcsms_time_left(tls->io_deadline_ms));
+
+    if (n > 0)
+        return n;
+    if (n == 0)
+        return MBEDTLS_ERR_SSL_WANT_WRITE;
+    tls->port_error = n;
+    return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int bio_recv(void *context, unsigned char *data, size_t len)
+{
+    hcsms_tls *tls = context;
+    int n = hcsms_port_recv(&tls->socket, data, len, hcsms_time_left(tls->io_deadline_ms));
+
+    if (n > 0)
+        return n;
+    if (n == 0)
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    tls->port_error = n;
+    if (n == HCSMS_ERR_CLOSED)
+        return 0; /* mbedTLS's end of stream */
+    return MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+static int is_want(int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE;
+}
+
+/* Turn an mbedTLS failure into our code, keeping the original for reports. */
+static int map_error(hcsms_tls *tls, int ret, int otherwise)
+{
+    tls->mbedtls_error = ret;
+    if (tls->port_error != 0)
+        return tls->port_error;
+    if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF)
+        return HCSMS_ERR_CLOSED;
+    return otherwise;
+}
+
+int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
+                    const char *ca_file)
+{
+    static const unsigned char personalisation[] = "hcsms";
+    int ret;
+
+    mbedtls_ssl_init(&tls->ssl);
+    mbedtls_ssl_config_init(&tls->conf);
+    mbedtls_x509_crt_init(&tls->ca);
+    mbedtls_ctr_drbg_init(&tls->drbg);
+    tls->socket.fd = -1;
+    tls->initialised = 1;
+
+    ret = mbedtls_ctr_drbg_seed(&tls->drbg, entropy_from_port, NULL, personalisation,
+                                sizeof(personalisation) - 1);
+    if (ret != 0) {
+        tls->mbedtls_error = ret;
+        return ret == MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED ? HCSMS_ERR_ENTROPY : HCSMS_ERR_TLS;
+    }
+
+    /* A bundle may hold certificates this mbedTLS cannot parse; a positive
+     * return counts them. What matters is that at least one was usable. */
+    if (ca_data != NULL && ca_len > 0) {
+        ret = mbedtls_x509_crt_parse(&tls->ca, ca_data, ca_len);
+        if (ret < 0) {
+            tls->mbedtls_error = ret;
+            return HCSMS_ERR_CA;
+        }
+    }
+    if (ca_file != NULL) {
+#if HCSMS_CONFIG_CA_FILE && defined(MBEDTLS_FS_IO)
+        ret = mbedtls_x509_crt_parse_file(&tls->ca, ca_file);
+        if (ret < 0) {
+            tls->mbedtls_error = ret;
+            return HCSMS_ERR_CA;
+        }
+#else
+        return HCSMS_ERR_CA;
+#endif
+    }
+    if (tls->ca.version == 0)
+        return HCSMS_ERR_CA;
+
+    ret = mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT,
+                                      MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+    if (ret != 0) {
+        tls->mbedtls_error = ret;
+        return HCSMS_ERR_TLS;
+    }
+    mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
+    mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);
+    mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_3); /* TLS 1.2 */
+    ret = mbedtls_ssl_setup(&tls->ssl, &tls->conf);
+    if (ret != 0) {
+        tls->mbedtls_error = ret;
+        return HCSMS_ERR_TLS;
+    }
+    return 0;
+}
+
+int hcsms_tls_connect(hcsms_tls *tls, const char *host, uint16_t port,
+                      uint32_t connect_timeout_ms, uint64_t deadline_ms,
+                      char *address_text, size_t address_size)
+{
+    uint32_t left;
+    int ret, err;
+
+    if (!tls->initialised)
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    hcsms_tls_close(tls);
+    tls->port_error = 0;
+    tls->mbedtls_error = 0;
+    tls->verify_flags = 0;
+    if (tls->used && (ret = mbedtls_ssl_session_reset(&tls->ssl)) != 0)
+        return map_error(tls, ret, HCSMS_ERR_TLS);
+    tls->used = 1;
+    /* Set every time: the name is the SNI and what the certificate must match. */
+    if ((ret = mbedtls_ssl_set_hostname(&tls->ssl, host)) != 0)
+        return map_error(tls, ret, HCSMS_ERR_TLS);
+
+    left = hcsms_time_left(deadline_ms);
+    if (left == 0)
+        return HCSMS_ERR_TIMEOUT;
+    err = hcsms_port_connect(&tls->socket, host, port,
+                             connect_timeout_ms < left ? connect_timeout_ms : left,
+                             address_text, address_size);
+    if (err != 0)
+        return err;
+
+    mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, bio_recv, NULL);
+    tls->io_deadline_ms = deadline_ms;
+    while ((ret = mbedtls_ssl_handshake(&tls->ssl)) != 0) {
+        if (is_want(ret)) {
+            if (hcsms_time_left(deadline_ms) == 0) {
+                err = HCSMS_ERR_TIMEOUT;
+                break;
+            }
+            continue;
+        }
+        if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+            tls->mbedtls_error = ret;
+            tls->verify_flags = mbedtls_ssl_get_verify_result(&tls->ssl);
+            err = HCSMS_ERR_TLS_VERIFY;
+        } else {
+            err = map_error(tls, ret, HCSMS_ERR_TLS_HANDSHAKE);
+        }
+        break;
+    }
+    if (ret != 0) {
+        hcsms_port_close(&tls->socket);
+        return err;
+    }
+    tls->connected = 1;
+    return 0;
+}
+
+int hcsms_tls_send(void *context, const unsigned char *data, size_t len,
+                   uint32_t timeout_ms)
+{
+    hcsms_tls *tls = context;
+    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
+    int ret;
+
+    if (!tls->connected)
+        return HCSMS_ERR_CLOSED;
+    tls->io_deadline_ms = deadline;
+    tls->port_error = 0;
+    for (;;) {
+        ret = mbedtls_ssl_write(&tls->ssl, data, len);
+        if (ret > 0)
+            return ret;
+        if (!is_want(ret))
+            return map_error(tls, ret, HCSMS_ERR_TLS);
+        if (hcsms_time_left(deadline) == 0)
+            return 0;
+    }
+}
+
+int hcsms_tls_recv(void *context, unsigned char *data, size_t len,
+                   uint32_t timeout_ms)
+{
+    hcsms_tls *tls = context;
+    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
+    int ret;
+
+    if (!tls->connected)
+        return HCSMS_ERR_CLOSED;
+    tls->io_deadline_ms = deadline;
+    tls->port_error = 0;
+    for (;;) {
+        ret = mbedtls_ssl_read(&tls->ssl, data, len);
+        if (ret > 0)
+            return ret;
+        if (ret == 0)
+            return HCSMS_ERR_CLOSED;
+        if (!is_want(ret))
+            return map_error(tls, ret, HCSMS_ERR_TLS);
+        if (hcsms_time_left(deadline) == 0)
+            return 0;
+    }
+}
+
+int hcsms_tls_idle_ok(hcsms_tls *tls)
+{
+    unsigned char byte;
+    int ret;
+
+    if (!tls->connected)
+        return 0;
+    if (mbedtls_ssl_get_bytes_avail(&tls->ssl) > 0)
+        return 0;
+    tls->io_deadline_ms = 0; /* do not wait */
+    tls->port_error = 0;
+    ret = mbedtls_ssl_read(&tls->ssl, &byte, 1);
+    return ret == MBEDTLS_ERR_SSL_WANT_READ;
+}
+
+const char *hcsms_tls_protocol(const hcsms_tls *tls)
+{
+    return mbedtls_ssl_get_version(&tls->ssl);
+}
+
+const char *hcsms_tls_ciphersuite(const hcsms_tls *tls)
+{
+    return mbedtls_ssl_get_ciphersuite(&tls->ssl);
+}
+
+void hcsms_tls_close(hcsms_tls *tls)
+{
+    if (tls->connected) {
+        tls->io_deadline_ms = 0; /* best effort: never wait for the peer */
+        (void)mbedtls_ssl_close_notify(&tls->ssl);
+        tls->connected = 0;
+    }
+    hcsms_port_close(&tls->socket);
+}
+
+void hcsms_tls_free(hcsms_tls *tls)
+{
+    if (tls->initialised) {
+        hcsms_tls_close(tls);
+        mbedtls_ssl_free(&tls->ssl);
+        mbedtls_ssl_config_free(&tls->conf);
+        mbedtls_x509_crt_free(&tls->ca);
+        mbedtls_ctr_drbg_free(&tls->drbg);
+    }
+    mbedtls_platform_zeroize(tls, sizeof(*tls));
+    tls->socket.fd = -1;
+}
+
+const char *hcsms_tls_version(void)
+{
+    return MBEDTLS_VERSION_STRING_FULL;
+}
+
+void hcsms_tls_error_text(int tls_error, uint32_t verify_flags, char *out, size_t size)
+{
+    size_t used;
+
+    if (out == NULL || size == 0)
+        return;
+    out[0] = '\0';
+    if (tls_error != 0) {
+#if defined(MBEDTLS_ERROR_C)
+        char text[96];
+        mbedtls_strerror(tls_error, text, sizeof(text));
+        snprintf(out, size, "mbedTLS -0x%04x: %s", (unsigned)-tls_error, text);
+#else
+        snprintf(out, size, "mbedTLS -0x%04x", (unsigned)-tls_error);
+#endif
+    }
+    used = strlen(out);
+    if (verify_flags != 0 && verify_flags != (uint32_t)-1 && used + 2 < size) {
+        char info[256];
+        char *p;
+        if (mbedtls_x509_crt_verify_info(info, sizeof(info), "", verify_flags) > 0) {
+            for (p = info; *p != '\0'; p++) {
+                if (*p == '\n')
+                    *p = ';';
+            }
+            if (p > info && p[-1] == ';')
+                p[-1] = '\0';
+            snprintf(out + used, size - used, "%s%s", used ? "; " : "", info);
+        }
+    }
+}

@@ -1,0 +1,319 @@
+/*
+ * The unlock operation: one request, one deadline, one kept-alive connection.
+ *
+ * Data walks down once (task id -> request bytes -> TLS -> port) and back up
+ * once (bytes -> parser -> result). On any failure in the middle of a
+ * response the connection is closed: bytes of an answer we gave up on must
+ * never be read as the answer to the next request.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "hcsms.h"
+#include "sms.h"
+#include "../auth/auth.h"
+#include "../http/http.h"
+#include "../net/net.h"
+
+#define DEFAULT_CONNECT_TIMEOUT_MS 10000u
+#define DEFAULT_TIMEOUT_MS 30000u
+
+#if HCSMS_CONFIG_TRACE
+#define TRACE(client, event, text)                                          \
+    do {                                                                    \
+        if ((client)->trace != NULL)                                        \
+            (client)->trace((client)->trace_user, (event), (text));         \
+    } while (0)
+#else
+#define TRACE(client, event, text) do { } while (0)
+#endif
+
+/* Why an exchange failed, as far as retrying is concerned. */
+enum { DIED_BEFORE_RESPONSE = 1 };
+
+void hcsms_client_config_init(hcsms_client_config *config)
+{
+    memset(config, 0, sizeof(*config));
+}
+
+int hcsms_client_set_token(hcsms_client *client, const char *token)
+{
+    size_t len;
+    int rc;
+
+    if (client == NULL || token == NULL)
+        return HCSMS_ERR_INVALID_TOKEN;
+    /* Bounded: never read past the longest valid token plus one byte. */
+    for (len = 0; len <= HCSMS_TOKEN_MAX && token[len] != '\0'; len++)
+        ;
+    if ((rc = hcsms_check_token(token, len)) != HCSMS_OK)
+        return rc;
+    client->token = token;
+    client->token_len = len;
+    return HCSMS_OK;
+}
+
+int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config)
+{
+    const char *endpoint_host;
+    int rc;
+
+    if (client == NULL)
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    memset(client, 0, sizeof(*client));
+    client->tls.socket.fd = -1;
+    if (config == NULL)
+        return HCSMS_ERR_INVALID_ARGUMENT;
+
+    if (config->endpoint != NULL) {
+        rc = hcsms_endpoint_parse(config->endpoint, client->host, sizeof(client->host),
+                                  &client->port, &client->host_is_ipv6);
+        if (rc != HCSMS_OK)
+            return rc;
+    } else {
+        endpoint_host = hcsms_region_host(config->region != NULL ? config->region
+                                                                 : "ap-southeast-3");
+        if (endpoint_host == NULL)
+            return HCSMS_ERR_UNKNOWN_REGION;
+        memcpy(client->host, endpoint_host, strlen(endpoint_host) + 1);
+        client->port = 443;
+    }
+    /* "host", "[v6]", with ":port" unless it is 443; fits: host is <= 253. */
+    snprintf(client->host_header, sizeof(client->host_header),
+             client->host_is_ipv6 ? "[%s]" : "%s", client->host);
+    if (client->port != 443) {
+        size_t used = strlen(client->host_header);
+        snprintf(client->host_header + used, sizeof(client->host_header) - used, ":%u",
+                 (unsigned)client->port);
+    }
+    if ((rc = hcsms_client_set_token(client, config->auth_token)) != HCSMS_OK)
+        return rc;
+    client->connect_timeout_ms = config->connect_timeout_ms ? config->connect_timeout_ms
+                                                            : DEFAULT_CONNECT_TIMEOUT_MS;
+    client->timeout_ms = config->timeout_ms ? config->timeout_ms : DEFAULT_TIMEOUT_MS;
+    client->trace = config->trace;
+    client->trace_user = config->trace_user;
+
+    rc = hcsms_tls_setup(&client->tls, config->ca_data, config->ca_data_len, config->ca_file);
+    if (rc != HCSMS_OK)
+        return rc;
+    client->initialised = 1;
+    return HCSMS_OK;
+}
+
+void hcsms_client_free(hcsms_client *client)
+{
+    if (client == NULL)
+        return;
+    hcsms_tls_free(&client->tls);
+    mbedtls_platform_zeroize(client, sizeof(*client));
+}
+
+static void note_failure(hcsms_client *client, hcsms_result *result, const char *step)
+{
+    result->failed_step = step;
+    result->os_error = client->tls.socket.os_error;
+    result->tls_error = client->tls.mbedtls_error;
+    result->tls_verify_flags = client->tls.verify_flags;
+}
+
+static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result *result)
+{
+    char address[64];
+    int rc;
+
+#if HCSMS_CONFIG_TRACE
+    if (client->trace != NULL) {
+        char text[HCSMS_HOST_MAX + 16];
+        snprintf(text, sizeof(text), client->host_is_ipv6 ? "[%s]:%u" : "%s:%u",
+                 client->host, (unsigned)client->port);
+        TRACE(client, HCSMS_TRACE_CONNECT, text);
+    }
+#endif
+    address[0] = '\0';
+    rc = hcsms_tls_connect(&client->tls, client->host, client->port,
+                           client->connect_timeout_ms, deadline, address, sizeof(address));
+    if (address[0] != '\0')
+        TRACE(client, HCSMS_TRACE_CONNECTED, address);
+    if (rc != HCSMS_OK) {
+        note_failure(client, result,
+                     client->tls.socket.fd < 0 && address[0] == '\0' ? "connect" : "TLS handshake");
+        return rc;
+    }
+#if HCSMS_CONFIG_TRACE
+    if (client->trace != NULL) {
+        char text[96];
+        snprintf(text, sizeof(text), "%s %s", hcsms_tls_protocol(&client->tls),
+                 hcsms_tls_ciphersuite(&client->tls));
+        TRACE(client, HCSMS_TRACE_TLS, text);
+    }
+#endif
+    return HCSMS_OK;
+}
+
+static void write_header(hcsms_client *client, hcsms_http_writer *writer, const char *name,
+                         const char *value)
+{
+#if HCSMS_CONFIG_TRACE
+    if (client->trace != NULL) {
+        char text[HCSMS_HOST_MAX + 32];
+        snprintf(text, sizeof(text), "%s: %s", name, value);
+        TRACE(client, HCSMS_TRACE_REQUEST_HEADER, text);
+    }
+#endif
+    hcsms_http_write_string(writer, name);
+    hcsms_http_write_string(writer, ": ");
+    hcsms_http_write_string(writer, value);
+    hcsms_http_write_string(writer, "\r\n");
+}
+
+static int send_request(hcsms_client *client, const hcsms_transport *transport,
+                        const char *task_id, uint64_t deadline)
+{
+    hcsms_http_writer writer;
+    int rc;
+
+#if HCSMS_CONFIG_TRACE
+    if (client->trace != NULL) {
+        /* The body buffer is free until the response arrives. */
+        char *line = (char *)client->body;
+        size_t used, size = sizeof(client->body) - 17;
+        memcpy(line, "POST /v3/tasks/", 15);
+        used = 15 + hcsms_encode_segment(task_id, line + 15, size - 15);
+        memcpy(line + (used < size ? used : size - 1), "/unlock HTTP/1.1", 17);
+        TRACE(client, HCSMS_TRACE_REQUEST_LINE, line);
+    }
+#endif
+    hcsms_http_writer_init(&writer, transport, client->io, sizeof(client->io), deadline);
+    hcsms_http_write_string(&writer, "POST /v3/tasks/");
+    hcsms_write_segment(&writer, task_id);
+    hcsms_http_write_string(&writer, "/unlock HTTP/1.1\r\n");
+
+    write_header(client, &writer, "Host", client->host_header);
+    write_header(client, &writer, "User-Agent", "hcsms/" HCSMS_VERSION);
+    write_header(client, &writer, "Accept", "application/json");
+    write_header(client, &writer, "Content-Type", "application/json");
+    write_header(client, &writer, "Content-Length", "0");
+    TRACE(client, HCSMS_TRACE_REQUEST_HEADER, "X-Auth-Token: (redacted)");
+    hcsms_auth_write_token_header(&writer, client->token, client->token_len);
+    hcsms_http_write_string(&writer, "\r\n");
+    rc = hcsms_http_writer_flush(&writer);
+    /* The buffer held pieces of the token. */
+    mbedtls_platform_zeroize(client->io, sizeof(client->io));
+#if HCSMS_CONFIG_TRACE
+    if (rc == HCSMS_OK && client->trace != NULL) {
+        char text[32];
+        snprintf(text, sizeof(text), "%lu bytes", (unsigned long)writer.bytes_sent);
+        TRACE(client, HCSMS_TRACE_REQUEST_SENT, text);
+    }
+#endif
+    return rc;
+}
+
+static void trace_response(hcsms_client *client, int leftover)
+{
+#if HCSMS_CONFIG_TRACE
+    const hcsms_http_response *response = &client->response;
+    char text[96];
+
+    if (client->trace == NULL)
+        return;
+    snprintf(text, sizeof(text), "HTTP/1.%u %d", (unsigned)response->http_minor,
+             response->status);
+    TRACE(client, HCSMS_TRACE_STATUS, text);
+    snprintf(text, sizeof(text), "%s body, %llu bytes%s%s",
+             response->chunked ? "chunked"
+                               : (response->has_content_length ? "Content-Length" : "close-delimited"),
+             (unsigned long long)response->body_bytes,
+             response->keep_alive ? ", keep-alive" : "",
+             leftover ? ", extra bytes after the response" : "");
+    TRACE(client, HCSMS_TRACE_RESPONSE_DONE, text);
+#else
+    (void)client;
+    (void)leftover;
+#endif
+}
+
+int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result)
+{
+    const hcsms_transport transport = {hcsms_tls_send, hcsms_tls_recv,
+                                       client != NULL ? &client->tls : NULL};
+    const hcsms_http_response *response;
+    uint64_t deadline;
+    int rc, attempt, leftover = 0;
+
+    if (result == NULL)
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    memset(result, 0, sizeof(*result));
+    if (client == NULL || !client->initialised) {
+        result->failed_step = "set-up";
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    }
+    if ((rc = hcsms_check_task_id(task_id)) != HCSMS_OK) {
+        result->failed_step = "input";
+        return rc;
+    }
+    deadline = hcsms_port_now_ms() + client->timeout_ms;
+
+    for (attempt = 0;; attempt++) {
+        int died_early = 0, reused = 0;
+
+        if (client->tls.connected) {
+            if (hcsms_tls_idle_ok(&client->tls)) {
+                reused = 1;
+                TRACE(client, HCSMS_TRACE_REUSE, "reusing the kept-alive connection");
+            } else {
+                TRACE(client, HCSMS_TRACE_REUSE,
+                      "kept-alive connection closed by the server or out of step; reconnecting");
+                hcsms_tls_close(&client->tls);
+            }
+        }
+        if (!reused && (rc = connect_server(client, deadline, result)) != HCSMS_OK)
+            return rc;
+
+        result->attempts++;
+        rc = send_request(client, &transport, task_id, deadline);
+        if (rc != HCSMS_OK) {
+            died_early = rc == HCSMS_ERR_CLOSED;
+            note_failure(client, result, "send request");
+        } else {
+            hcsms_http_response_init(&client->response, result->request_id,
+                                     sizeof(result->request_id), client->body,
+                                     sizeof(client->body));
+            rc = hcsms_http_read_response(&transport, client->io, sizeof(client->io),
+                                          &client->response, deadline, &died_early, &leftover);
+            if (rc != HCSMS_OK)
+                note_failure(client, result, "read response");
+        }
+        if (rc == HCSMS_OK)
+            break;
+        hcsms_tls_close(&client->tls);
+        TRACE(client, HCSMS_TRACE_CLOSE, hcsms_strerror(rc));
+        /* A kept-alive connection the server dropped while it was idle: the
+         * request was not answered, so sending it again is safe, once. */
+        if (!(reused && died_early && attempt == 0 && hcsms_time_left(deadline) > 0))
+            return rc;
+        TRACE(client, HCSMS_TRACE_RETRY, "kept-alive connection died before any response byte");
+        memset(result, 0, sizeof(*result));
+        result->attempts = 1;
+    }
+
+    response = &client->response;
+    trace_response(client, leftover);
+    result->http_status = response->status;
+    result->body_bytes = response->body_bytes;
+    result->body_truncated = response->body_truncated;
+    result->truncated = response->request_id_truncated;
+    if (!response->keep_alive || leftover) {
+        TRACE(client, HCSMS_TRACE_CLOSE,
+              leftover ? "bytes after the response: the connection is out of step"
+                       : "the server does not keep the connection open");
+        hcsms_tls_close(&client->tls);
+    }
+    if (response->status >= 200 && response->status < 300)
+        return HCSMS_OK;
+    hcsms_parse_error_body(client->body, response->body_kept, result);
+    return HCSMS_ERR_SERVICE;
+}

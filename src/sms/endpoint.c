@@ -1,0 +1,179 @@
+/* Endpoints, regions and task ids: everything the user types that ends up
+ * in the request line or the Host header is checked here first. */
+#include <string.h>
+
+#include "sms.h"
+
+static const struct {
+    const char *region;
+    const char *host;
+} regions[] = {
+    {"ap-southeast-3", "sms.ap-southeast-3.myhuaweicloud.com"},
+    {"cn-north-4", "sms.cn-north-4.myhuaweicloud.com"},
+    {"ap-southeast-1", "sms.ap-southeast-1.myhuaweicloud.com"},
+    {"my-kualalumpur-1", "sms.my-kualalumpur-1.myhuaweicloud.com"},
+    {"ru-moscow-1", "sms-api.ru-moscow-1.myhuaweicloud.com"},
+};
+
+const char *hcsms_region_host(const char *region)
+{
+    size_t i;
+
+    if (region == NULL)
+        return NULL;
+    for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {
+        if (strcmp(regions[i].region, region) == 0)
+            return regions[i].host;
+    }
+    return NULL;
+}
+
+static int starts_with_nocase(const char *s, const char *prefix)
+{
+    for (; *prefix != '\0'; s++, prefix++) {
+        char c = *s;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != *prefix)
+            return 0;
+    }
+    return 1;
+}
+
+static int is_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.';
+}
+
+static int is_ipv6_char(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+           c == ':' || c == '.';
+}
+
+int hcsms_endpoint_parse(const char *url, char *host, size_t host_size,
+                         uint16_t *port, uint8_t *is_ipv6)
+{
+    const char *p, *start;
+    size_t len;
+    unsigned long value = 443;
+
+    if (url == NULL || host == NULL || host_size == 0)
+        return HCSMS_ERR_INVALID_ENDPOINT;
+    host[0] = '\0';
+    if (starts_with_nocase(url, "http://"))
+        return HCSMS_ERR_INSECURE_ENDPOINT;
+    if (!starts_with_nocase(url, "https://"))
+        return HCSMS_ERR_INVALID_ENDPOINT;
+    p = url + 8;
+    *is_ipv6 = 0;
+    if (*p == '[') {
+        start = ++p;
+        while (is_ipv6_char(*p))
+            p++;
+        len = (size_t)(p - start);
+        if (*p != ']' || len < 2 || memchr(start, ':', len) == NULL)
+            return HCSMS_ERR_INVALID_ENDPOINT;
+        p++;
+        *is_ipv6 = 1;
+    } else {
+        start = p;
+        while (is_name_char(*p))
+            p++;
+        len = (size_t)(p - start);
+        if (len == 0 || start[0] == '.' || start[0] == '-' || start[len - 1] == '-')
+            return HCSMS_ERR_INVALID_ENDPOINT;
+    }
+    if (len >= host_size || len > HCSMS_HOST_MAX)
+        return HCSMS_ERR_INVALID_ENDPOINT;
+    if (!*is_ipv6) {
+        size_t i;
+        for (i = 0; i + 1 < len; i++) {
+            if (start[i] == '.' && start[i + 1] == '.')
+                return HCSMS_ERR_INVALID_ENDPOINT;
+        }
+    }
+    if (*p == ':') {
+        const char *digits = ++p;
+        value = 0;
+        while (*p >= '0' && *p <= '9' && p - digits < 6)
+            value = value * 10 + (unsigned long)(*p++ - '0');
+        if (p == digits || p - digits > 5 || value == 0 || value > 65535)
+            return HCSMS_ERR_INVALID_ENDPOINT;
+    }
+    if (*p == '/')
+        p++;
+    if (*p != '\0')
+        return HCSMS_ERR_INVALID_ENDPOINT; /* a path, query, user info, ... */
+    memcpy(host, start, len);
+    host[len] = '\0';
+    *port = (uint16_t)value;
+    return HCSMS_OK;
+}
+
+int hcsms_check_task_id(const char *task_id)
+{
+    size_t i;
+
+    if (task_id == NULL || task_id[0] == '\0')
+        return HCSMS_ERR_INVALID_TASK_ID;
+    /* "." and ".." would be path steps, even encoded once servers normalise. */
+    if (strcmp(task_id, ".") == 0 || strcmp(task_id, "..") == 0)
+        return HCSMS_ERR_INVALID_TASK_ID;
+    for (i = 0; task_id[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)task_id[i];
+        if (i >= HCSMS_TASK_ID_MAX || c < 0x20 || c == 0x7f)
+            return HCSMS_ERR_INVALID_TASK_ID;
+    }
+    return HCSMS_OK;
+}
+
+static int is_unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* The encoding of one byte of a path segment; returns its length (1 or 3). */
+static size_t encode_byte(unsigned char c, char piece[3])
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    if (is_unreserved(c)) {
+        piece[0] = (char)c;
+        return 1;
+    }
+    piece[0] = '%';
+    piece[1] = hex[c >> 4];
+    piece[2] = hex[c & 15];
+    return 3;
+}
+
+size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size)
+{
+    size_t need = 0;
+
+    for (; *task_id != '\0'; task_id++) {
+        char piece[3];
+        size_t n = encode_byte((unsigned char)*task_id, piece);
+
+        /* Whole pieces only: a cut never leaves half an escape. */
+        if (out_size > 0 && need + n < out_size)
+            memcpy(out + need, piece, n);
+        else if (out_size > 0 && need < out_size)
+            out_size = need + 1; /* stop writing; keep counting */
+        need += n;
+    }
+    if (out_size > 0)
+        out[need < out_size ? need : out_size - 1] = '\0';
+    return need;
+}
+
+void hcsms_write_segment(hcsms_http_writer *writer, const char *task_id)
+{
+    for (; *task_id != '\0'; task_id++) {
+        char piece[3];
+        hcsms_http_write(writer, piece, encode_byte((unsigned char)*task_id, piece));
+    }
+}

@@ -1,0 +1,29 @@
+/* Private helpers of the sms layer, exposed for unit tests. */
+#ifndef HCSMS_SMS_H
+#define HCSMS_SMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hcsms.h"
+#include "../http/http.h"
+
+/* Parse "https://host[:port][/]" into host (without brackets, NUL-terminated,
+ * host_size bytes), port (443 when absent) and *is_ipv6. Returns HCSMS_OK,
+ * HCSMS_ERR_INSECURE_ENDPOINT for http://, or HCSMS_ERR_INVALID_ENDPOINT. */
+int hcsms_endpoint_parse(const char *url, char *host, size_t host_size,
+                         uint16_t *port, uint8_t *is_ipv6);
+
+/* Percent-encode task_id as one path segment: every byte but A-Z a-z 0-9
+ * - . _ ~ becomes %XX (upper-case hex). Writes at most out_size - 1 bytes and
+ * a NUL; returns the length the whole encoding needs (without the NUL). */
+size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size);
+
+/* Write task_id percent-encoded, as above, through the request writer. */
+void hcsms_write_segment(hcsms_http_writer *writer, const char *task_id);
+
+/* Fill result's error fields from a JSON error body. */
+void hcsms_parse_error_body(const unsigned char *body, size_t len,
+                            hcsms_result *result);
+
+#endif /* HCSMS_SMS_H */

@@ -1,0 +1,67 @@
+#include "hcsms.h"
+
+const char *hcsms_strerror(int error)
+{
+    switch (error) {
+    case HCSMS_OK: return "success";
+    case HCSMS_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case HCSMS_ERR_INVALID_TASK_ID: return "invalid task id (1 to 255 bytes, no control characters, not . or ..)";
+    case HCSMS_ERR_INVALID_TOKEN: return "invalid token (1 to 16384 visible ASCII characters)";
+    case HCSMS_ERR_INVALID_ENDPOINT: return "invalid endpoint (expected https://host[:port])";
+    case HCSMS_ERR_INSECURE_ENDPOINT: return "refused http:// endpoint: tokens are only sent over https";
+    case HCSMS_ERR_UNKNOWN_REGION: return "unknown region";
+    case HCSMS_ERR_CA: return "no usable CA certificate";
+    case HCSMS_ERR_RESOLVE: return "host name did not resolve";
+    case HCSMS_ERR_CONNECT: return "connection failed";
+    case HCSMS_ERR_TIMEOUT: return "timed out";
+    case HCSMS_ERR_SEND: return "send failed";
+    case HCSMS_ERR_RECV: return "receive failed";
+    case HCSMS_ERR_CLOSED: return "connection closed by the server";
+    case HCSMS_ERR_ENTROPY: return "no entropy for TLS";
+    case HCSMS_ERR_TLS_VERIFY: return "server certificate not verified (chain or host name)";
+    case HCSMS_ERR_TLS_HANDSHAKE: return "TLS handshake failed";
+    case HCSMS_ERR_TLS: return "TLS error";
+    case HCSMS_ERR_HTTP_STATUS_LINE: return "malformed HTTP status line";
+    case HCSMS_ERR_HTTP_HEADER: return "malformed HTTP header";
+    case HCSMS_ERR_HTTP_LINE_TOO_LONG: return "HTTP line too long";
+    case HCSMS_ERR_HTTP_TOO_MANY_HEADERS: return "too many HTTP headers";
+    case HCSMS_ERR_HTTP_HEADERS_TOO_LARGE: return "HTTP headers too large";
+    case HCSMS_ERR_HTTP_CONTENT_LENGTH: return "malformed or conflicting Content-Length";
+    case HCSMS_ERR_HTTP_FRAMING: return "unsupported or conflicting HTTP body framing";
+    case HCSMS_ERR_HTTP_CHUNK: return "malformed chunked body";
+    case HCSMS_ERR_HTTP_CHUNK_SIZE_TOO_LONG: return "chunk size has too many digits";
+    case HCSMS_ERR_HTTP_TOO_MANY_INTERIM: return "too many 1xx interim responses";
+    case HCSMS_ERR_HTTP_BODY_TOO_LARGE: return "HTTP body too large";
+    case HCSMS_ERR_HTTP_TRUNCATED: return "response truncated: connection closed early";
+    case HCSMS_ERR_HTTP_UNEXPECTED: return "unexpected HTTP response";
+    case HCSMS_ERR_SERVICE: return "the service answered with an error status";
+    case HCSMS_ERR_BUFFER_TOO_SMALL: return "buffer too small";
+    default: return "unknown error";
+    }
+}
+
+hcsms_error_class hcsms_error_class_of(int error)
+{
+    switch (error) {
+    case HCSMS_OK:
+        return HCSMS_CLASS_OK;
+    case HCSMS_ERR_SERVICE:
+        return HCSMS_CLASS_SERVICE;
+    case HCSMS_ERR_INVALID_ARGUMENT:
+    case HCSMS_ERR_INVALID_TASK_ID:
+    case HCSMS_ERR_INVALID_TOKEN:
+    case HCSMS_ERR_INVALID_ENDPOINT:
+    case HCSMS_ERR_INSECURE_ENDPOINT:
+    case HCSMS_ERR_UNKNOWN_REGION:
+    case HCSMS_ERR_CA:
+    case HCSMS_ERR_BUFFER_TOO_SMALL:
+        return HCSMS_CLASS_INPUT;
+    default:
+        return HCSMS_CLASS_TRANSPORT;
+    }
+}
+
+const char *hcsms_version(void)
+{
+    return "hcsms " HCSMS_VERSION;
+}

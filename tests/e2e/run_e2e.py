@@ -1,0 +1,1149 @@
+#!/usr/bin/env python3
+"""End-to-end tests for the hcsms client.
+
+Runs the real ``hcsms`` binary against
+  * tests/servers/mock_sms.py (in-process TLS mock of the SMS unlock API),
+  * a second mock instance with an expired certificate,
+  * a plain-TCP (non-TLS) HTTP server, a closed port and a full-backlog port,
+  * nginx configured from tests/e2e/nginx.conf.in,
+and checks exit status, stdout/stderr and what the servers saw.
+
+Usage:  tests/e2e/run_e2e.py [-k SUBSTRING]... [--list]
+Env:    HCSMS_BIN      binary to test (default: build/hcsms in the repo root)
+        HCSMS_WRAPPER  command prefixed to every hcsms run (shlex-split), e.g.
+                       "valgrind --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 -q";
+                       timeouts become 10x longer and exit 99 is a failure.
+Prints ``PASS name (0.12s)`` / ``FAIL name: reason`` per case and ends with
+``e2e: N passed, N failed``; exits 0 iff nothing failed.  Python 3 standard library only.
+"""
+
+import argparse
+import json
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "servers"))
+sys.path.insert(0, HERE)
+
+from mock_sms import (BIGERROR_LEN, FORBIDDEN_DECODED_DETAIL, MockSMS,  # noqa: E402
+                      PlainHTTPServer)
+from nginx_server import NginxServer  # noqa: E402
+
+FORBIDDEN_MSG = "You do not have permission to perform action sms:server:unlock on resource."
+NOTFOUND_MSG = "The API does not exist or has not been published in the environment."
+DEFAULT = object()
+
+
+class CaseFail(Exception):
+    pass
+
+
+class Result:
+    def __init__(self, cmd, rc, out, err, elapsed, env_note=""):
+        self.cmd, self.rc, self.out, self.err, self.elapsed = cmd, rc, out, err, elapsed
+        self.env_note = env_note
+
+    @property
+    def sout(self):
+        return self.out.decode("utf-8", "replace")
+
+    @property
+    def serr(self):
+        return self.err.decode("utf-8", "replace")
+
+
+# --------------------------------------------------------------------------- context
+class Ctx:
+    def __init__(self, binary, wrapper, tmp):
+        self.bin = binary
+        self.wrapper = wrapper
+        self.factor = 10 if wrapper else 1
+        self.tmp = tmp
+        self.pki = os.path.join(tmp, "pki")
+        self.ca = os.path.join(self.pki, "ca.pem")
+        self.token = "e2e-Tok3n." + os.urandom(12).hex() + "~_-"
+        self.mock = None
+        self.mock_expired = None
+        self.plain = None
+        self.nginx = None
+        self.nginx_big = None
+        self.nginx_big_token = None
+        self.nginx_error = None
+        self.closed_sock = None
+        self.closed_port = None
+        self.backlog_sock = None
+        self.backlog_fill = []
+        self.results = []  # Results of the current case, for failure reports
+        self.case_snap = None
+        self._n = 0
+
+    # ---- files
+    def write(self, data, name=None):
+        self._n += 1
+        p = os.path.join(self.tmp, name or "file-%d" % self._n)
+        with open(p, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+        return p
+
+    # ---- running hcsms
+    def run(self, argv, token=DEFAULT, extra_env=None, stdin_data=None, timeout=20.0):
+        """Run ``hcsms argv...``; token via HCSMS_AUTH_TOKEN unless token is None."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HCSMS_")}
+        note = []
+        if token is DEFAULT:
+            token = self.token
+        if token is not None:
+            env["HCSMS_AUTH_TOKEN"] = token
+            note.append("HCSMS_AUTH_TOKEN=<%d bytes>" % len(token))
+        for k, v in (extra_env or {}).items():
+            env[k] = v
+            note.append("%s=%s" % (k, v if len(v) < 80 else "<%d bytes>" % len(v)))
+        cmd = self.wrapper + [self.bin] + list(argv)
+        t0 = time.monotonic()
+        try:
+            p = subprocess.run(cmd, env=env, capture_output=True, timeout=timeout * self.factor,
+                               input=stdin_data,
+                               stdin=None if stdin_data is not None else subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as e:
+            r = Result(cmd, None, e.stdout or b"", e.stderr or b"", time.monotonic() - t0, " ".join(note))
+            self.results.append(r)
+            raise CaseFail("hcsms did not finish within %.0fs" % (timeout * self.factor))
+        r = Result(cmd, p.returncode, p.stdout, p.stderr, time.monotonic() - t0, " ".join(note))
+        self.results.append(r)
+        if r.rc is not None and r.rc < 0:
+            raise CaseFail("hcsms killed by signal %d" % -r.rc)
+        if self.wrapper and r.rc == 99:
+            raise CaseFail("wrapper (valgrind) reported errors: exit 99")
+        for secret in {token, self.token}:
+            if secret and len(secret) >= 8:
+                sb = secret.encode("latin-1", "replace")
+                if sb in r.out or sb in r.err:
+                    raise CaseFail("the token appears in hcsms output")
+        return r
+
+    def unlock(self, *args, endpoint=DEFAULT, cacert=DEFAULT, **kw):
+        argv = ["unlock"]
+        if endpoint is DEFAULT:
+            endpoint = self.mock.url
+        if endpoint is not None:
+            argv += ["--endpoint", endpoint]
+        if cacert is DEFAULT:
+            cacert = self.ca
+        if cacert is not None:
+            argv += ["--cacert", cacert]
+        return self.run(argv + list(args), **kw)
+
+    # ---- server observations
+    def snap(self, server=None):
+        return (server or self.mock).snapshot()
+
+    def new_requests(self, snap, server=None):
+        server = server or self.mock
+        return list(server.requests[snap[1]:])
+
+    def saw_nothing(self, snap, server=None):
+        time.sleep(0.1)  # let a connection the client may have made be counted
+        now = (server or self.mock).snapshot()
+        if now != snap:
+            raise CaseFail("the server saw %d connection(s) and %d request(s); expected nothing"
+                           % (now[0] - snap[0], now[1] - snap[1]))
+
+    def no_request(self, snap, server=None):
+        reqs = self.new_requests(snap, server)
+        if reqs:
+            raise CaseFail("the server received %d request(s) (%s); expected none"
+                           % (len(reqs), ", ".join(str(r["raw_path"]) for r in reqs)))
+
+    def valid_requests(self, snap, n=None, server=None):
+        reqs = self.new_requests(snap, server)
+        if n is not None and len(reqs) != n:
+            raise CaseFail("the server saw %d request(s), expected %d: %s"
+                           % (len(reqs), n, [r["raw_path"] for r in reqs]))
+        for r in reqs:
+            if r["problem"]:
+                raise CaseFail("the mock rejected request %s: %s" % (r["raw_path"], r["problem"]))
+        return reqs
+
+
+# --------------------------------------------------------------------------- checks
+def expect_rc(r, want):
+    if r.rc != want:
+        raise CaseFail("exit status %s, expected %s" % (r.rc, want))
+
+
+def expect_in(needle, hay, what):
+    if needle not in hay:
+        raise CaseFail("%s does not contain %r" % (what, needle))
+
+
+def expect_not_in(needle, hay, what):
+    if needle in hay:
+        raise CaseFail("%s contains %r" % (what, needle))
+
+
+def expect_eq(got, want, what):
+    if got != want:
+        raise CaseFail("%s is %r, expected %r" % (what, got, want))
+
+
+def stderr_line_with(r, *needles):
+    for line in r.serr.splitlines():
+        if all(n in line for n in needles):
+            return line
+    raise CaseFail("no stderr line contains all of %r" % (needles,))
+
+
+def json_lines(r, n):
+    lines = r.out.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    else:
+        raise CaseFail("stdout does not end with a newline")
+    if len(lines) != n:
+        raise CaseFail("stdout has %d line(s), expected %d JSON object(s)" % (len(lines), n))
+    objs = []
+    for i, line in enumerate(lines):
+        try:
+            o = json.loads(line.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise CaseFail("stdout line %d is not JSON: %s" % (i + 1, e))
+        if not isinstance(o, dict):
+            raise CaseFail("stdout line %d is not a JSON object" % (i + 1))
+        objs.append(o)
+    return objs
+
+
+def check_forbidden_json(o, task_id, request_id, full=True):
+    expect_eq(o.get("task_id"), task_id, "task_id")
+    expect_eq(o.get("ok"), False, "ok")
+    expect_eq(o.get("http_status"), 403, "http_status")
+    if request_id is not None:
+        expect_eq(o.get("request_id"), request_id, "request_id")
+    expect_eq(o.get("error_code"), "SMS.9004", "error_code")
+    expect_eq(o.get("error_msg"), FORBIDDEN_MSG, "error_msg")
+    if not full:
+        return
+    expect_eq(o.get("encoded_authorization_message"), "Encoded-ABC123", "encoded_authorization_message")
+    expect_eq(o.get("error_param"), ["task_id", "sms:server:unlock"], "error_param")
+    expect_eq(o.get("details"), [{"error_code": "SMS.9004", "error_msg": "denied by policy"},
+                                 {"error_code": "IAM.0001", "error_msg": FORBIDDEN_DECODED_DETAIL}],
+              "details")
+
+
+# --------------------------------------------------------------------------- cases
+CASES = []
+
+
+def case(name):
+    def deco(fn):
+        CASES.append((name, fn))
+        return fn
+    return deco
+
+
+# ---- success paths -----------------------------------------------------------
+@case("ok-single")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-1")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-1\n", "stdout")
+    (req,) = c.valid_requests(s, 1)
+    expect_eq(req["raw_path"], "/v3/tasks/ok-1/unlock", "raw path")
+    hdrs = {k.lower(): v for k, v in req["headers"]}
+    expect_eq(hdrs.get("host"), "localhost:%d" % c.mock.port, "Host header")
+    expect_eq(req["token"], c.token, "X-Auth-Token seen by the server")
+
+
+@case("env-endpoint-cacert")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-env", endpoint=None, cacert=None,
+                 extra_env={"HCSMS_ENDPOINT": c.mock.url, "HCSMS_CACERT": c.ca})
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-env\n", "stdout")
+    c.valid_requests(s, 1)
+
+
+@case("ok-three-one-connection")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-a", "ok-b", "ok-c")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-a\nunlocked ok-b\nunlocked ok-c\n", "stdout")
+    reqs = c.valid_requests(s, 3)
+    expect_eq([q["task_id"] for q in reqs], ["ok-a", "ok-b", "ok-c"], "order of requests")
+    expect_eq(c.mock.connections - s[0], 1, "number of new connections")
+    expect_eq(len({q["conn"] for q in reqs}), 1, "number of connections used")
+
+
+@case("ok-twenty-keepalive")
+def _(c):
+    ids = ["ok-k%02d" % i for i in range(20)]
+    s = c.snap()
+    r = c.unlock(*ids)
+    expect_rc(r, 0)
+    expect_eq(r.out, "".join("unlocked %s\n" % i for i in ids).encode(), "stdout")
+    c.valid_requests(s, 20)
+    expect_eq(c.mock.connections - s[0], 1, "number of new connections")
+
+
+@case("json-success")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--json", "ok-j")
+    expect_rc(r, 0)
+    (o,) = json_lines(r, 1)
+    (req,) = c.valid_requests(s, 1)
+    expect_eq(o.get("task_id"), "ok-j", "task_id")
+    expect_eq(o.get("ok"), True, "ok")
+    expect_eq(o.get("http_status"), 200, "http_status")
+    expect_eq(o.get("request_id"), req["request_id"], "request_id")
+    if not r.out.startswith(b'{"task_id":"ok-j","ok":true,"http_status":200'):
+        raise CaseFail("JSON line does not start with {\"task_id\":\"ok-j\",\"ok\":true,\"http_status\":200")
+
+
+@case("json-multi")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--json", "ok-j1", "forbidden-j2", "notfound-j3")
+    expect_rc(r, 1)
+    o1, o2, o3 = json_lines(r, 3)
+    reqs = c.valid_requests(s, 3)
+    expect_eq(o1.get("ok"), True, "first ok")
+    expect_eq(o1.get("task_id"), "ok-j1", "first task_id")
+    check_forbidden_json(o2, "forbidden-j2", reqs[1]["request_id"])
+    expect_eq(o3.get("http_status"), 404, "third http_status")
+    expect_eq(o3.get("error_code"), "APIGW.0101", "third error_code")
+
+
+@case("chunked")
+def _(c):
+    s = c.snap()
+    r = c.unlock("chunked-1")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked chunked-1\n", "stdout")
+    c.valid_requests(s, 1)
+
+
+@case("chunked-then-ok-one-connection")
+def _(c):
+    s = c.snap()
+    r = c.unlock("chunked-1", "ok-2")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked chunked-1\nunlocked ok-2\n", "stdout")
+    c.valid_requests(s, 2)
+    expect_eq(c.mock.connections - s[0], 1, "number of new connections")
+
+
+@case("close-delimited")
+def _(c):
+    s = c.snap()
+    r = c.unlock("close-1")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked close-1\n", "stdout")
+    c.valid_requests(s, 1)
+
+
+@case("close-then-ok-two-connections")
+def _(c):
+    s = c.snap()
+    r = c.unlock("close-1", "ok-2")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked close-1\nunlocked ok-2\n", "stdout")
+    reqs = c.valid_requests(s, 2)
+    expect_eq(c.mock.connections - s[0], 2, "number of new connections")
+    if reqs[0]["conn"] == reqs[1]["conn"]:
+        raise CaseFail("both requests on one connection")
+
+
+@case("http10")
+def _(c):
+    s = c.snap()
+    r = c.unlock("http10-1")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked http10-1\n", "stdout")
+    c.valid_requests(s, 1)
+
+
+@case("http10-then-ok-two-connections")
+def _(c):
+    s = c.snap()
+    r = c.unlock("http10-1", "ok-2")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked http10-1\nunlocked ok-2\n", "stdout")
+    c.valid_requests(s, 2)
+    expect_eq(c.mock.connections - s[0], 2, "number of new connections")
+
+
+@case("continue")
+def _(c):
+    s = c.snap()
+    r = c.unlock("continue-1")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked continue-1\n", "stdout")
+    c.valid_requests(s, 1)
+
+
+@case("continue-then-ok-one-connection")
+def _(c):
+    s = c.snap()
+    r = c.unlock("continue-1", "ok-2")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked continue-1\nunlocked ok-2\n", "stdout")
+    c.valid_requests(s, 2)
+    expect_eq(c.mock.connections - s[0], 1, "number of new connections")
+
+
+@case("nocontent-204-then-ok")
+def _(c):
+    s = c.snap()
+    r = c.unlock("nocontent-1", "ok-2")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked nocontent-1\nunlocked ok-2\n", "stdout")
+    c.valid_requests(s, 2)
+    expect_eq(c.mock.connections - s[0], 1, "number of new connections")
+
+
+# ---- service errors ----------------------------------------------------------------
+@case("forbidden-human")
+def _(c):
+    s = c.snap()
+    r = c.unlock("forbidden-1")
+    expect_rc(r, 1)
+    (req,) = c.valid_requests(s, 1)
+    expect_not_in(b"unlocked", r.out, "stdout")
+    stderr_line_with(r, "forbidden-1", "403", "SMS.9004", FORBIDDEN_MSG, req["request_id"])
+
+
+@case("forbidden-json")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--json", "forbidden-1")
+    expect_rc(r, 1)
+    (req,) = c.valid_requests(s, 1)
+    (o,) = json_lines(r, 1)
+    check_forbidden_json(o, "forbidden-1", req["request_id"])
+
+
+@case("bigerror-65535-json")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--json", "bigerror-1")
+    expect_rc(r, 1)
+    (req,) = c.valid_requests(s, 1)
+    (o,) = json_lines(r, 1)
+    expect_eq(o.get("http_status"), 403, "http_status")
+    expect_eq(o.get("error_code"), "SMS.9004", "error_code")
+    expect_eq(o.get("request_id"), req["request_id"], "request_id")
+    eam = o.get("encoded_authorization_message")
+    if eam == "E" * BIGERROR_LEN:
+        return
+    # A client with fixed buffers may keep only part of a big error body, but then it
+    # must say so ("truncated": true) and what it does report must be right.
+    if o.get("truncated") is not True:
+        raise CaseFail("encoded_authorization_message has %s bytes (expected %d) and no \"truncated\":true"
+                       % (len(eam) if isinstance(eam, str) else eam, BIGERROR_LEN))
+    if eam is not None and (not isinstance(eam, str) or eam.strip("E") != ""):
+        raise CaseFail("encoded_authorization_message is not a prefix of the server's: %r" % eam[:40])
+
+
+@case("notfound")
+def _(c):
+    s = c.snap()
+    r = c.unlock("notfound-1")
+    expect_rc(r, 1)
+    (req,) = c.valid_requests(s, 1)
+    stderr_line_with(r, "notfound-1", "404", "APIGW.0101", req["request_id"])
+
+
+@case("throttled")
+def _(c):
+    s = c.snap()
+    r = c.unlock("throttled-1")
+    expect_rc(r, 1)
+    (req,) = c.valid_requests(s, 1)
+    stderr_line_with(r, "throttled-1", "429", "APIGW.0308", req["request_id"])
+
+
+@case("html-502-json")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--json", "html-1")
+    expect_rc(r, 1)
+    (req,) = c.valid_requests(s, 1)
+    (o,) = json_lines(r, 1)
+    expect_eq(o.get("task_id"), "html-1", "task_id")
+    expect_eq(o.get("ok"), False, "ok")
+    expect_eq(o.get("http_status"), 502, "http_status")
+    expect_eq(o.get("request_id"), req["request_id"], "request_id")
+
+
+@case("html-502-human")
+def _(c):
+    s = c.snap()
+    r = c.unlock("html-1")
+    expect_rc(r, 1)
+    (req,) = c.valid_requests(s, 1)
+    stderr_line_with(r, "html-1", "502", req["request_id"])
+
+
+@case("empty-500")
+def _(c):
+    s = c.snap()
+    r = c.unlock("empty-1")
+    expect_rc(r, 1)
+    (req,) = c.valid_requests(s, 1)
+    stderr_line_with(r, "empty-1", "500", req["request_id"])
+
+
+@case("wrong-token-401")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-1", token="not-the-right-token")
+    expect_rc(r, 1)
+    (req,) = c.new_requests(s)
+    stderr_line_with(r, "ok-1", "401", "APIGW.0307", req["request_id"])
+
+
+@case("ok-forbidden-mixed")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-m1", "forbidden-m2")
+    expect_rc(r, 1)
+    expect_eq(r.out, b"unlocked ok-m1\n", "stdout")
+    reqs = c.valid_requests(s, 2)
+    stderr_line_with(r, "forbidden-m2", "403", "SMS.9004", reqs[1]["request_id"])
+    expect_eq(c.mock.connections - s[0], 1, "number of new connections")
+
+
+@case("forbidden-then-ok")
+def _(c):
+    s = c.snap()
+    r = c.unlock("forbidden-f1", "ok-f2")
+    expect_rc(r, 1)
+    expect_eq(r.out, b"unlocked ok-f2\n", "stdout")
+    c.valid_requests(s, 2)
+
+
+# ---- network / protocol failures ---------------------------------------------------
+@case("ok-garbage")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-g1", "garbage-g2")
+    expect_rc(r, 3)
+    expect_in(b"unlocked ok-g1\n", r.out, "stdout")
+    expect_not_in(b"unlocked garbage", r.out, "stdout")
+    c.valid_requests(s, 2)
+
+
+@case("garbage")
+def _(c):
+    r = c.unlock("garbage-1")
+    expect_rc(r, 3)
+    expect_not_in(b"unlocked", r.out, "stdout")
+    expect_in("garbage-1", r.serr, "stderr")
+
+
+@case("garbage-json")
+def _(c):
+    r = c.unlock("--json", "garbage-1")
+    expect_rc(r, 3)
+    (o,) = json_lines(r, 1)
+    expect_eq(o.get("task_id"), "garbage-1", "task_id")
+    expect_eq(o.get("ok"), False, "ok")
+    if "http_status" in o:
+        raise CaseFail("http_status present (%r) although there was no HTTP answer" % o["http_status"])
+    if not isinstance(o.get("error"), str) or not o["error"]:
+        raise CaseFail("no 'error' text: %r" % o)
+
+
+@case("truncated")
+def _(c):
+    r = c.unlock("truncated-1")
+    expect_rc(r, 3)
+    expect_not_in(b"unlocked", r.out, "stdout")
+
+
+@case("slow-timeout")
+def _(c):
+    t0 = time.monotonic()
+    r = c.unlock("--timeout", "1500", "slow-1", timeout=30)
+    wall = time.monotonic() - t0
+    expect_rc(r, 3)
+    bound = 6.0 if not c.wrapper else 12.0
+    if wall >= bound:
+        raise CaseFail("took %.1fs, expected < %.0fs" % (wall, bound))
+    expect_not_in(b"unlocked", r.out, "stdout")
+
+
+@case("drip-timeout")
+def _(c):
+    t0 = time.monotonic()
+    r = c.unlock("--timeout", "2500", "drip-1", timeout=30)
+    wall = time.monotonic() - t0
+    expect_rc(r, 3)
+    bound = 7.0 if not c.wrapper else 14.0
+    if wall >= bound:
+        raise CaseFail("took %.1fs, expected < %.0fs" % (wall, bound))
+
+
+@case("connect-timeout")
+def _(c):
+    if not c.backlog_fill:
+        raise CaseFail("could not fill a listen backlog on this system")
+    t0 = time.monotonic()
+    r = c.unlock("--connect-timeout", "1000", "ok-1",
+                 endpoint="https://localhost:%d" % c.backlog_sock.getsockname()[1], timeout=30)
+    wall = time.monotonic() - t0
+    expect_rc(r, 3)
+    bound = 5.0 if not c.wrapper else 10.0
+    if wall >= bound:
+        raise CaseFail("took %.1fs, expected < %.0fs" % (wall, bound))
+
+
+@case("connection-refused")
+def _(c):
+    r = c.unlock("ok-1", endpoint="https://localhost:%d" % c.closed_port)
+    expect_rc(r, 3)
+    expect_not_in(b"unlocked", r.out, "stdout")
+
+
+@case("wrong-ca")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-1", cacert=os.path.join(c.pki, "other-ca.pem"))
+    expect_rc(r, 3)
+    c.no_request(s)
+
+
+@case("hostname-mismatch")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-1", endpoint="https://127.0.0.1:%d" % c.mock.port)
+    expect_rc(r, 3)
+    c.no_request(s)
+
+
+@case("expired-cert")
+def _(c):
+    s = c.snap(c.mock_expired)
+    r = c.unlock("ok-1", endpoint=c.mock_expired.url)
+    expect_rc(r, 3)
+    c.no_request(s, c.mock_expired)
+    expect_not_in(b"unlocked", r.out, "stdout")
+
+
+@case("plain-http-server")
+def _(c):
+    n = c.plain.connections
+    r = c.unlock("ok-1", endpoint="https://localhost:%d" % c.plain.port)
+    expect_rc(r, 3)
+    expect_not_in(b"unlocked", r.out, "stdout")
+    if c.plain.connections == n:
+        raise CaseFail("hcsms never connected to the plain HTTP server")
+
+
+# ---- usage / invalid input: nothing may be sent ------------------------------------
+@case("http-endpoint-refused")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-1", endpoint="http://localhost:%d" % c.mock.port)
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+
+
+def _invalid_id_case(name, bad):
+    @case(name)
+    def _(c):
+        s = c.snap()
+        r = c.unlock(bad)
+        expect_rc(r, 2)
+        c.saw_nothing(s)
+        expect_eq(r.out, b"", "stdout")
+
+
+_invalid_id_case("invalid-id-empty", "")
+_invalid_id_case("invalid-id-dotdot", "..")
+_invalid_id_case("invalid-id-dot", ".")
+_invalid_id_case("invalid-id-256-bytes", "a" * 256)
+_invalid_id_case("invalid-id-ctrl-01", "ok\x01x")
+_invalid_id_case("invalid-id-newline", "ok\nx")
+_invalid_id_case("invalid-id-del-7f", "ok\x7fx")
+
+
+@case("valid-id-255-bytes")
+def _(c):
+    tid = "ok" + "a" * 253
+    s = c.snap()
+    r = c.unlock(tid)
+    expect_rc(r, 0)
+    expect_eq(r.out, ("unlocked %s\n" % tid).encode(), "stdout")
+    (req,) = c.valid_requests(s, 1)
+    expect_eq(req["task_id"], tid, "task id seen by the server")
+
+
+@case("mixed-valid-invalid-id")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-1", "..", "ok-3")
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+    expect_eq(r.out, b"", "stdout")
+
+
+@case("no-token")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-1", token=None)
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+
+
+def _bad_token_file_case(name, content):
+    @case(name)
+    def _(c):
+        s = c.snap()
+        r = c.unlock("--token-file", c.write(content), "ok-1", token=None)
+        expect_rc(r, 2)
+        c.saw_nothing(s)
+
+
+_bad_token_file_case("token-file-empty", b"")
+_bad_token_file_case("token-file-only-newline", b"\n")
+_bad_token_file_case("token-file-with-cr", b"abcdefgh\rijkl")
+_bad_token_file_case("token-file-with-space", b"abcdefgh ijkl")
+_bad_token_file_case("token-file-trailing-cr", b"abcdefghijkl\r")
+_bad_token_file_case("token-file-two-newlines", b"abcdefghijkl\n\n")
+_bad_token_file_case("token-file-16385-bytes", b"t" * 16385)
+
+
+@case("token-env-non-ascii")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-1", token="abc\u00e9def")
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+
+
+@case("token-env-16385-bytes")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-1", token="T" * 16385)
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+
+
+@case("token-file-missing")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--token-file", os.path.join(c.tmp, "does-not-exist"), "ok-1", token=None)
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+
+
+def _with_token(c, token, fn):
+    """Run fn() while the mock expects ``token``."""
+    old = c.mock.token
+    c.mock.token = token
+    try:
+        return fn()
+    finally:
+        c.mock.token = old
+
+
+@case("token-16384-bytes")
+def _(c):
+    tok = "".join(chr(0x21 + (i % 94)) for i in range(16384))
+    path = c.write(tok)
+    s = c.snap()
+    r = _with_token(c, tok, lambda: c.unlock("--token-file", path, "ok-big", token=None))
+    expect_rc(r, 0)
+    (req,) = c.valid_requests(s, 1)
+    if req["token"] != tok:
+        raise CaseFail("server saw a %s-byte token that differs from the 16384-byte one"
+                       % (len(req["token"]) if req["token"] else None))
+
+
+@case("token-file-stdin")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--token-file", "-", "ok-stdin", token=None,
+                 stdin_data=(c.token + "\n").encode())
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-stdin\n", "stdout")
+    (req,) = c.valid_requests(s, 1)
+    expect_eq(req["token"], c.token, "token seen by the server")
+
+
+@case("token-file-trailing-newline")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--token-file", c.write(c.token + "\n"), "ok-tf", token=None)
+    expect_rc(r, 0)
+    (req,) = c.valid_requests(s, 1)
+    expect_eq(req["token"], c.token, "token seen by the server")
+
+
+@case("token-file-no-newline")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--token-file", c.write(c.token), "ok-tf2", token=None)
+    expect_rc(r, 0)
+    (req,) = c.valid_requests(s, 1)
+    expect_eq(req["token"], c.token, "token seen by the server")
+
+
+@case("token-file-crlf-ending")
+def _(c):
+    # CRLF counts as the one trailing newline (a token file saved on Windows)
+    s = c.snap()
+    r = c.unlock("--token-file", c.write(c.token + "\r\n"), "ok-crlf", token=None)
+    expect_rc(r, 0)
+    (req,) = c.valid_requests(s, 1)
+    expect_eq(req["token"], c.token, "token seen by the server")
+
+
+@case("special-task-id")
+def _(c):
+    tid = "a b/c?d#e%f"
+    s = c.snap()
+    r = c.unlock(tid)
+    expect_rc(r, 0)
+    (req,) = c.valid_requests(s, 1)
+    expect_eq(req["raw_path"], "/v3/tasks/a%20b%2Fc%3Fd%23e%25f/unlock", "raw path")
+    expect_eq(req["task_id"], tid, "decoded task id")
+    expect_in(tid.encode(), r.out, "stdout")
+
+
+@case("unreserved-and-utf8-id")
+def _(c):
+    t1, t2 = "okAZaz09-._~", "ok-\u00e9+:@"
+    s = c.snap()
+    r = c.unlock(t1, t2)
+    expect_rc(r, 0)
+    reqs = c.valid_requests(s, 2)
+    expect_eq(reqs[0]["raw_path"], "/v3/tasks/okAZaz09-._~/unlock", "raw path 1")
+    expect_eq(reqs[1]["raw_path"], "/v3/tasks/ok-%C3%A9%2B%3A%40/unlock", "raw path 2")
+
+
+@case("verbose")
+def _(c):
+    s = c.snap()
+    r = c.unlock("-v", "ok-v")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-v\n", "stdout")
+    expect_in("POST /v3/tasks/ok-v/unlock HTTP/1.1", r.serr, "stderr")
+    c.valid_requests(s, 1)
+    # the token leak check is done for every run (see Ctx.run)
+
+
+@case("verbose-forbidden-token-file")
+def _(c):
+    r = c.unlock("--verbose", "--token-file", c.write(c.token + "\n"), "forbidden-v", token=None)
+    expect_rc(r, 1)
+    expect_in("POST /v3/tasks/forbidden-v/unlock HTTP/1.1", r.serr, "stderr")
+    expect_in("403", r.serr, "stderr")
+
+
+# ---- command line ------------------------------------------------------------------
+@case("version")
+def _(c):
+    r = c.run(["--version"])
+    expect_rc(r, 0)
+    text = (r.sout + r.serr).lower()
+    if "mbed tls" not in text and "mbedtls" not in text:
+        raise CaseFail("--version does not mention mbed TLS")
+
+
+@case("help")
+def _(c):
+    for opt in ("--help", "-h"):
+        r = c.run([opt])
+        expect_rc(r, 0)
+        expect_in("unlock", r.sout + r.serr, "%s output" % opt)
+
+
+@case("unlock-help")
+def _(c):
+    r = c.run(["unlock", "--help"])
+    expect_rc(r, 0)
+    expect_in("--token-file", r.sout + r.serr, "output")
+
+
+@case("unknown-option")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--bogus-option", "ok-1")
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+
+
+@case("no-task-id")
+def _(c):
+    s = c.snap()
+    r = c.unlock()
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+
+
+@case("no-command")
+def _(c):
+    r = c.run([])
+    expect_rc(r, 2)
+
+
+@case("unknown-command")
+def _(c):
+    s = c.snap()
+    r = c.run(["frobnicate", "ok-1"])
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+
+
+@case("bad-timeout-value")
+def _(c):
+    s = c.snap()
+    for opt, val in (("--timeout", "abc"), ("--connect-timeout", "-5"), ("--timeout", "")):
+        r = c.unlock(opt, val, "ok-1")
+        if r.rc != 2:
+            raise CaseFail("%s %r: exit status %s, expected 2" % (opt, val, r.rc))
+    c.saw_nothing(s)
+
+
+@case("option-missing-argument")
+def _(c):
+    r = c.run(["unlock", "ok-1", "--endpoint"])
+    expect_rc(r, 2)
+
+
+# ---- nginx ---------------------------------------------------------------------------
+def _nginx(c, big=False):
+    n = c.nginx_big if big else c.nginx
+    if n is None:
+        raise CaseFail("nginx is not running: %s" % c.nginx_error)
+    return n
+
+
+@case("nginx-ok")
+def _(c):
+    n = _nginx(c)
+    r = c.unlock("ok-n1", endpoint=n.url)
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-n1\n", "stdout")
+
+
+@case("nginx-forbidden")
+def _(c):
+    n = _nginx(c)
+    r = c.unlock("forbidden-n2", endpoint=n.url)
+    expect_rc(r, 1)
+    rid = [l[5] for l in n.wait_access(1, "forbidden-n2") if "forbidden-n2" in l[3]]
+    stderr_line_with(r, "forbidden-n2", "403", "SMS.9004", *(rid[-1:]))
+
+
+@case("nginx-forbidden-json")
+def _(c):
+    n = _nginx(c)
+    r = c.unlock("--json", "forbidden-n3", endpoint=n.url)
+    expect_rc(r, 1)
+    (o,) = json_lines(r, 1)
+    rid = [l[5] for l in n.wait_access(1, "forbidden-n3") if "forbidden-n3" in l[3]]
+    check_forbidden_json(o, "forbidden-n3", rid[-1] if rid else None)
+
+
+@case("nginx-five-keepalive")
+def _(c):
+    n = _nginx(c)
+    ids = ["ok-ka%d" % i for i in range(5)]
+    before = len(n.access_lines())
+    r = c.unlock(*ids, endpoint=n.url)
+    expect_rc(r, 0)
+    expect_eq(r.out, "".join("unlocked %s\n" % i for i in ids).encode(), "stdout")
+    lines = n.wait_access(before + 5)[before:]
+    expect_eq([l[3] for l in lines], ["/v3/tasks/%s/unlock" % i for i in ids], "requests in nginx's access log")
+    conns = {l[0] for l in lines}
+    if len(conns) != 1:
+        raise CaseFail("nginx saw the 5 requests on %d connections" % len(conns))
+
+
+@case("nginx-token-16384-bytes")
+def _(c):
+    n = _nginx(c, big=True)
+    r = c.unlock("ok-nbig", endpoint=n.url, token=c.nginx_big_token)
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-nbig\n", "stdout")
+
+
+@case("nginx-wrong-token")
+def _(c):
+    n = _nginx(c)
+    r = c.unlock("ok-n4", endpoint=n.url, token="W" * 40)
+    expect_rc(r, 1)
+    stderr_line_with(r, "ok-n4", "401", "APIGW.0307")
+
+
+# --------------------------------------------------------------------------- setup
+def setup(c, want_nginx):
+    subprocess.run(["bash", os.path.join(HERE, "make_pki.sh"), c.pki], check=True, timeout=60,
+                   stdin=subprocess.DEVNULL)
+    pem = lambda n: os.path.join(c.pki, n)  # noqa: E731
+    c.mock = MockSMS(pem("server.pem"), pem("server.key"), c.token).start()
+    c.mock_expired = MockSMS(pem("expired.pem"), pem("expired.key"), c.token).start()
+    c.plain = PlainHTTPServer().start()
+    # a port that refuses connections: bound but not listening
+    c.closed_sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.closed_sock.bind(("127.0.0.1", 0))
+    c.closed_port = c.closed_sock.getsockname()[1]
+    # a port whose accept queue is full: SYNs go unanswered (connect timeout)
+    c.backlog_sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.backlog_sock.bind(("127.0.0.1", 0))
+    c.backlog_sock.listen(0)
+    for _i in range(8):
+        f = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        f.settimeout(0.3)
+        try:
+            f.connect(c.backlog_sock.getsockname())
+            c.backlog_fill.append(f)
+        except OSError:
+            f.close()
+            break
+    else:
+        c.backlog_fill = []  # never filled up: the case will say so
+    # 16,384-byte token for a second nginx (characters nginx's config can hold verbatim)
+    alphabet = [ch for ch in map(chr, range(0x21, 0x7F)) if ch not in "'\\$;{}"]
+    c.nginx_big_token = "".join(alphabet[(i * 7) % len(alphabet)] for i in range(16384))
+    if want_nginx:
+        try:
+            # one nginx per expected token: the normal one and the 16 KB one
+            c.nginx = NginxServer(os.path.join(c.tmp, "nginx"), pem("server.pem"), pem("server.key"),
+                                  c.token).start()
+            c.nginx_big = NginxServer(os.path.join(c.tmp, "nginx-big"), pem("server.pem"),
+                                      pem("server.key"), c.nginx_big_token).start()
+        except Exception as e:  # reported by the nginx cases
+            c.nginx_error = str(e)
+            for n in (c.nginx, c.nginx_big):
+                if n is not None:
+                    n.stop()
+            c.nginx = c.nginx_big = None
+
+
+def teardown(c):
+    for name in ("nginx", "nginx_big", "mock", "mock_expired", "plain"):
+        srv = getattr(c, name, None)
+        if srv is not None:
+            try:
+                srv.stop()
+            except Exception:
+                traceback.print_exc()
+    for s in [c.closed_sock, c.backlog_sock] + c.backlog_fill:
+        if s is not None:
+            s.close()
+
+
+def tail(b, lines=15, chars=3000, secrets=()):
+    for sec in secrets:
+        if sec and len(sec) >= 8:
+            b = b.replace(sec.encode("latin-1", "replace"), b"<TOKEN>")
+    text = b.decode("utf-8", "replace")
+    if len(text) > chars:
+        text = "..." + text[-chars:]
+    ls = text.splitlines()
+    if len(ls) > lines:
+        ls = ["..."] + ls[-lines:]
+    return "\n".join("      | " + l for l in ls) if ls else "      (empty)"
+
+
+def report_failure(c, name, reason):
+    print("FAIL %s: %s" % (name, reason))
+    if c.mock is not None and c.case_snap is not None:
+        for q in c.new_requests(c.case_snap):
+            if q["problem"]:
+                print("    mock rejected %s %s: %s" % (q["method"], q["raw_path"], q["problem"]))
+    for r in c.results[-2:]:
+        shown = " ".join(shlex.quote(a) if len(a) < 120 else "'<%d bytes>'" % len(a) for a in r.cmd)
+        print("    command: %s%s" % ((r.env_note + " ") if r.env_note else "", shown))
+        print("    exit: %s  (%.2fs)" % (r.rc, r.elapsed))
+        secrets = (c.token, c.nginx_big_token)
+        print("    stdout:\n%s" % tail(r.out, secrets=secrets))
+        print("    stderr:\n%s" % tail(r.err, lines=40 if c.wrapper else 15, secrets=secrets))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-k", action="append", default=[], metavar="SUBSTRING",
+                    help="run only cases whose name contains SUBSTRING (repeatable)")
+    ap.add_argument("--list", action="store_true", help="list the case names and exit")
+    a = ap.parse_args()
+
+    selected = [(n, f) for n, f in CASES if not a.k or any(k in n for k in a.k)]
+    if a.list:
+        for n, _f in selected:
+            print(n)
+        return 0
+
+    binary = os.environ.get("HCSMS_BIN") or os.path.join(REPO, "build", "hcsms")
+    binary = os.path.abspath(binary)
+    wrapper = shlex.split(os.environ.get("HCSMS_WRAPPER", ""))
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        print("FAIL setup: hcsms binary not found or not executable: %s" % binary)
+        print("e2e: 0 passed, 1 failed")
+        return 1
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+
+    passed = failed = 0
+    interrupted = False
+    with tempfile.TemporaryDirectory(prefix="hcsms-e2e-") as tmp:
+        c = Ctx(binary, wrapper, tmp)
+        try:
+            try:
+                setup(c, any(n.startswith("nginx") for n, _f in selected))
+            except Exception as e:
+                print("FAIL setup: %s" % e)
+                traceback.print_exc(file=sys.stdout)
+                failed += 1
+                selected = []
+            for name, fn in selected:
+                c.results = []
+                c.case_snap = c.mock.snapshot()
+                t0 = time.monotonic()
+                try:
+                    fn(c)
+                except CaseFail as e:
+                    failed += 1
+                    report_failure(c, name, e)
+                except Exception as e:
+                    failed += 1
+                    report_failure(c, name, "harness error: %s: %s" % (type(e).__name__, e))
+                    traceback.print_exc(file=sys.stdout)
+                else:
+                    passed += 1
+                    print("PASS %s (%.2fs)" % (name, time.monotonic() - t0))
+                sys.stdout.flush()
+        except KeyboardInterrupt:
+            interrupted = True
+            print("interrupted")
+        finally:
+            teardown(c)
+    print("e2e: %d passed, %d failed" % (passed, failed))
+    sys.stdout.flush()
+    if interrupted:
+        return 130
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

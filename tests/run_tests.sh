@@ -1,0 +1,46 @@
+#!/bin/sh
+# Runs the unit test binaries (cmocka) and/or the end-to-end suite, and ends
+# with one line "N passed, N failed" summing all of them.
+# usage: run_tests.sh [--unit BIN...] [--e2e]
+passed=0
+failed=0
+status=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() { # $1 = pattern; sums the first number on matching lines of $log
+    grep -E "$1" "$log" | sed -E 's/[^0-9]*([0-9]+).*/\1/' | awk '{s+=$1} END {print s+0}'
+}
+
+mode=
+for arg in "$@"; do
+    case "$arg" in
+    --unit) mode=unit; continue ;;
+    --e2e)
+        echo "== e2e: tests/e2e/run_e2e.py"
+        ${PYTHON:-python3} tests/e2e/run_e2e.py >"$log" 2>&1
+        rc=$?
+        cat "$log"
+        p=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$log" | sed -E 's/e2e: ([0-9]+) passed.*/\1/')
+        f=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$log" | sed -E 's/.*passed, ([0-9]+) failed.*/\1/')
+        if [ -z "$p" ]; then p=0; f=$((f + 1)); fi
+        if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; fi
+        passed=$((passed + p)); failed=$((failed + ${f:-0}))
+        [ "$rc" -eq 0 ] || status=1
+        continue ;;
+    esac
+    if [ "$mode" = unit ]; then
+        echo "== unit: $arg"
+        "$arg" >"$log" 2>&1
+        rc=$?
+        cat "$log"
+        p=$(count '^\[  PASSED  \] [0-9]+ test')
+        f=$(count '^\[  FAILED  \] [0-9]+ test')
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # crashed before its summary
+        passed=$((passed + p)); failed=$((failed + f))
+        [ "$rc" -eq 0 ] || status=1
+    fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] || status=1
+exit $status

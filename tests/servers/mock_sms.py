@@ -1,0 +1,569 @@
+#!/usr/bin/env python3
+"""Mock Huawei Cloud SMS endpoint for the hcsms end-to-end tests.
+
+Serves ``POST /v3/tasks/{task_id}/unlock`` over TLS and validates every
+request strictly.  The (percent-decoded) task id selects a behaviour:
+
+  ok...        200 ``{}`` keep-alive (also the default for unknown prefixes)
+  forbidden... 403 SMS.9004 with encoded_authorization_message, error_param, details
+  notfound...  404 APIGW.0101 (request_id in the body too)
+  throttled... 429 APIGW.0308 with ``Retry-After: 1``
+  chunked...   200, body sent chunked with a chunk extension and a trailer
+  close...     200 HTTP/1.1, ``Connection: close``, no Content-Length (close-delimited)
+  http10...    ``HTTP/1.0 200 OK`` with Content-Length, then close
+  continue...  ``HTTP/1.1 100 Continue`` first, then a normal 200
+  slow...      waits 10 s before answering 200 (aborted when the server stops)
+  drip...      sends the status line one byte per second
+  garbage...   writes ``SSH-2.0-OpenSSH_9.2\\r\\n`` and closes
+  truncated... 200 with ``Content-Length: 10`` but only 2 body bytes, then close
+  html...      502 text/html
+  empty...     500 with an empty body (Content-Length: 0)
+  nocontent... 204 without a body, keep-alive
+  bigerror...  403 SMS.9004 whose encoded_authorization_message is 65,535 bytes
+
+Usable as a module (``MockSMS(...).start()`` / ``.stop()``; ``connections``,
+``requests``) or standalone::
+
+    python3 tests/servers/mock_sms.py --port 0 --cert server.pem --key server.key \\
+        --token-file token [--host 127.0.0.1] [--ready-file F]
+
+Standalone it prints the base URL once it is ready (and writes it to the ready
+file) and serves until SIGTERM/SIGINT.  Python 3 standard library only.
+"""
+
+import argparse
+import http.server
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import socketserver
+import ssl
+import sys
+import threading
+import time
+import urllib.parse
+
+PATH_RE = re.compile(r"^/v3/tasks/([^/?#]+)/unlock$")
+
+# The 403 body exactly as it goes on the wire (JSON escapes kept as escapes).
+FORBIDDEN_BODY = (
+    rb'{"error_code":"SMS.9004","error_msg":"You do not have permission to perform action '
+    rb'sms:server:unlock on resource.","encoded_authorization_message":"Encoded-ABC123",'
+    rb'"error_param":["task_id","sms:server:unlock"],"details":[{"error_code":"SMS.9004",'
+    rb'"error_msg":"denied by policy"},{"error_code":"IAM.0001","error_msg":'
+    rb'"line1\nline2 \u00e9 \"quoted\""}]}'
+)
+FORBIDDEN_DECODED_DETAIL = 'line1\nline2 \u00e9 "quoted"'
+
+HTML_BODY = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>mock gateway</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+
+BIGERROR_LEN = 65535
+
+
+def _json(obj):
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "mock-sms/1"
+    sys_version = ""
+    timeout = 30  # idle keep-alive connections are dropped after this
+
+    # set by MockSMS.finish_request
+    conn_serial = 0
+
+    # ------------------------------------------------------------------ utils
+    def log_message(self, fmt, *args):  # quiet unless asked
+        if self.server.mock.verbose:
+            sys.stderr.write("mock_sms: %s - %s\n" % (self.address_string(), fmt % args))
+
+    def _raw(self, data):
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def _head(self, status, reason, headers, version="HTTP/1.1"):
+        lines = ["%s %d %s" % (version, status, reason)]
+        for k, v in headers:
+            lines.append("%s: %s" % (k, v))
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _respond(self, status, reason, body, ctype="application/json", extra=(), close=False,
+                 version="HTTP/1.1"):
+        headers = [("Server", "mock-sms"), ("X-Request-Id", self.request_id)]
+        if ctype is not None:
+            headers.append(("Content-Type", ctype))
+        headers.append(("Content-Length", str(len(body))))
+        headers.extend(extra)
+        if close and version == "HTTP/1.1":
+            headers.append(("Connection", "close"))
+        self._set_status(status)
+        self._raw(self._head(status, reason, headers, version) + body)
+        if close:
+            self.close_connection = True
+
+    def _set_status(self, status):
+        # recorded before the bytes go out, so a test that got the answer sees it
+        self.status_sent = status
+        rec = getattr(self, "rec", None)
+        if rec is not None:
+            rec["status"] = status
+
+    def send_error(self, code, message=None, explain=None):
+        # Used by http.server for unparsable requests: answer in JSON, with a request id.
+        if not hasattr(self, "request_id"):
+            self.request_id = secrets.token_hex(16)
+        self.server.mock._record(self, None, getattr(self, "path", None), "parse error: %s" % message,
+                                 code)
+        try:
+            body = _json({"error_code": "MOCK.0400", "error_msg": "unparsable request: %s" % message})
+            self._respond(code, "Bad Request" if code == 400 else "Error", body, close=True)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    # --------------------------------------------------------------- dispatch
+    def _validate(self):
+        """Return (task_id, problem, is_token_problem)."""
+        if self.command != "POST":
+            return None, "method must be POST, got %s" % self.command, False
+        m = PATH_RE.match(self.path)
+        if not m:
+            return None, "path %r does not match /v3/tasks/{task_id}/unlock" % self.path, False
+        raw_id = m.group(1)
+        task_id = urllib.parse.unquote(raw_id, errors="surrogateescape")
+        if task_id == "":
+            return task_id, "empty task id", False
+        h = self.headers
+        for name in ("Host", "User-Agent", "Content-Type", "Content-Length", "X-Auth-Token"):
+            vals = h.get_all(name) or []
+            if len(vals) > 1:
+                return task_id, "header %s appears %d times" % (name, len(vals)), False
+        if not h.get("Host"):
+            return task_id, "Host header missing", False
+        ua = h.get("User-Agent")
+        if ua is None or not ua.startswith("hcsms/"):
+            return task_id, "User-Agent must start with hcsms/, got %r" % ua, False
+        ct = h.get("Content-Type")
+        if ct is None or ct.split(";")[0].strip().lower() != "application/json":
+            return task_id, "Content-Type must be application/json, got %r" % ct, False
+        if h.get("Transfer-Encoding") is not None:
+            return task_id, "request must not use Transfer-Encoding", False
+        cl = h.get("Content-Length")
+        if cl is None or cl.strip() != "0":
+            return task_id, "Content-Length must be 0, got %r" % cl, False
+        token = h.get("X-Auth-Token")
+        if token != self.server.mock.token:
+            if token is None:
+                return task_id, "X-Auth-Token missing", True
+            return task_id, "X-Auth-Token wrong (%d bytes)" % len(token), True
+        return task_id, None, False
+
+    def _handle(self):
+        self.request_id = secrets.token_hex(16)
+        self.status_sent = None
+        task_id, problem, token_problem = self._validate()
+        self.rec = self.server.mock._record(self, task_id, self.path, problem, None)
+        try:
+            if problem is not None:
+                if token_problem:
+                    body = _json({"error_code": "APIGW.0307", "error_msg": "The token must be updated.",
+                                  "request_id": self.request_id})
+                    self._respond(401, "Unauthorized", body)
+                else:
+                    body = _json({"error_code": "MOCK.0400", "error_msg": problem})
+                    # the request may have a body we did not read: do not keep the connection
+                    self._respond(400, "Bad Request", body, close=True)
+            else:
+                self._behave(task_id)
+        finally:
+            self.rec = None
+
+    do_POST = do_GET = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _handle
+
+    def _behave(self, task_id):
+        stop = self.server.mock._stop_event
+        if task_id.startswith("forbidden"):
+            self._respond(403, "Forbidden", FORBIDDEN_BODY)
+        elif task_id.startswith("bigerror"):
+            body = _json({"error_code": "SMS.9004",
+                          "error_msg": "You do not have permission to perform action sms:server:unlock on resource.",
+                          "encoded_authorization_message": "E" * BIGERROR_LEN,
+                          "error_param": ["task_id"],
+                          "details": [{"error_code": "SMS.9004", "error_msg": "denied by policy"}]})
+            self._respond(403, "Forbidden", body)
+        elif task_id.startswith("notfound"):
+            body = _json({"error_code": "APIGW.0101",
+                          "error_msg": "The API does not exist or has not been published in the environment.",
+                          "request_id": self.request_id})
+            self._respond(404, "Not Found", body)
+        elif task_id.startswith("throttled"):
+            body = _json({"error_code": "APIGW.0308",
+                          "error_msg": "The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 second",
+                          "request_id": self.request_id})
+            self._respond(429, "Too Many Requests", body, extra=[("Retry-After", "1")])
+        elif task_id.startswith("chunked"):
+            head = self._head(200, "OK", [("Server", "mock-sms"), ("X-Request-Id", self.request_id),
+                                          ("Content-Type", "application/json"),
+                                          ("Transfer-Encoding", "chunked")])
+            self._set_status(200)
+            self._raw(head)
+            self._raw(b"1;ext=1\r\n{\r\n")
+            self._raw(b"1\r\n}\r\n0\r\nX-Trailer: yes\r\n\r\n")
+        elif task_id.startswith("close"):
+            head = self._head(200, "OK", [("Server", "mock-sms"), ("X-Request-Id", self.request_id),
+                                          ("Content-Type", "application/json"),
+                                          ("Connection", "close")])
+            self._set_status(200)
+            self._raw(head + b"{}")
+            self.close_connection = True
+        elif task_id.startswith("http10"):
+            self._respond(200, "OK", b"{}", version="HTTP/1.0", close=True)
+        elif task_id.startswith("continue"):
+            self._raw(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self._respond(200, "OK", b"{}")
+        elif task_id.startswith("slow"):
+            if stop.wait(10.0):
+                self.close_connection = True
+                return
+            self._respond(200, "OK", b"{}")
+        elif task_id.startswith("drip"):
+            for b in b"HTTP/1.1 200 OK\r\n":
+                self._raw(bytes([b]))
+                if stop.wait(1.0):
+                    self.close_connection = True
+                    return
+            rest = ("X-Request-Id: %s\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                    % self.request_id).encode()
+            self._set_status(200)
+            self._raw(rest)
+        elif task_id.startswith("garbage"):
+            self._set_status(0)
+            self._raw(b"SSH-2.0-OpenSSH_9.2\r\n")
+            self.close_connection = True
+        elif task_id.startswith("truncated"):
+            head = self._head(200, "OK", [("Server", "mock-sms"), ("X-Request-Id", self.request_id),
+                                          ("Content-Type", "application/json"),
+                                          ("Content-Length", "10")])
+            self._set_status(200)
+            self._raw(head + b"{}")
+            self.close_connection = True
+        elif task_id.startswith("html"):
+            self._respond(502, "Bad Gateway", HTML_BODY, ctype="text/html")
+        elif task_id.startswith("empty"):
+            self._respond(500, "Internal Server Error", b"", ctype=None)
+        elif task_id.startswith("nocontent"):
+            head = self._head(204, "No Content", [("Server", "mock-sms"), ("X-Request-Id", self.request_id)])
+            self._set_status(204)
+            self._raw(head)
+        else:  # ok... and anything else
+            self._respond(200, "OK", b"{}")
+
+
+class _TLSServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, addr, handler, mock, family):
+        self.address_family = family
+        self.mock = mock
+        super().__init__(addr, handler)
+
+    def server_bind(self):
+        # HTTPServer.server_bind does a reverse DNS lookup (getfqdn); skip it.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = host
+        self.server_port = port
+
+    def verify_request(self, request, client_address):
+        # count in the accepting thread, before the handler thread starts
+        serial = self.mock._accepted(request)
+        with self.mock._lock:
+            self.mock._serials[id(request)] = serial
+        return True
+
+    def finish_request(self, request, client_address):
+        mock = self.mock
+        with mock._lock:
+            serial = mock._serials.pop(id(request), 0)
+        tls = None
+        try:
+            request.settimeout(10)
+            try:
+                tls = mock.context.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError) as e:
+                mock._handshake_failed(serial, e)
+                return
+            mock._track(request, tls)
+            h = self.RequestHandlerClass.__new__(self.RequestHandlerClass)
+            h.conn_serial = serial
+            h.__init__(tls, client_address, self)
+        finally:
+            if tls is not None:
+                mock._untrack(request)
+                _tls_close(tls)
+
+    def shutdown_request(self, request):
+        try:
+            request.close()
+        except OSError:
+            pass
+
+    def handle_error(self, request, client_address):
+        # Peers that go away mid-response (timeouts in the client) are expected.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (OSError, ssl.SSLError)) and not self.mock.verbose:
+            return
+        super().handle_error(request, client_address)
+
+
+def _tls_close(tls):
+    """Send close_notify (bounded wait for the peer's), then close."""
+    try:
+        tls.settimeout(0.5)
+        tls.unwrap()
+    except (OSError, ValueError, ssl.SSLError):
+        pass
+    try:
+        tls.close()
+    except OSError:
+        pass
+
+
+class MockSMS:
+    """In-process mock SMS server.  ``start()`` returns self; always call ``stop()``."""
+
+    def __init__(self, cert, key, token, host="127.0.0.1", port=0, verbose=False):
+        self.cert = cert
+        self.key = key
+        self.token = token
+        self.host = host
+        self.port = port
+        self.verbose = verbose
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.context.load_cert_chain(cert, key)
+        self._lock = threading.Lock()
+        self._stop_event = threading.Event()
+        self._open = {}
+        self._serials = {}
+        self._server = None
+        self._thread = None
+        self.connections = 0          # accepted TCP connections
+        self.handshake_failures = 0   # of which the TLS handshake failed
+        self.handshake_errors = []    # (serial, text)
+        self.requests = []            # one dict per request (see _record)
+
+    # ----------------------------------------------------------- lifecycle
+    def start(self):
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        self._server = _TLSServer((self.host, self.port), _Handler, self, family)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.1},
+                                        name="mock-sms-%d" % self.port, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop_event.set()
+        srv = self._server
+        if srv is None:
+            return
+        self._server = None
+        try:
+            srv.shutdown()  # returns once serve_forever has left its loop
+        finally:
+            srv.server_close()
+            with self._lock:
+                socks = list(self._open.keys())
+            for s in socks:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def url(self):
+        host = self.host
+        if host in ("127.0.0.1", "::1", "localhost"):
+            host = "localhost"
+        elif ":" in host:
+            host = "[%s]" % host
+        return "https://%s:%d" % (host, self.port)
+
+    # --------------------------------------------------------- bookkeeping
+    def _accepted(self, sock):
+        with self._lock:
+            self.connections += 1
+            return self.connections
+
+    def _handshake_failed(self, serial, exc):
+        with self._lock:
+            self.handshake_failures += 1
+            self.handshake_errors.append((serial, str(exc)))
+        if self.verbose:
+            sys.stderr.write("mock_sms: TLS handshake failed on connection %d: %s\n" % (serial, exc))
+
+    def _track(self, raw, tls):
+        with self._lock:
+            self._open[raw] = tls
+
+    def _untrack(self, raw):
+        with self._lock:
+            self._open.pop(raw, None)
+
+    def _record(self, handler, task_id, raw_path, problem, status):
+        headers = list(handler.headers.items()) if getattr(handler, "headers", None) is not None else []
+        rec = {
+            "conn": handler.conn_serial,
+            "method": getattr(handler, "command", None),
+            "task_id": task_id,
+            "raw_path": raw_path,
+            "headers": headers,
+            "token": handler.headers.get("X-Auth-Token") if headers else None,
+            "problem": problem,
+            "request_id": getattr(handler, "request_id", None),
+            "status": status,
+            "time": time.monotonic(),
+        }
+        with self._lock:
+            self.requests.append(rec)
+        if self.verbose:
+            sys.stderr.write("mock_sms: conn %d %s %s -> %s\n" % (rec["conn"], rec["method"], raw_path,
+                                                                 problem or "valid"))
+        return rec
+
+    def snapshot(self):
+        """(connections, number of requests) - for 'the server saw nothing' checks."""
+        with self._lock:
+            return self.connections, len(self.requests)
+
+
+class PlainHTTPServer:
+    """A plain-TCP (no TLS) server answering ``HTTP/1.1 400`` to whatever arrives."""
+
+    RESPONSE = (b"HTTP/1.1 400 Bad Request\r\nServer: plain\r\nContent-Type: text/plain\r\n"
+                b"Content-Length: 36\r\nConnection: close\r\n\r\n"
+                b"This port speaks plain HTTP, no TLS\n")
+
+    def __init__(self, host="127.0.0.1", port=0):
+        self.host = host
+        self.port = port
+        self.connections = 0
+        self._sock = None
+        self._thread = None
+        self._stop = threading.Event()
+
+    def start(self):
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((self.host, self.port))
+        self._sock.listen(16)
+        self._sock.settimeout(0.1)
+        self.port = self._sock.getsockname()[1]
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="plain-http")
+        self._thread.start()
+        return self
+
+    def _loop(self):
+        while not self._stop.is_set():
+            try:
+                c, _ = self._sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            try:
+                c.settimeout(2)
+                try:
+                    c.recv(65536)
+                except OSError:
+                    pass
+                c.sendall(self.RESPONSE)
+                c.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+            finally:
+                c.close()
+
+    def stop(self):
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+
+# ---------------------------------------------------------------- standalone
+def _read_token(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data.endswith(b"\n"):
+        data = data[:-1]
+    return data.decode("latin-1")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Mock Huawei Cloud SMS unlock endpoint (TLS).")
+    ap.add_argument("--port", type=int, required=True, help="TCP port (0 = pick a free one)")
+    ap.add_argument("--cert", required=True)
+    ap.add_argument("--key", required=True)
+    ap.add_argument("--token-file", required=True,
+                    help="expected X-Auth-Token (one trailing newline is dropped)")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--ready-file", help="write the base URL here once listening")
+    ap.add_argument("--verbose", action="store_true", help="log requests to stderr")
+    a = ap.parse_args(argv)
+
+    done = threading.Event()
+
+    def on_signal(signum, frame):
+        done.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    mock = MockSMS(a.cert, a.key, _read_token(a.token_file), host=a.host, port=a.port,
+                   verbose=a.verbose)
+    mock.start()
+    try:
+        if a.ready_file:
+            tmp = a.ready_file + ".tmp"
+            with open(tmp, "w") as f:
+                f.write(mock.url + "\n")
+            os.replace(tmp, a.ready_file)
+        print(mock.url, flush=True)
+        while not done.wait(0.5):
+            pass
+    finally:
+        mock.stop()
+        if a.ready_file:
+            try:
+                os.unlink(a.ready_file)
+            except OSError:
+                pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
