@@ -24,7 +24,9 @@ void hcsms_http_response_init(hcsms_http_response *response, char *request_id,
 /* Feed len bytes. Returns HCSMS_HTTP_MORE when all were used and more are
  * needed, 0 when the response is complete (then *consumed says how many of
  * these bytes belonged to it; the rest are not part of it), or a negative
- * HCSMS_ERR_HTTP_* code. After 0 or an error, feeding again is an error. */
+ * HCSMS_ERR_HTTP_* code (*consumed: the bytes read up to the offending one).
+ * After completion, feeding again returns 0 and consumes nothing; after an
+ * error it returns the same error. */
 int hcsms_http_response_feed(hcsms_http_response *response,
                              const unsigned char *data, size_t len,
                              size_t *consumed);

@@ -510,8 +510,11 @@ int hcsms_http_response_feed(hcsms_http_response *response,
             size_t n = len - i;
             if (r->state != ST_BODY_CLOSE && n > r->remaining)
                 n = (size_t)r->remaining;
-            if ((err = body_bytes(r, data + i, n)) != 0)
+            if ((err = body_bytes(r, data + i, n)) != 0) {
+                if (consumed != NULL)
+                    *consumed = i;
                 return fail(r, err);
+            }
             i += n;
             r->bytes_seen += n;
             if (r->state != ST_BODY_CLOSE) {
@@ -525,8 +528,11 @@ int hcsms_http_response_feed(hcsms_http_response *response,
             err = head_byte(r, data[i]);
             i++;
             r->bytes_seen++;
-            if (err != 0)
+            if (err != 0) {
+                if (consumed != NULL)
+                    *consumed = i; /* up to and including the offending byte */
                 return fail(r, err);
+            }
         }
         if (r->state == ST_DONE) {
             if (consumed != NULL)

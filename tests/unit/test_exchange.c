@@ -1,0 +1,261 @@
+/*
+ * Requests written through a small buffer and responses read under a
+ * deadline, over the plain TCP transport on the scripted fake port: partial
+ * sends, timeouts, resets and closes at each point of the exchange.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "../../src/auth/auth.h"
+#include "../../src/http/http.h"
+#include "../../src/net/net.h"
+#include "hcsms/error.h"
+#include "fake_port.h"
+
+static hcsms_socket sock;
+static hcsms_transport tcp;
+static unsigned char io[128];
+static char token[16384 + 1];
+
+static int setup(void **state)
+{
+    size_t i;
+    (void)state;
+    fake_port_reset();
+    sock.fd = 3;
+    sock.os_error = 0;
+    tcp.send = hcsms_tcp_send;
+    tcp.recv = hcsms_tcp_recv;
+    tcp.context = &sock;
+    for (i = 0; i < sizeof(token) - 1; i++)
+        token[i] = (char)('!' + i % 94);
+    token[sizeof(token) - 1] = '\0';
+    return 0;
+}
+
+/* ---- Writing ------------------------------------------------------------ */
+
+static size_t write_request(uint64_t deadline, int *rc)
+{
+    hcsms_http_writer w;
+    hcsms_http_writer_init(&w, &tcp, io, sizeof(io), deadline);
+    hcsms_http_write_string(&w, "POST /v3/tasks/x/unlock HTTP/1.1\r\n");
+    hcsms_auth_write_token_header(&w, token, sizeof(token) - 1);
+    hcsms_http_write_string(&w, "\r\n");
+    *rc = hcsms_http_writer_flush(&w);
+    return (size_t)w.bytes_sent;
+}
+
+static void check_sent_request(void)
+{
+    const char *head = "POST /v3/tasks/x/unlock HTTP/1.1\r\nX-Auth-Token: ";
+    size_t h = strlen(head);
+    assert_int_equal(fake.sent_len, h + sizeof(token) - 1 + 4);
+    assert_memory_equal(fake.sent, head, h);
+    assert_memory_equal(fake.sent + h, token, sizeof(token) - 1);
+    assert_memory_equal(fake.sent + h + sizeof(token) - 1, "\r\n\r\n", 4);
+}
+
+static void big_token_through_small_buffer(void **state)
+{
+    int rc;
+    (void)state;
+    write_request(fake.now_ms + 1000, &rc);
+    assert_int_equal(rc, 0);
+    check_sent_request();
+    /* 16 KB through a 128-byte buffer: many full-buffer writes. */
+    assert_true(fake.send_calls >= (16384 / sizeof(io)));
+}
+
+static void partial_sends(void **state)
+{
+    int rc;
+    (void)state;
+    fake.send_slice = 7;
+    write_request(fake.now_ms + 1000, &rc);
+    assert_int_equal(rc, 0);
+    check_sent_request();
+}
+
+static void send_timeouts_end_at_the_deadline(void **state)
+{
+    uint64_t deadline;
+    int rc;
+    (void)state;
+    deadline = fake.now_ms + 5000;
+    fake.send_timeouts = 1000000;
+    write_request(deadline, &rc);
+    assert_int_equal(rc, HCSMS_ERR_TIMEOUT);
+    assert_int_equal(fake.sent_len, 0);
+    assert_true(fake.now_ms >= deadline);
+    assert_true(fake.now_ms <= deadline + 1);
+}
+
+static void one_send_timeout_then_progress(void **state)
+{
+    int rc;
+    (void)state;
+    /* A send that times out uses all the time left: the call ends there. */
+    fake.send_timeouts = 1;
+    write_request(fake.now_ms + 5000, &rc);
+    assert_int_equal(rc, HCSMS_ERR_TIMEOUT);
+}
+
+static void send_failure_sticks(void **state)
+{
+    hcsms_http_writer w;
+    (void)state;
+    fake.send_fail_after = 200;
+    fake.send_fail_code = HCSMS_ERR_CLOSED;
+    hcsms_http_writer_init(&w, &tcp, io, sizeof(io), fake.now_ms + 1000);
+    hcsms_auth_write_token_header(&w, token, sizeof(token) - 1);
+    assert_int_equal(w.error, HCSMS_ERR_CLOSED);
+    assert_int_equal(fake.sent_len, 200);
+    hcsms_http_write_string(&w, "more");
+    assert_int_equal(hcsms_http_writer_flush(&w), HCSMS_ERR_CLOSED);
+    assert_int_equal(fake.sent_len, 200);
+}
+
+/* ---- Reading ------------------------------------------------------------ */
+
+static hcsms_http_response response;
+static char request_id[32];
+static unsigned char body[64];
+
+static int read_it(uint64_t deadline, int *died_early, int *leftover)
+{
+    hcsms_http_response_init(&response, request_id, sizeof(request_id), body, sizeof(body));
+    return hcsms_http_read_response(&tcp, io, sizeof(io), &response, deadline, died_early,
+                                    leftover);
+}
+
+static const char ok_response[] = "HTTP/1.1 200 OK\r\nX-Request-Id: q1\r\nContent-Length: 2\r\n\r\n{}";
+
+static void response_in_one_byte_slices(void **state)
+{
+    int died, left;
+    (void)state;
+    fake.recv_slice = 1;
+    fake_port_recv_text(ok_response);
+    assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), 0);
+    assert_int_equal(response.status, 200);
+    assert_string_equal(request_id, "q1");
+    assert_false(died);
+    assert_false(left);
+    assert_int_equal(fake.recv_calls, sizeof(ok_response) - 1);
+}
+
+static void response_in_pieces_across_events(void **state)
+{
+    int died, left;
+    (void)state;
+    fake_port_recv_text("HTTP/1.1 403 Forbidden\r\nContent-");
+    fake_port_recv_text("Length: 5\r\n");
+    fake_port_recv_text("\r\n{\"a\"");
+    fake_port_recv_text(":");
+    assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), 0);
+    assert_int_equal(response.status, 403);
+    assert_memory_equal(body, "{\"a\":", 5);
+}
+
+static void silence_ends_at_the_deadline(void **state)
+{
+    uint64_t deadline;
+    int died, left;
+    (void)state;
+    deadline = fake.now_ms + 2500;
+    fake_port_recv_text("HTTP/1.1 200 OK\r\n");
+    fake_port_recv_event(FAKE_TIMEOUT);
+    assert_int_equal(read_it(deadline, &died, &left), HCSMS_ERR_TIMEOUT);
+    assert_true(fake.now_ms >= deadline && fake.now_ms <= deadline + 1);
+    /* Nothing at all: same. */
+    setup(NULL);
+    deadline = fake.now_ms + 2500;
+    assert_int_equal(read_it(deadline, &died, &left), HCSMS_ERR_TIMEOUT);
+    assert_true(fake.now_ms >= deadline && fake.now_ms <= deadline + 1);
+}
+
+static void reset_mid_response(void **state)
+{
+    int died, left;
+    (void)state;
+    fake_port_recv_text("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{");
+    fake_port_recv_event(FAKE_RESET);
+    assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), HCSMS_ERR_RECV);
+    assert_false(died);
+}
+
+static void close_at_each_point(void **state)
+{
+    size_t cut, len = sizeof(ok_response) - 1;
+    (void)state;
+    for (cut = 0; cut <= len; cut++) {
+        int died = -1, left = -1, rc;
+        setup(NULL);
+        fake_port_recv_data(ok_response, cut);
+        fake_port_recv_event(FAKE_CLOSE);
+        rc = read_it(fake.now_ms + 1000, &died, &left);
+        if (cut == 0) {
+            assert_int_equal(rc, HCSMS_ERR_CLOSED);
+            assert_true(died);
+        } else if (cut < len) {
+            assert_int_equal(rc, HCSMS_ERR_HTTP_TRUNCATED);
+            assert_false(died);
+        } else {
+            assert_int_equal(rc, 0); /* complete before the close */
+        }
+    }
+}
+
+static void close_delimited_body_ends_at_close(void **state)
+{
+    int died, left;
+    (void)state;
+    fake_port_recv_text("HTTP/1.1 200 OK\r\n\r\n{}");
+    fake_port_recv_event(FAKE_CLOSE);
+    assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), 0);
+    assert_false(response.keep_alive);
+    assert_int_equal(response.body_bytes, 2);
+}
+
+static void bytes_after_the_response_are_reported(void **state)
+{
+    int died, left;
+    (void)state;
+    fake_port_recv_text("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\n");
+    assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), 0);
+    assert_true(left);
+}
+
+static void parser_error_is_returned(void **state)
+{
+    int died, left;
+    (void)state;
+    fake_port_recv_text("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n");
+    assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), HCSMS_ERR_HTTP_CONTENT_LENGTH);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(big_token_through_small_buffer, setup),
+        cmocka_unit_test_setup(partial_sends, setup),
+        cmocka_unit_test_setup(send_timeouts_end_at_the_deadline, setup),
+        cmocka_unit_test_setup(one_send_timeout_then_progress, setup),
+        cmocka_unit_test_setup(send_failure_sticks, setup),
+        cmocka_unit_test_setup(response_in_one_byte_slices, setup),
+        cmocka_unit_test_setup(response_in_pieces_across_events, setup),
+        cmocka_unit_test_setup(silence_ends_at_the_deadline, setup),
+        cmocka_unit_test_setup(reset_mid_response, setup),
+        cmocka_unit_test_setup(close_at_each_point, setup),
+        cmocka_unit_test_setup(close_delimited_body_ends_at_close, setup),
+        cmocka_unit_test_setup(bytes_after_the_response_are_reported, setup),
+        cmocka_unit_test_setup(parser_error_is_returned, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,515 @@
+/*
+ * The incremental response parser, fed each response whole, one byte at a
+ * time, and in random slices: every way of cutting the bytes must give the
+ * same answer, and every malformed or overflowing input its named error.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/http/http.h"
+#include "hcsms/error.h"
+
+enum split { WHOLE, BYTES, RANDOM };
+
+struct outcome {
+    int rc;
+    size_t consumed; /* bytes of the input that belonged to the response */
+    hcsms_http_response r;
+    char request_id[16];
+    unsigned char body[32];
+};
+
+static uint32_t lcg_state;
+static uint32_t lcg(void)
+{
+    lcg_state = lcg_state * 1103515245u + 12345u;
+    return (lcg_state >> 8) & 0xffffff;
+}
+
+/* Feed input cut as asked; at the end of the input, signal EOF if eof. */
+static void run(const char *input, size_t len, enum split split, int eof, struct outcome *out)
+{
+    size_t pos = 0;
+
+    memset(out, 0, sizeof(*out));
+    hcsms_http_response_init(&out->r, out->request_id, sizeof(out->request_id), out->body,
+                             sizeof(out->body));
+    out->rc = HCSMS_HTTP_MORE;
+    while (pos < len) {
+        size_t n = len - pos, used = 0;
+        if (split == BYTES)
+            n = 1;
+        else if (split == RANDOM)
+            n = 1 + lcg() % (n < 40 ? n : 40);
+        out->rc = hcsms_http_response_feed(&out->r, (const unsigned char *)input + pos, n, &used);
+        assert_true(used <= n);
+        pos += used;
+        if (out->rc != HCSMS_HTTP_MORE)
+            break;
+        assert_int_equal(used, n);
+    }
+    out->consumed = pos;
+    if (out->rc == HCSMS_HTTP_MORE && eof)
+        out->rc = hcsms_http_response_eof(&out->r);
+}
+
+/* Run all three splits (random with several seeds) and check they agree. */
+static void run_all(const char *input, size_t len, int eof, struct outcome *out)
+{
+    struct outcome other;
+    int seed;
+
+    run(input, len, WHOLE, eof, out);
+    run(input, len, BYTES, eof, &other);
+    assert_int_equal(other.rc, out->rc);
+    assert_int_equal(other.r.status, out->r.status);
+    assert_int_equal(other.consumed, out->consumed);
+    assert_int_equal(other.r.body_bytes, out->r.body_bytes);
+    assert_int_equal(other.r.keep_alive, out->r.keep_alive);
+    assert_string_equal(other.request_id, out->request_id);
+    for (seed = 1; seed <= 20; seed++) {
+        lcg_state = (uint32_t)seed;
+        run(input, len, RANDOM, eof, &other);
+        assert_int_equal(other.rc, out->rc);
+        assert_int_equal(other.r.status, out->r.status);
+        assert_int_equal(other.consumed, out->consumed);
+        assert_int_equal(other.r.body_kept, out->r.body_kept);
+        assert_memory_equal(other.body, out->body, out->r.body_kept);
+        assert_string_equal(other.request_id, out->request_id);
+    }
+}
+
+#define RUN(text, eof, out) run_all((text), strlen(text), (eof), (out))
+
+static void expect_error(const char *text, int eof, int error)
+{
+    struct outcome out;
+    RUN(text, eof, &out);
+    if (out.rc != error)
+        fail_msg("input %.60s...: expected %d (%s), got %d (%s)", text, error,
+                 hcsms_strerror(error), out.rc, hcsms_strerror(out.rc));
+    /* Errors stick. */
+    assert_int_equal(hcsms_http_response_feed(&out.r, (const unsigned char *)"x", 1, NULL), error);
+}
+
+/* ---- Successful framings ------------------------------------------------ */
+
+static void content_length_body(void **state)
+{
+    struct outcome out;
+    (void)state;
+    RUN("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Request-Id: abc123\r\n"
+        "Content-Length: 2\r\n\r\n{}", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.status, 200);
+    assert_int_equal(out.r.http_minor, 1);
+    assert_true(out.r.keep_alive);
+    assert_true(out.r.has_content_length);
+    assert_int_equal(out.r.body_bytes, 2);
+    assert_memory_equal(out.body, "{}", 2);
+    assert_string_equal(out.request_id, "abc123");
+}
+
+static void header_names_are_case_insensitive(void **state)
+{
+    struct outcome out;
+    (void)state;
+    RUN("HTTP/1.1 403 Forbidden\r\nx-REQUEST-id:   r-1  \r\ncOnTeNt-LeNgTh:3\r\n"
+        "CONNECTION: Keep-Alive\r\n\r\nabc", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.status, 403);
+    assert_string_equal(out.request_id, "r-1");
+    assert_int_equal(out.r.body_bytes, 3);
+    assert_true(out.r.keep_alive);
+}
+
+static void chunked_with_extensions_and_trailers(void **state)
+{
+    struct outcome out;
+    (void)state;
+    RUN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "1;ext=1\r\n{\r\n"
+        "A ; name=\"quoted\"\r\n0123456789\r\n"
+        "1\r\n}\r\n"
+        "0\r\nX-Trailer: yes\r\nOther: 1\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_true(out.r.chunked);
+    assert_true(out.r.keep_alive);
+    assert_int_equal(out.r.body_bytes, 12);
+    assert_memory_equal(out.body, "{0123456789}", 12);
+}
+
+static void chunked_upper_case_and_bare_lf(void **state)
+{
+    struct outcome out;
+    (void)state;
+    RUN("HTTP/1.1 200 OK\nTransfer-Encoding: gzip, CHUNKED\n\nf\nabcdefghijklmno\n0\n\n", 0, &out);
+    /* gzip before chunked: framed by chunked (the body is not ours to decode) */
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.body_bytes, 15);
+}
+
+static void close_delimited(void **state)
+{
+    struct outcome out;
+    (void)state;
+    RUN("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"a\":1}", 1, &out);
+    assert_int_equal(out.rc, 0);
+    assert_false(out.r.keep_alive);
+    assert_int_equal(out.r.body_bytes, 7);
+    /* Without EOF it is still waiting. */
+    RUN("HTTP/1.1 200 OK\r\n\r\n{}", 0, &out);
+    assert_int_equal(out.rc, HCSMS_HTTP_MORE);
+}
+
+static void http10_never_kept_alive(void **state)
+{
+    struct outcome out;
+    (void)state;
+    RUN("HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.http_minor, 0);
+    assert_false(out.r.keep_alive);
+}
+
+static void connection_close_list(void **state)
+{
+    struct outcome out;
+    (void)state;
+    RUN("HTTP/1.1 200 OK\r\nConnection: upgrade,  Close\r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_false(out.r.keep_alive);
+}
+
+static void interim_responses_skipped(void **state)
+{
+    struct outcome out;
+    (void)state;
+    RUN("HTTP/1.1 100 Continue\r\nX-Request-Id: early\r\n\r\n"
+        "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nX-Request-Id: final\r\nContent-Length: 2\r\n\r\n{}", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.status, 200);
+    assert_string_equal(out.request_id, "final");
+}
+
+static void no_body_statuses(void **state)
+{
+    struct outcome out;
+    (void)state;
+    /* 204 and 304 end at the blank line, whatever the headers say. */
+    RUN("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.body_bytes, 0);
+    RUN("HTTP/1.1 304 Not Modified\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+    RUN("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+}
+
+static void empty_reason_phrase(void **state)
+{
+    struct outcome out;
+    (void)state;
+    RUN("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+    RUN("HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+}
+
+static void bytes_after_the_response_are_not_consumed(void **state)
+{
+    static const char text[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\n";
+    struct outcome out;
+    (void)state;
+    run(text, sizeof(text) - 1, WHOLE, 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.consumed, sizeof(text) - 1 - strlen("HTTP/1.1 200 OK\r\n"));
+    /* Once complete, more bytes are not taken. */
+    assert_int_equal(hcsms_http_response_feed(&out.r, (const unsigned char *)"x", 1, NULL), 0);
+}
+
+static void identical_duplicate_content_length(void **state)
+{
+    struct outcome out;
+    (void)state;
+    RUN("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}", 0, &out);
+    assert_int_equal(out.rc, 0);
+}
+
+/* ---- What is kept, and cut ---------------------------------------------- */
+
+static void request_id_cut_and_cleaned(void **state)
+{
+    struct outcome out;
+    (void)state;
+    /* out.request_id holds 15 characters. */
+    RUN("HTTP/1.1 200 OK\r\nX-Request-Id: 0123456789abcdefXYZ\r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_string_equal(out.request_id, "0123456789abcde");
+    assert_true(out.r.request_id_truncated);
+    RUN("HTTP/1.1 200 OK\r\nX-Request-Id: a\x80" "b\r\nX-Request-Id: second\r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_string_equal(out.request_id, "a?b");
+    assert_false(out.r.request_id_truncated);
+}
+
+static void long_body_kept_prefix_and_drained(void **state)
+{
+    char text[256];
+    struct outcome out;
+    int i;
+    (void)state;
+    i = snprintf(text, sizeof(text), "HTTP/1.1 500 Oops\r\nContent-Length: 100\r\n\r\n");
+    for (; i < (int)sizeof(text) - 1; i++)
+        text[i] = (char)('a' + i % 26);
+    text[i] = '\0';
+    run_all(text, strlen(text), 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.body_bytes, 100);
+    assert_int_equal(out.r.body_kept, sizeof(out.body));
+    assert_true(out.r.body_truncated);
+}
+
+static void long_unknown_header_line_is_fine(void **state)
+{
+    static char text[HCSMS_HTTP_LINE_MAX + 128];
+    struct outcome out;
+    size_t n;
+    (void)state;
+    n = (size_t)snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\nSet-Cookie: ");
+    memset(text + n, 'c', HCSMS_HTTP_LINE_MAX - 14);
+    n += HCSMS_HTTP_LINE_MAX - 14;
+    strcpy(text + n, "\r\nContent-Length: 0\r\n\r\n");
+    run(text, strlen(text), WHOLE, 0, &out);
+    assert_int_equal(out.rc, 0);
+    run(text, strlen(text), BYTES, 0, &out);
+    assert_int_equal(out.rc, 0);
+}
+
+/* ---- Errors, each with its name ----------------------------------------- */
+
+static void bad_status_lines(void **state)
+{
+    (void)state;
+    expect_error("HTTP/2 200 OK\r\n\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("HTTP/1.2 200 OK\r\n\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("HTTP/1.1 2000 OK\r\n\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("HTTP/1.1 20 OK\r\n\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("HTTP/1.1 099 OK\r\n\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("HTTP/1.1 600 OK\r\n\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("HTTP/1.1 2x0 OK\r\n\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("http/1.1 200 OK\r\n\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("SSH-2.0-OpenSSH_9.2\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("\r\nHTTP/1.1 200 OK\r\n\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("HTTP/1.1 200 O\x01K\r\n\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("HTTP/1.1 200 OK\rX", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    expect_error("HTTP/1.1 101 Switching Protocols\r\n\r\n", 0, HCSMS_ERR_HTTP_UNEXPECTED);
+}
+
+static void bad_headers(void **state)
+{
+    (void)state;
+    expect_error("HTTP/1.1 200 OK\r\nNoColon\r\n\r\n", 0, HCSMS_ERR_HTTP_HEADER);
+    expect_error("HTTP/1.1 200 OK\r\nName : v\r\n\r\n", 0, HCSMS_ERR_HTTP_HEADER);
+    expect_error("HTTP/1.1 200 OK\r\n: v\r\n\r\n", 0, HCSMS_ERR_HTTP_HEADER);
+    expect_error("HTTP/1.1 200 OK\r\nA: b\r\n folded\r\n\r\n", 0, HCSMS_ERR_HTTP_HEADER);
+    expect_error("HTTP/1.1 200 OK\r\nA: b\x01\r\n\r\n", 0, HCSMS_ERR_HTTP_HEADER);
+    expect_error("HTTP/1.1 200 OK\r\nA: b\rc\r\n\r\n", 0, HCSMS_ERR_HTTP_HEADER);
+    expect_error("HTTP/1.1 200 OK\r\nA: b\r\n\r\r", 0, HCSMS_ERR_HTTP_HEADER);
+}
+
+static void bad_content_length(void **state)
+{
+    (void)state;
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", 0, HCSMS_ERR_HTTP_CONTENT_LENGTH);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: +1\r\n\r\n", 0, HCSMS_ERR_HTTP_CONTENT_LENGTH);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\n", 0, HCSMS_ERR_HTTP_CONTENT_LENGTH);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n", 0, HCSMS_ERR_HTTP_CONTENT_LENGTH);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\n", 0, HCSMS_ERR_HTTP_CONTENT_LENGTH);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n", 0, HCSMS_ERR_HTTP_CONTENT_LENGTH);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 0,
+                 HCSMS_ERR_HTTP_CONTENT_LENGTH);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n", 0,
+                 HCSMS_ERR_HTTP_CONTENT_LENGTH);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551616\r\n\r\n", 0,
+                 HCSMS_ERR_HTTP_CONTENT_LENGTH);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\n", 0,
+                 HCSMS_ERR_HTTP_BODY_TOO_LARGE);
+}
+
+static void bad_framing(void **state)
+{
+    (void)state;
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n", 0,
+                 HCSMS_ERR_HTTP_FRAMING);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n", 0,
+                 HCSMS_ERR_HTTP_FRAMING);
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", 0, HCSMS_ERR_HTTP_FRAMING);
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 0, HCSMS_ERR_HTTP_FRAMING);
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 0,
+                 HCSMS_ERR_HTTP_FRAMING);
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\n\r\n", 0, HCSMS_ERR_HTTP_FRAMING);
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunkedx\r\n\r\n", 0, HCSMS_ERR_HTTP_FRAMING);
+}
+
+static void bad_chunks(void **state)
+{
+    (void)state;
+#define CH "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    expect_error(CH "zz\r\n", 0, HCSMS_ERR_HTTP_CHUNK);
+    expect_error(CH "\r\n", 0, HCSMS_ERR_HTTP_CHUNK);
+    expect_error(CH ";ext\r\n", 0, HCSMS_ERR_HTTP_CHUNK);
+    expect_error(CH "-1\r\n", 0, HCSMS_ERR_HTTP_CHUNK);
+    expect_error(CH "0x1\r\n", 0, HCSMS_ERR_HTTP_CHUNK);
+    expect_error(CH "1 2\r\n", 0, HCSMS_ERR_HTTP_CHUNK);
+    expect_error(CH "2\r\n{}XX", 0, HCSMS_ERR_HTTP_CHUNK);
+    expect_error(CH "2\r\n{}\r\n0\r\nbad trailer\r\n\r\n", 0, HCSMS_ERR_HTTP_CHUNK);
+    expect_error(CH "2\r\n{}\r\n0\r\n folded: x\r\n\r\n", 0, HCSMS_ERR_HTTP_CHUNK);
+    expect_error(CH "123456789\r\n", 0, HCSMS_ERR_HTTP_CHUNK_SIZE_TOO_LONG);
+    expect_error(CH "ffffffff\r\n", 0, HCSMS_ERR_HTTP_BODY_TOO_LARGE);
+    expect_error(CH "1;a=\x01\r\n", 0, HCSMS_ERR_HTTP_CHUNK);
+#undef CH
+}
+
+static void truncated_responses(void **state)
+{
+    (void)state;
+    expect_error("", 1, HCSMS_ERR_CLOSED);
+    expect_error("HTTP/1.1 20", 1, HCSMS_ERR_HTTP_TRUNCATED);
+    expect_error("HTTP/1.1 200 OK\r\n", 1, HCSMS_ERR_HTTP_TRUNCATED);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n", 1, HCSMS_ERR_HTTP_TRUNCATED);
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}", 1, HCSMS_ERR_HTTP_TRUNCATED);
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n", 1,
+                 HCSMS_ERR_HTTP_TRUNCATED);
+    expect_error("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n", 1,
+                 HCSMS_ERR_HTTP_TRUNCATED);
+    expect_error("HTTP/1.1 100 Continue\r\n\r\n", 1, HCSMS_ERR_HTTP_TRUNCATED);
+}
+
+static void limits(void **state)
+{
+    static char text[HCSMS_HTTP_HEADER_BYTES_MAX * 2];
+    size_t n;
+    int i;
+    (void)state;
+
+    /* One line one byte over the limit. */
+    n = (size_t)snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\nX-Big: ");
+    memset(text + n, 'x', HCSMS_HTTP_LINE_MAX);
+    strcpy(text + n + HCSMS_HTTP_LINE_MAX, "\r\n\r\n");
+    expect_error(text, 0, HCSMS_ERR_HTTP_LINE_TOO_LONG);
+
+    /* A status line that never ends. */
+    n = (size_t)snprintf(text, sizeof(text), "HTTP/1.1 200 ");
+    memset(text + n, 'r', HCSMS_HTTP_LINE_MAX);
+    text[n + HCSMS_HTTP_LINE_MAX] = '\0';
+    expect_error(text, 0, HCSMS_ERR_HTTP_LINE_TOO_LONG);
+
+    /* Too many headers. */
+    n = (size_t)snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\n");
+    for (i = 0; i <= HCSMS_HTTP_HEADERS_MAX; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "A: b\r\n");
+    strcpy(text + n, "\r\n");
+    expect_error(text, 0, HCSMS_ERR_HTTP_TOO_MANY_HEADERS);
+
+    /* Too many header bytes in lines each under the line limit. */
+    n = (size_t)snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\n");
+    for (i = 0; i < 12; i++) {
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "X-%d: ", i);
+        memset(text + n, 'v', 3000);
+        n += 3000;
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "\r\n");
+    }
+    strcpy(text + n, "\r\n");
+    expect_error(text, 0, HCSMS_ERR_HTTP_HEADERS_TOO_LARGE);
+
+    /* A flood of 1xx answers. */
+    n = 0;
+    for (i = 0; i <= HCSMS_HTTP_INTERIM_MAX; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "HTTP/1.1 100 Continue\r\n\r\n");
+    strcpy(text + n, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    expect_error(text, 0, HCSMS_ERR_HTTP_TOO_MANY_INTERIM);
+
+    /* A chunk-size line full of extension bytes. */
+    n = (size_t)snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;");
+    memset(text + n, 'e', HCSMS_HTTP_LINE_MAX);
+    strcpy(text + n + HCSMS_HTTP_LINE_MAX, "\r\n");
+    expect_error(text, 0, HCSMS_ERR_HTTP_LINE_TOO_LONG);
+
+    expect_error("HTTP/1.1 200 OK\r\nContent-Length: 16777217\r\n\r\n", 0, HCSMS_ERR_HTTP_BODY_TOO_LARGE);
+}
+
+static void many_small_chunks_are_not_header_bytes(void **state)
+{
+    /* Chunk framing must not count against the header limits. */
+    static char text[HCSMS_HTTP_HEADER_BYTES_MAX * 8];
+    struct outcome out;
+    size_t n;
+    int i;
+    (void)state;
+    n = (size_t)snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (i = 0; i < 20000; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "1\r\nx\r\n");
+    snprintf(text + n, sizeof(text) - n, "0\r\n\r\n");
+    run(text, strlen(text), WHOLE, 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.body_bytes, 20000);
+}
+
+/* Every prefix of a valid response, closed early, is an error (not a success):
+ * except for a close-delimited body, which ends exactly at the close. */
+static void every_truncation_point_is_an_error(void **state)
+{
+    static const char *const responses[] = {
+        "HTTP/1.1 200 OK\r\nX-Request-Id: r\r\nContent-Length: 2\r\n\r\n{}",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;x=y\r\n{}\r\n0\r\nT: v\r\n\r\n",
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    };
+    size_t r, cut;
+    (void)state;
+    for (r = 0; r < sizeof(responses) / sizeof(responses[0]); r++) {
+        size_t len = strlen(responses[r]);
+        for (cut = 0; cut < len; cut++) {
+            struct outcome out;
+            run(responses[r], cut, WHOLE, 1, &out);
+            assert_true(out.rc < 0);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(content_length_body),
+        cmocka_unit_test(header_names_are_case_insensitive),
+        cmocka_unit_test(chunked_with_extensions_and_trailers),
+        cmocka_unit_test(chunked_upper_case_and_bare_lf),
+        cmocka_unit_test(close_delimited),
+        cmocka_unit_test(http10_never_kept_alive),
+        cmocka_unit_test(connection_close_list),
+        cmocka_unit_test(interim_responses_skipped),
+        cmocka_unit_test(no_body_statuses),
+        cmocka_unit_test(empty_reason_phrase),
+        cmocka_unit_test(bytes_after_the_response_are_not_consumed),
+        cmocka_unit_test(identical_duplicate_content_length),
+        cmocka_unit_test(request_id_cut_and_cleaned),
+        cmocka_unit_test(long_body_kept_prefix_and_drained),
+        cmocka_unit_test(long_unknown_header_line_is_fine),
+        cmocka_unit_test(bad_status_lines),
+        cmocka_unit_test(bad_headers),
+        cmocka_unit_test(bad_content_length),
+        cmocka_unit_test(bad_framing),
+        cmocka_unit_test(bad_chunks),
+        cmocka_unit_test(truncated_responses),
+        cmocka_unit_test(limits),
+        cmocka_unit_test(many_small_chunks_are_not_header_bytes),
+        cmocka_unit_test(every_truncation_point_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
