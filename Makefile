@@ -49,7 +49,7 @@ CLI_OBJECTS = $(call obj,$(HCSMS_CLI_SOURCES))
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(filter-out tests/unit/fake_%.c,$(wildcard tests/unit/test_*.c)))
 FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 
-.PHONY: all lib cli unit e2e test demo valgrind check-alloc clean
+.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean
 
 all: lib cli
 
@@ -95,6 +95,10 @@ demo: $(CLI)
 # C allocator (mbedTLS and libc allocate on their own account).
 check-alloc: $(LIB_OBJECTS)
 	@sh tests/check_alloc.sh $(LIB_OBJECTS)
+
+# Install the Debian packages the build and tests need (only those missing).
+setup:
+	@sh .ci/install-deps.sh
 
 clean:
 	rm -rf $(BUILD)

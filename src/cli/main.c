@@ -73,6 +73,7 @@ static void wipe_secrets(void)
     hcsms_client_free(&client);
 }
 
+static int usage_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *format, ...)
 {
     va_list args;

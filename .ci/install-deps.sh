@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs the Debian packages that building and testing hcsms needs, if any
+# is missing. Needs root (or sudo) the first time; a no-op afterwards.
+set -u
+PACKAGES="build-essential libmbedtls-dev libjsmn-dev libcmocka-dev nginx-light openssl python3 valgrind"
+
+missing=
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-deps: not a Debian system; install:$missing" >&2
+    exit 1
+fi
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "install-deps: installing$missing"
+# apt-get update can fail on a passing mirror hiccup: retry, then judge by
+# whether the install works.
+for attempt in 1 2 3; do
+    $SUDO apt-get update -q >/dev/null 2>&1 && break
+    echo "install-deps: apt-get update failed (attempt $attempt), retrying" >&2
+    sleep 5
+done
+for attempt in 1 2 3; do
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing && exit 0
+    echo "install-deps: apt-get install failed (attempt $attempt), retrying" >&2
+    sleep 5
+    $SUDO apt-get update -q >/dev/null 2>&1
+done
+exit 1
