@@ -89,7 +89,7 @@ valgrind: $(CLI)
 	  $(PYTHON) tests/e2e/run_e2e.py
 
 demo: $(CLI)
-	@sh tests/demo.sh
+	@bash tests/demo.sh
 
 # hcsms code must not allocate: no object of the library may reference the
 # C allocator (mbedTLS and libc allocate on their own account).

@@ -157,6 +157,9 @@ static void put_json_string(FILE *out, const char *text)
         } else if (*p == '"' || *p == '\\') {
             fputc('\\', out);
             fputc(*p++, out);
+        } else if (*p == '\n' || *p == '\r' || *p == '\t') {
+            fputs(*p == '\n' ? "\\n" : (*p == '\r' ? "\\r" : "\\t"), out);
+            p++;
         } else if (*p < 0x20 || *p == 0x7f) {
             fprintf(out, "\\u%04x", *p++);
         } else {

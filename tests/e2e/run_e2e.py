@@ -29,6 +29,8 @@ import tempfile
 import time
 import traceback
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "servers"))
@@ -364,6 +366,27 @@ def _(c):
     expect_eq(c.mock.connections - s[0], 2, "number of new connections")
     if reqs[0]["conn"] == reqs[1]["conn"]:
         raise CaseFail("both requests on one connection")
+
+
+@case("close-three-reconnects")
+def _(c):
+    s = c.snap()
+    r = c.unlock("close-1", "close-2", "close-3")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked close-1\nunlocked close-2\nunlocked close-3\n", "stdout")
+    c.valid_requests(s, 3)
+    expect_eq(c.mock.connections - s[0], 3, "number of new connections")
+
+
+@case("server-dropped-keepalive")
+def _(c):
+    # the answer looked keep-alive, but the server closed the connection right after it
+    s = c.snap()
+    r = c.unlock("dropafter-1", "ok-2")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked dropafter-1\nunlocked ok-2\n", "stdout")
+    reqs = c.valid_requests(s)
+    expect_eq([q["task_id"] for q in reqs], ["dropafter-1", "ok-2"], "requests the server answered")
 
 
 @case("http10")

@@ -19,6 +19,8 @@ request strictly.  The (percent-decoded) task id selects a behaviour:
   html...      502 text/html
   empty...     500 with an empty body (Content-Length: 0)
   nocontent... 204 without a body, keep-alive
+  dropafter... 200 with Content-Length and no ``Connection: close``, then the server
+               closes anyway (a keep-alive connection the server dropped)
   bigerror...  403 SMS.9004 whose encoded_authorization_message is 65,535 bytes
 
 Usable as a module (``MockSMS(...).start()`` / ``.stop()``; ``connections``,
@@ -259,6 +261,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._respond(502, "Bad Gateway", HTML_BODY, ctype="text/html")
         elif task_id.startswith("empty"):
             self._respond(500, "Internal Server Error", b"", ctype=None)
+        elif task_id.startswith("dropafter"):
+            self._respond(200, "OK", b"{}")
+            self.close_connection = True
         elif task_id.startswith("nocontent"):
             head = self._head(204, "No Content", [("Server", "mock-sms"), ("X-Request-Id", self.request_id)])
             self._set_status(204)
