@@ -264,6 +264,7 @@ static int header_value_byte(hcsms_http_response *r, unsigned char c)
         }
         /* Keep it printable: it ends up in terminals and JSON. */
         r->request_id[r->request_id_len++] = (char)((c >= 0x21 && c <= 0x7e) ? c : (is_ows(c) ? ' ' : '?'));
+        r->request_id[r->request_id_len] = '\0'; /* terminated even if the line never ends */
         if (!is_ows(c))
             r->request_id_trim = r->request_id_len;
         return 0;

@@ -131,16 +131,39 @@ static size_t utf8_encode(unsigned cp, unsigned char out[4])
     return 4;
 }
 
-/* Bytes in the raw UTF-8 sequence starting with lead (1 for anything odd). */
-static size_t utf8_length(unsigned char lead)
+/* Length of the valid UTF-8 sequence at s (at most avail bytes), or 0 when
+ * the bytes there are not one (a stray continuation, a bad or cut lead,
+ * an overlong form, a surrogate). */
+static size_t utf8_valid(const unsigned char *s, size_t avail)
 {
-    if (lead >= 0xf0 && lead <= 0xf4)
-        return 4;
-    if (lead >= 0xe0)
-        return lead <= 0xef ? 3 : 1;
-    if (lead >= 0xc2)
-        return 2;
-    return 1;
+    size_t n, i;
+    unsigned cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        n = 2;
+        cp = s[0] & 0x1fu;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        n = 3;
+        cp = s[0] & 0x0fu;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        n = 4;
+        cp = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    if (avail < n)
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3fu);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n;
 }
 
 int hcsms_json_copy_string(const hcsms_json *doc, int index, char *out,
@@ -196,11 +219,17 @@ int hcsms_json_copy_string(const hcsms_json *doc, int index, char *out,
             s++;
             n = utf8_encode(cp, seq);
         } else {
-            n = utf8_length((unsigned char)*s);
-            if ((size_t)(end - s) < n)
-                n = 1;
-            memcpy(seq, s, n);
-            s += n;
+            /* Raw bytes are copied only as whole, valid UTF-8 characters;
+             * anything else becomes U+FFFD, one byte at a time, so a bad
+             * lead byte can never swallow the escape that follows it. */
+            n = utf8_valid((const unsigned char *)s, (size_t)(end - s));
+            if (n == 0) {
+                n = utf8_encode(0xfffd, seq);
+                s++;
+            } else {
+                memcpy(seq, s, n);
+                s += n;
+            }
         }
         if (used + n + 1 > size) {
             if (truncated != NULL)

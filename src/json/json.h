@@ -38,9 +38,10 @@ int hcsms_json_skip(const hcsms_json *doc, int index);
 int hcsms_json_is(const hcsms_json *doc, int index, jsmntype_t type);
 
 /* Copy the string at index into out (size bytes, NUL-terminated), decoding
- * escapes; \u0000 and lone surrogates become U+FFFD. Cut at a UTF-8
- * character boundary to fit, setting *truncated. Returns 0, or -1 when the
- * token is not a string (out is then ""). */
+ * escapes; \u0000, lone surrogates and bytes that are not valid UTF-8
+ * become U+FFFD, so the output is always valid UTF-8. Cut at a character
+ * boundary to fit, setting *truncated. Returns 0, or -1 when the token is
+ * not a string (out is then ""). */
 int hcsms_json_copy_string(const hcsms_json *doc, int index, char *out,
                            size_t size, int *truncated);
 

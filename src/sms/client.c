@@ -109,6 +109,7 @@ void hcsms_client_free(hcsms_client *client)
         return;
     hcsms_tls_free(&client->tls);
     mbedtls_platform_zeroize(client, sizeof(*client));
+    client->tls.socket.fd = -1; /* 0 would be a descriptor (stdin) */
 }
 
 static void note_failure(hcsms_client *client, hcsms_result *result, const char *step)

@@ -39,11 +39,11 @@ void hcsms_parse_error_body(const unsigned char *body, size_t len, hcsms_result 
     if (hcsms_json_is(&doc, array, JSMN_ARRAY)) {
         item = array + 1;
         for (i = 0; i < doc.tokens[array].size && item < doc.count; i++) {
-            if (result->error_param_count == HCSMS_ERROR_PARAMS_MAX) {
-                result->truncated = 1;
-                break;
-            }
             if (hcsms_json_is(&doc, item, JSMN_STRING)) {
+                if (result->error_param_count == HCSMS_ERROR_PARAMS_MAX) {
+                    result->truncated = 1;
+                    break;
+                }
                 int truncated = 0;
                 hcsms_json_copy_string(&doc, item, result->error_param[result->error_param_count],
                                        sizeof(result->error_param[0]), &truncated);
@@ -59,12 +59,13 @@ void hcsms_parse_error_body(const unsigned char *body, size_t len, hcsms_result 
     if (hcsms_json_is(&doc, array, JSMN_ARRAY)) {
         item = array + 1;
         for (i = 0; i < doc.tokens[array].size && item < doc.count; i++) {
-            if (result->details_count == HCSMS_DETAILS_MAX) {
-                result->truncated = 1;
-                break;
-            }
             if (hcsms_json_is(&doc, item, JSMN_OBJECT)) {
-                unsigned n = result->details_count++;
+                unsigned n = result->details_count;
+                if (n == HCSMS_DETAILS_MAX) {
+                    result->truncated = 1;
+                    break;
+                }
+                result->details_count++;
                 copy_field(&doc, item, "error_code", result->details[n].error_code,
                            sizeof(result->details[n].error_code), result);
                 copy_field(&doc, item, "error_msg", result->details[n].error_msg,

@@ -389,6 +389,33 @@ def _(c):
     expect_eq([q["task_id"] for q in reqs], ["dropafter-1", "ok-2"], "requests the server answered")
 
 
+@case("reused-connection-dies-retried-once")
+def _(c):
+    # the server reads ok-2 on the kept-alive connection and closes without an
+    # answer: the request is sent again, once, on a fresh connection
+    s = c.snap()
+    r = c.unlock("-v", "dropnext-1", "ok-2")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked dropnext-1\nunlocked ok-2\n", "stdout")
+    expect_eq([q["task_id"] for q in c.new_requests(s)], ["dropnext-1", "ok-2", "ok-2"],
+              "requests the server saw")
+    expect_eq(c.mock.connections - s[0], 2, "number of new connections")
+    expect_in(b"retrying on a new connection", r.err, "stderr")
+
+
+@case("stale-bytes-never-answer-the-next-task")
+def _(c):
+    # a second, unasked-for answer follows the first in the same write; it
+    # must not be taken as the answer to forbidden-2
+    s = c.snap()
+    r = c.unlock("--json", "extra-1", "forbidden-2")
+    expect_rc(r, 1)
+    lines = [json.loads(x) for x in r.out.splitlines()]
+    expect_eq([(x["task_id"], x["ok"], x.get("http_status")) for x in lines],
+              [("extra-1", True, 200), ("forbidden-2", False, 403)], "results")
+    expect_eq(c.mock.connections - s[0], 2, "number of new connections")
+
+
 @case("http10")
 def _(c):
     s = c.snap()

@@ -173,6 +173,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.status_sent = None
         task_id, problem, token_problem = self._validate()
         self.rec = self.server.mock._record(self, task_id, self.path, problem, None)
+        if getattr(self, "drop_next", False):
+            # a kept-alive connection that dies as the next request arrives:
+            # read it, answer nothing, close
+            self.drop_next = False
+            self.rec = None
+            self.close_connection = True
+            return
         try:
             if problem is not None:
                 if token_problem:
@@ -264,6 +271,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif task_id.startswith("dropafter"):
             self._respond(200, "OK", b"{}")
             self.close_connection = True
+        elif task_id.startswith("dropnext"):
+            # answered normally; the NEXT request on this connection gets no answer
+            self._respond(200, "OK", b"{}")
+            self.drop_next = True
+        elif task_id.startswith("extra"):
+            # a valid answer with a stale second answer glued behind it
+            self._set_status(200)
+            self._raw(self._head(200, "OK", [("X-Request-Id", self.request_id),
+                                             ("Content-Type", "application/json"),
+                                             ("Content-Length", "2")]) + b"{}" +
+                      b"HTTP/1.1 200 OK\r\nX-Request-Id: stale\r\nContent-Length: 2\r\n\r\n{}")
         elif task_id.startswith("nocontent"):
             head = self._head(204, "No Content", [("Server", "mock-sms"), ("X-Request-Id", self.request_id)])
             self._set_status(204)

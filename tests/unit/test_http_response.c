@@ -259,6 +259,23 @@ static void request_id_cut_and_cleaned(void **state)
     assert_false(out.r.request_id_truncated);
 }
 
+/* Regression (fuzz_response): a response that ends inside the X-Request-Id
+ * line left the id without its NUL; callers print it on failures. */
+static void request_id_terminated_when_cut_mid_value(void **state)
+{
+    static const char text[] = "HTTP/1.1 403 Forbidden\r\nX-Request-Id: r.9004\",\"e";
+    hcsms_http_response r;
+    char id[32];
+    size_t used;
+    (void)state;
+    memset(id, 'x', sizeof(id)); /* as uninitialised memory might be */
+    hcsms_http_response_init(&r, id, sizeof(id), NULL, 0);
+    assert_int_equal(hcsms_http_response_feed(&r, (const unsigned char *)text, sizeof(text) - 1, &used),
+                     HCSMS_HTTP_MORE);
+    assert_int_equal(hcsms_http_response_eof(&r), HCSMS_ERR_HTTP_TRUNCATED);
+    assert_string_equal(id, "r.9004\",\"e");
+}
+
 static void long_body_kept_prefix_and_drained(void **state)
 {
     char text[256];
@@ -499,6 +516,7 @@ int main(void)
         cmocka_unit_test(bytes_after_the_response_are_not_consumed),
         cmocka_unit_test(identical_duplicate_content_length),
         cmocka_unit_test(request_id_cut_and_cleaned),
+        cmocka_unit_test(request_id_terminated_when_cut_mid_value),
         cmocka_unit_test(long_body_kept_prefix_and_drained),
         cmocka_unit_test(long_unknown_header_line_is_fine),
         cmocka_unit_test(bad_status_lines),

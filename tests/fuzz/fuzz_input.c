@@ -1,0 +1,66 @@
+/*
+ * libFuzzer target: what users type. Endpoint URLs, task ids and their
+ * percent-encoding: an accepted task id must encode to exactly one path
+ * segment that decodes back to itself.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/sms/sms.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int hex(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : (c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char text[1024], host[HCSMS_HOST_MAX + 1], encoded[3 * 1024 + 1], decoded[1024];
+    uint16_t port = 0;
+    uint8_t ipv6 = 0;
+    size_t need, i, j;
+
+    if (size >= sizeof(text))
+        return 0;
+    memcpy(text, data, size);
+    text[size] = '\0';
+
+    if (hcsms_endpoint_parse(text, host, sizeof(host), &port, &ipv6) == HCSMS_OK) {
+        if (host[0] == '\0' || port == 0 || strlen(host) > HCSMS_HOST_MAX)
+            abort();
+        for (i = 0; host[i] != '\0'; i++) {
+            if (strchr("/?#@ \r\n\t", host[i]) != NULL)
+                abort();
+        }
+    }
+
+    if (hcsms_check_task_id(text) == HCSMS_OK) {
+        need = hcsms_encode_segment(text, encoded, sizeof(encoded));
+        if (need != strlen(encoded) || strcmp(text, ".") == 0 || strcmp(text, "..") == 0)
+            abort();
+        for (i = 0, j = 0; encoded[i] != '\0'; j++) {
+            char c = encoded[i];
+            if (c == '/' || c == '?' || c == '#' || c == ' ' || (unsigned char)c < 0x21 ||
+                (unsigned char)c > 0x7e)
+                abort();
+            if (c == '%') {
+                if (hex(encoded[i + 1]) < 0 || hex(encoded[i + 2]) < 0)
+                    abort();
+                decoded[j] = (char)(hex(encoded[i + 1]) * 16 + hex(encoded[i + 2]));
+                i += 3;
+            } else {
+                decoded[j] = c;
+                i++;
+            }
+        }
+        decoded[j] = '\0';
+        if (strcmp(decoded, text) != 0)
+            abort();
+    }
+    (void)hcsms_check_token(text, size);
+    return 0;
+}

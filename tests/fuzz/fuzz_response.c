@@ -1,0 +1,55 @@
+/*
+ * libFuzzer target: the HTTP response parser. The first two bytes seed the
+ * slice sizes, so the fuzzer also explores where the input is cut.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/http/http.h"
+#include "hcsms/error.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    hcsms_http_response r;
+    char request_id[17];
+    unsigned char body[64];
+    uint32_t seed;
+    size_t pos = 0;
+    int rc = HCSMS_HTTP_MORE;
+
+    if (size < 2)
+        return 0;
+    seed = (uint32_t)data[0] << 8 | data[1];
+    data += 2;
+    size -= 2;
+    hcsms_http_response_init(&r, request_id, sizeof(request_id), body, sizeof(body));
+    while (pos < size && rc == HCSMS_HTTP_MORE) {
+        size_t n, used = 0;
+        seed = seed * 1103515245u + 12345u;
+        n = 1 + (seed >> 16) % 64;
+        if (n > size - pos)
+            n = size - pos;
+        rc = hcsms_http_response_feed(&r, data + pos, n, &used);
+        if (used > n)
+            abort();
+        if (rc == HCSMS_HTTP_MORE && used != n)
+            abort();
+        pos += used;
+    }
+    if (rc == HCSMS_HTTP_MORE)
+        rc = hcsms_http_response_eof(&r);
+    if (rc > 0)
+        abort();
+    if (r.body_kept > sizeof(body) || memchr(request_id, '\0', sizeof(request_id)) == NULL)
+        abort();
+    if (rc == 0 && (r.status < 200 || r.status > 599))
+        abort(); /* a completed response is always a final one */
+    if (rc == 0 && r.has_content_length && !r.chunked && r.body_bytes != r.content_length &&
+        r.status != 204 && r.status != 304)
+        abort(); /* framing honoured exactly */
+    return 0;
+}
