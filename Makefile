@@ -49,7 +49,7 @@ CLI_OBJECTS = $(call obj,$(HCSMS_CLI_SOURCES))
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(filter-out tests/unit/fake_%.c,$(wildcard tests/unit/test_*.c)))
 FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 
-.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries
+.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy
 
 all: lib cli
 
@@ -106,6 +106,19 @@ fuzz: fuzz-build
 # C allocator (mbedTLS and libc allocate on their own account).
 check-alloc: $(LIB_OBJECTS)
 	@sh tests/check_alloc.sh $(LIB_OBJECTS)
+
+# Static analysis of the library, the port and the CLI: zero warnings.
+LINT_SOURCES = $(HCSMS_CORE_SOURCES) $(wildcard port/*/*.c) $(HCSMS_CLI_SOURCES)
+lint: cppcheck tidy
+cppcheck:
+	cppcheck --enable=warning,style,performance,portability --std=c99 --error-exitcode=1 \
+	  --inline-suppr --quiet -Iinclude -UHCSMS_CONFIG_FILE \
+	  --suppress=missingIncludeSystem --suppress=missingInclude src port
+tidy:
+	@for f in $(LINT_SOURCES); do \
+	  clang-tidy --quiet $$f -- -std=c99 -Iinclude $(if $(MBEDTLS_INCLUDE),-I$(MBEDTLS_INCLUDE)) \
+	    2>/dev/null || exit 1; \
+	done; echo "clang-tidy: no warnings in $(words $(LINT_SOURCES)) files"
 
 # Install the Debian packages the build and tests need (only those missing).
 setup:

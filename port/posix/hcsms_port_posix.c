@@ -2,7 +2,8 @@
  * The POSIX port: BSD sockets, poll(2) for every wait, CLOCK_MONOTONIC, and
  * getrandom(2) or /dev/urandom. Used on Linux targets and by the host tests.
  */
-#define _GNU_SOURCE 1 /* getaddrinfo, getrandom, SOCK_CLOEXEC */
+/* A feature-test macro, reserved by design: getaddrinfo, getrandom, SOCK_CLOEXEC. */
+#define _GNU_SOURCE 1 /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,10 +52,11 @@ static int wait_for(int fd, short events, uint32_t timeout_ms, int *os_error)
 {
     uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
     struct pollfd pfd;
-    int n;
 
     for (;;) {
         uint32_t left = left_until(deadline);
+        int n;
+
         pfd.fd = fd;
         pfd.events = events;
         pfd.revents = 0;

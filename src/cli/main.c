@@ -6,7 +6,8 @@
  * status; 2 usage or invalid input (nothing was sent); 3 network, TLS,
  * timeout or protocol failure. With several tasks, the highest that occurred.
  */
-#define _POSIX_C_SOURCE 200809L
+/* A feature-test macro, reserved by design. */
+#define _POSIX_C_SOURCE 200809L /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -373,7 +374,6 @@ static int run_unlock(int argc, char **argv)
     char **task_ids = argv; /* reuses argv's slots: at most argc entries */
     int task_count = 0, json = 0, options_done = 0, i, rc, status = 0;
     uint32_t connect_timeout = 10000, timeout = 30000;
-    size_t k;
 
     hcsms_client_config_init(&config);
     config.endpoint = getenv("HCSMS_ENDPOINT");
@@ -410,7 +410,7 @@ static int run_unlock(int argc, char **argv)
             name[eq - arg] = '\0';
             value = eq + 1;
         } else if (strlen(arg) < sizeof(name)) {
-            strcpy(name, arg);
+            memcpy(name, arg, strlen(arg) + 1);
         } else {
             return usage_error("unknown option '%s'", arg);
         }
@@ -472,6 +472,7 @@ static int run_unlock(int argc, char **argv)
     config.auth_token = token_buffer;
 
     if (config.ca_file == NULL) {
+        size_t k;
         for (k = 0; k < sizeof(system_ca_bundles) / sizeof(system_ca_bundles[0]); k++) {
             if (access(system_ca_bundles[k], R_OK) == 0) {
                 config.ca_file = system_ca_bundles[k];

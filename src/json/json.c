@@ -26,12 +26,10 @@ int hcsms_json_parse(hcsms_json *doc, const char *text, size_t len,
     if (ret >= 0) {
         doc->complete = 1;
         doc->count = ret;
-    } else if (ret == JSMN_ERROR_NOMEM || ret == JSMN_ERROR_PART) {
-        /* Keep what was parsed before the tokens or the text ran out. */
-        doc->count = (int)parser.toknext;
     } else {
-        /* Invalid: also keep the leading tokens, but never the one that was
-         * being built (strings and primitives are only kept when whole). */
+        /* Out of tokens, cut, or invalid further on: keep the tokens parsed
+         * before that. jsmn stores a string or primitive only when it is
+         * whole; an object or array not yet closed has end == -1. */
         doc->count = (int)parser.toknext;
     }
     if (doc->count <= 0 || tokens[0].type != JSMN_OBJECT) {

@@ -199,14 +199,13 @@ int hcsms_tls_send(void *context, const unsigned char *data, size_t len,
 {
     hcsms_tls *tls = context;
     uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
-    int ret;
 
     if (!tls->connected)
         return HCSMS_ERR_CLOSED;
     tls->io_deadline_ms = deadline;
     tls->port_error = 0;
     for (;;) {
-        ret = mbedtls_ssl_write(&tls->ssl, data, len);
+        int ret = mbedtls_ssl_write(&tls->ssl, data, len);
         if (ret > 0)
             return ret;
         if (!is_want(ret))
@@ -221,14 +220,13 @@ int hcsms_tls_recv(void *context, unsigned char *data, size_t len,
 {
     hcsms_tls *tls = context;
     uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
-    int ret;
 
     if (!tls->connected)
         return HCSMS_ERR_CLOSED;
     tls->io_deadline_ms = deadline;
     tls->port_error = 0;
     for (;;) {
-        ret = mbedtls_ssl_read(&tls->ssl, data, len);
+        int ret = mbedtls_ssl_read(&tls->ssl, data, len);
         if (ret > 0)
             return ret;
         if (ret == 0)
@@ -312,8 +310,8 @@ void hcsms_tls_error_text(int tls_error, uint32_t verify_flags, char *out, size_
     used = strlen(out);
     if (verify_flags != 0 && verify_flags != (uint32_t)-1 && used + 2 < size) {
         char info[256];
-        char *p;
         if (mbedtls_x509_crt_verify_info(info, sizeof(info), "", verify_flags) > 0) {
+            char *p;
             for (p = info; *p != '\0'; p++) {
                 if (*p == '\n')
                     *p = ';';

@@ -57,7 +57,6 @@ int hcsms_client_set_token(hcsms_client *client, const char *token)
 
 int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config)
 {
-    const char *endpoint_host;
     int rc;
 
     if (client == NULL)
@@ -73,7 +72,7 @@ int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config)
         if (rc != HCSMS_OK)
             return rc;
     } else {
-        endpoint_host = hcsms_region_host(config->region != NULL ? config->region
+        const char *endpoint_host = hcsms_region_host(config->region != NULL ? config->region
                                                                  : "ap-southeast-3");
         if (endpoint_host == NULL)
             return HCSMS_ERR_UNKNOWN_REGION;
@@ -181,7 +180,7 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
         /* The body buffer is free until the response arrives. */
         char *line = (char *)client->body;
         size_t used, size = sizeof(client->body) - 17;
-        memcpy(line, "POST /v3/tasks/", 15);
+        memcpy(line, "POST /v3/tasks/", 16);
         used = 15 + hcsms_encode_segment(task_id, line + 15, size - 15);
         memcpy(line + (used < size ? used : size - 1), "/unlock HTTP/1.1", 17);
         TRACE(client, HCSMS_TRACE_REQUEST_LINE, line);
