@@ -46,9 +46,11 @@ LIB_OBJECTS = $(call obj,$(HCSMS_SOURCES))
 CORE_OBJECTS = $(call obj,$(HCSMS_CORE_SOURCES))
 CLI_OBJECTS = $(call obj,$(HCSMS_CLI_SOURCES))
 
-UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(filter-out tests/unit/fake_%.c,$(wildcard tests/unit/test_*.c)))
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(filter-out tests/unit/test_port_%.c,$(wildcard tests/unit/test_*.c)))
+PORT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_port_$(PORT).c))
 FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 
+.SECONDARY:
 .PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy
 
 all: lib cli
@@ -73,15 +75,20 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJECTS) $(FAKE_PORT_OBJECT
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
 
-unit: $(UNIT_TESTS)
-	@sh tests/run_tests.sh --unit $(UNIT_TESTS)
+# The port's own tests run against the real port, on real sockets.
+$(BUILD)/tests/test_port_%: $(BUILD)/obj/tests/unit/test_port_%.o $(call obj,$(HCSMS_PORT_SOURCES))
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka -lpthread
+
+unit: $(UNIT_TESTS) $(PORT_TESTS)
+	@sh tests/run_tests.sh --unit $(UNIT_TESTS) $(PORT_TESTS)
 
 e2e: $(CLI)
 	@HCSMS_BIN=$(CLI) sh tests/run_tests.sh --e2e
 
 # Everything; the last line is "N passed, N failed".
-test: $(UNIT_TESTS) $(CLI)
-	@HCSMS_BIN=$(CLI) sh tests/run_tests.sh --unit $(UNIT_TESTS) --e2e
+test: $(UNIT_TESTS) $(PORT_TESTS) $(CLI)
+	@HCSMS_BIN=$(CLI) sh tests/run_tests.sh --unit $(UNIT_TESTS) $(PORT_TESTS) --e2e
 
 # The whole suite (unit and end-to-end) built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (LeakSanitizer included); any report fails it.

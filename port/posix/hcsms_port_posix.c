@@ -30,6 +30,11 @@
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0 /* macOS: SO_NOSIGPIPE is set on the socket instead */
 #endif
+/* Sockets from hcsms_port_connect are non-blocking already; MSG_DONTWAIT
+ * keeps a wait from ever escaping poll's time limit on any other socket. */
+#ifndef MSG_DONTWAIT
+#define MSG_DONTWAIT 0
+#endif
 
 uint64_t hcsms_port_now_ms(void)
 {
@@ -178,7 +183,7 @@ int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
     if (sock->fd < 0)
         return HCSMS_ERR_SEND;
     for (;;) {
-        ssize_t n = send(sock->fd, data, len, MSG_NOSIGNAL);
+        ssize_t n = send(sock->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
         int revents;
 
         if (n >= 0)
@@ -207,7 +212,7 @@ int hcsms_port_recv(hcsms_socket *sock, unsigned char *data, size_t len,
     if (len > 0x7fffffff)
         len = 0x7fffffff;
     for (;;) {
-        ssize_t n = recv(sock->fd, data, len, 0);
+        ssize_t n = recv(sock->fd, data, len, MSG_DONTWAIT);
         int revents;
 
         if (n > 0)
