@@ -137,13 +137,16 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
     struct addrinfo hints, *list = NULL, *ai;
     char service[8];
     int err = HCSMS_ERR_CONNECT, rc;
+    unsigned remaining = 0;
 
     sock->fd = -1;
     sock->os_error = 0;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+    /* No AI_ADDRCONFIG: it hides loopback-only set-ups; an address of an
+     * unusable family just fails fast and the next one is tried. */
+    hints.ai_flags = AI_NUMERICSERV;
     snprintf(service, sizeof(service), "%u", (unsigned)port);
     /* getaddrinfo cannot be bounded in time; a port for a stack with an
      * asynchronous resolver can do better. */
@@ -152,12 +155,17 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
         sock->os_error = rc == EAI_SYSTEM ? errno : rc;
         return HCSMS_ERR_RESOLVE;
     }
-    for (ai = list; ai != NULL; ai = ai->ai_next) {
-        if (left_until(deadline) == 0) {
+    for (ai = list; ai != NULL; ai = ai->ai_next)
+        remaining++;
+    for (ai = list; ai != NULL; ai = ai->ai_next, remaining--) {
+        uint32_t left = left_until(deadline);
+        if (left == 0) {
             err = HCSMS_ERR_TIMEOUT;
             break;
         }
-        err = connect_one(sock, ai, deadline);
+        /* Share the time out: an address that swallows SYNs (a dead IPv6
+         * route) must not use up the time of the ones after it. */
+        err = connect_one(sock, ai, hcsms_port_now_ms() + left / remaining);
         if (err == 0) {
             if (address_text != NULL && address_size > 0) {
                 char ip[INET6_ADDRSTRLEN] = "?";

@@ -632,6 +632,10 @@ def _(c, q):
     return KEEP
 
 
+_raw_script("ka-conn-close-held", lambda q: resp(200, "OK", OK_BODY, rid=q.rid, headers=["Connection: close"]),
+            then="hold")
+
+
 @script("ka-rst-after")
 def _(c, q):
     c.send(resp(200, "OK", OK_BODY, rid=q.rid))

@@ -673,6 +673,11 @@ def _(c):
     two_tasks(c, "close-after-200", "real200", 0, first_cls=0, second_status=200)
 
 
+@case("keepalive-connection-close-but-server-holds", "exit 0: not reused, no wait")
+def _(c):
+    two_tasks(c, "ka-conn-close-held", "real200", 0, first_cls=0, second_status=200)
+
+
 @case("deadline-is-per-task", "exit 3: 1st times out, 2nd unlocked")
 def _(c):
     snap = c.main.snapshot()
