@@ -49,6 +49,7 @@ CLI_OBJECTS = $(call obj,$(HCSMS_CLI_SOURCES))
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(filter-out tests/unit/test_port_%.c,$(wildcard tests/unit/test_*.c)))
 PORT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_port_$(PORT).c))
 FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
+TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
 .PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy
@@ -71,7 +72,7 @@ $(CLI): $(CLI_OBJECTS) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CLI_OBJECTS) $(LIB) $(MBEDTLS_LIBS)
 
 # Unit tests link the core with a fake port instead of port/$(PORT).
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJECTS) $(FAKE_PORT_OBJECT)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJECTS) $(TEST_SUPPORT_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
 

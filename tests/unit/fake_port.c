@@ -47,6 +47,8 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
         return fake.connect_result;
     }
     sock->fd = 3;
+    if (fake.peer_reset != NULL)
+        fake.peer_reset();
     return 0;
 }
 
@@ -73,6 +75,8 @@ int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
         len = FAKE_SENT_MAX - fake.sent_len;
     memcpy(fake.sent + fake.sent_len, data, len);
     fake.sent_len += len;
+    if (fake.peer_take != NULL)
+        fake.peer_take(data, len);
     return (int)len;
 }
 
@@ -82,6 +86,24 @@ int hcsms_port_recv(hcsms_socket *sock, unsigned char *data, size_t len,
     fake.recv_calls++;
     if (sock->fd < 0)
         return HCSMS_ERR_RECV;
+    if (fake.peer_pump != NULL) {
+        size_t n;
+        fake.peer_pump();
+        n = fake.peer_out_len - fake.peer_out_pos;
+        if (n > 0) {
+            if (n > len)
+                n = len;
+            if (fake.recv_slice > 0 && n > fake.recv_slice)
+                n = fake.recv_slice;
+            memcpy(data, fake.peer_out + fake.peer_out_pos, n);
+            fake.peer_out_pos += n;
+            return (int)n;
+        }
+        if (fake.peer_closed)
+            return HCSMS_ERR_CLOSED;
+        fake.now_ms += timeout_ms; /* the peer says nothing for as long as asked */
+        return 0;
+    }
     while (fake.next < fake.events) {
         __typeof__(fake.script[0]) *e = &fake.script[fake.next];
         size_t n;

@@ -36,6 +36,15 @@ struct fake_port {
     size_t send_fail_after;     /* fail once this many bytes were sent (0: never) */
     int send_fail_code;
     unsigned send_calls;
+    /* An in-process peer (tests/unit/tls_peer.c): when set, sent bytes are
+     * handed to it, it runs before each recv, and recv serves what it wrote
+     * into peer_out instead of the script. */
+    void (*peer_take)(const unsigned char *data, size_t len);
+    void (*peer_pump)(void);
+    void (*peer_reset)(void);
+    unsigned char peer_out[FAKE_SENT_MAX];
+    size_t peer_out_len, peer_out_pos;
+    int peer_closed;
     /* connect, clock, entropy */
     int connect_result;
     unsigned connects;

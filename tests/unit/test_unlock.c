@@ -1,0 +1,238 @@
+/*
+ * hcsms_unlock() end to end inside one process: TLS, the request bytes, the
+ * response, keep-alive, the one retry, deadlines and wiping, against an
+ * in-process mbedTLS server on the fake port and its fake clock.
+ */
+#define _GNU_SOURCE 1 /* memmem; NOLINT(bugprone-reserved-identifier) */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "hcsms.h"
+#include "fake_port.h"
+#include "tls_peer.h"
+
+#define TOKEN "MIIZ-test-token-0123456789abcdefghijklmnopqrstuvwxyz"
+
+static hcsms_client client;
+static hcsms_result result;
+
+static const char ok_200[] =
+    "HTTP/1.1 200 OK\r\nX-Request-Id: req-1\r\nContent-Type: application/json\r\n"
+    "Content-Length: 2\r\n\r\n{}";
+static const char forbidden_403[] =
+    "HTTP/1.1 403 Forbidden\r\nX-Request-Id: req-403\r\nContent-Length: 128\r\n\r\n"
+    "{\"error_code\":\"SMS.9004\",\"error_msg\":\"no permission\",\"error_param\":[\"task_id\"],"
+    "\"details\":[{\"error_code\":\"X.1\",\"error_msg\":\"d\"}]}";
+
+static void start(const struct peer_step *steps, size_t count, uint32_t timeout_ms)
+{
+    hcsms_client_config config;
+
+    fake_port_reset();
+    tls_peer_start(steps, count);
+    hcsms_client_config_init(&config);
+    config.endpoint = "https://localhost:8443";
+    config.ca_data = tls_peer_ca();
+    config.ca_data_len = tls_peer_ca_len();
+    config.auth_token = TOKEN;
+    config.timeout_ms = timeout_ms;
+    assert_int_equal(hcsms_client_init(&client, &config), HCSMS_OK);
+}
+
+static int finish(void **state)
+{
+    (void)state;
+    hcsms_client_free(&client);
+    tls_peer_stop();
+    return 0;
+}
+
+static void request_bytes_and_success(void **state)
+{
+    static const struct peer_step steps[] = {{PEER_RESPOND, ok_200}};
+    (void)state;
+    start(steps, 1, 5000);
+    assert_int_equal(hcsms_unlock(&client, "a b/c", &result), HCSMS_OK);
+    assert_int_equal(result.http_status, 200);
+    assert_string_equal(result.request_id, "req-1");
+    assert_string_equal(tls_peer_last_request(),
+                        "POST /v3/tasks/a%20b%2Fc/unlock HTTP/1.1\r\n"
+                        "Host: localhost:8443\r\n"
+                        "User-Agent: hcsms/" HCSMS_VERSION "\r\n"
+                        "Accept: application/json\r\n"
+                        "Content-Type: application/json\r\n"
+                        "Content-Length: 0\r\n"
+                        "X-Auth-Token: " TOKEN "\r\n\r\n");
+}
+
+static void token_not_left_in_the_context(void **state)
+{
+    static const struct peer_step steps[] = {{PEER_RESPOND, ok_200}};
+    static const hcsms_client zero_but_fd = {.tls.socket.fd = -1};
+    (void)state;
+    start(steps, 1, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    /* The I/O buffer carried the header; it is wiped after sending. */
+    assert_null(memmem(&client, sizeof(client), "test-token", 10));
+    hcsms_client_free(&client);
+    assert_memory_equal(&client, &zero_but_fd, sizeof(client));
+}
+
+static void keep_alive_across_calls(void **state)
+{
+    static const struct peer_step steps[] = {
+        {PEER_RESPOND, ok_200}, {PEER_RESPOND, forbidden_403}, {PEER_RESPOND, ok_200}};
+    (void)state;
+    start(steps, 3, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_int_equal(hcsms_unlock(&client, "t2", &result), HCSMS_ERR_SERVICE);
+    assert_int_equal(result.http_status, 403);
+    assert_string_equal(result.error_code, "SMS.9004");
+    assert_string_equal(result.error_msg, "no permission");
+    assert_int_equal(result.error_param_count, 1);
+    assert_int_equal(result.details_count, 1);
+    assert_string_equal(result.request_id, "req-403");
+    assert_int_equal(hcsms_unlock(&client, "t3", &result), HCSMS_OK);
+    assert_int_equal(fake.connects, 1);
+    assert_int_equal(tls_peer_handshakes(), 1);
+}
+
+static void dead_kept_alive_connection_is_retried_once(void **state)
+{
+    static const struct peer_step steps[] = {
+        {PEER_RESPOND, ok_200}, {PEER_DROP, NULL}, {PEER_RESPOND, ok_200}};
+    (void)state;
+    start(steps, 3, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_int_equal(hcsms_unlock(&client, "t2", &result), HCSMS_OK);
+    assert_int_equal(result.attempts, 2);
+    assert_int_equal(fake.connects, 2);
+    assert_int_equal(tls_peer_requests(), 3);
+}
+
+static void retried_only_once(void **state)
+{
+    static const struct peer_step steps[] = {
+        {PEER_RESPOND, ok_200}, {PEER_DROP, NULL}, {PEER_DROP, NULL}, {PEER_RESPOND, ok_200}};
+    (void)state;
+    start(steps, 4, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_int_equal(hcsms_unlock(&client, "t2", &result), HCSMS_ERR_CLOSED);
+    assert_int_equal(result.http_status, 0);
+    assert_int_equal(fake.connects, 2);
+    assert_int_equal(tls_peer_requests(), 3);
+}
+
+static void fresh_connection_is_not_retried(void **state)
+{
+    static const struct peer_step steps[] = {{PEER_DROP, NULL}, {PEER_RESPOND, ok_200}};
+    (void)state;
+    start(steps, 2, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_ERR_CLOSED);
+    assert_int_equal(fake.connects, 1);
+    assert_int_equal(tls_peer_requests(), 1);
+}
+
+static void stale_bytes_close_the_connection(void **state)
+{
+    static const char ok_and_stale[] =
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+        "HTTP/1.1 200 OK\r\nX-Request-Id: stale\r\nContent-Length: 2\r\n\r\n{}";
+    static const struct peer_step steps[] = {{PEER_RESPOND, ok_and_stale}, {PEER_RESPOND, forbidden_403}};
+    (void)state;
+    start(steps, 2, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_int_equal(hcsms_unlock(&client, "t2", &result), HCSMS_ERR_SERVICE);
+    assert_string_equal(result.request_id, "req-403");
+    assert_int_equal(fake.connects, 2);
+}
+
+static void close_after_response_reconnects(void **state)
+{
+    static const struct peer_step steps[] = {{PEER_RESPOND_CLOSE, ok_200}, {PEER_RESPOND, ok_200}};
+    (void)state;
+    start(steps, 2, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_int_equal(hcsms_unlock(&client, "t2", &result), HCSMS_OK);
+    assert_int_equal(result.attempts, 1); /* found dead while idle: no retry needed */
+    assert_int_equal(fake.connects, 2);
+}
+
+static void silent_server_ends_at_the_deadline(void **state)
+{
+    static const struct peer_step steps[] = {{PEER_SILENT, NULL}};
+    uint64_t started;
+    (void)state;
+    start(steps, 1, 7000);
+    started = fake.now_ms;
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_ERR_TIMEOUT);
+    assert_string_equal(result.failed_step, "read response");
+    assert_true(fake.now_ms - started >= 7000 && fake.now_ms - started <= 7001);
+    assert_false(client.tls.connected);
+}
+
+static void truncated_success_is_an_error(void **state)
+{
+    static const struct peer_step steps[] = {
+        {PEER_RESPOND_CLOSE, "HTTP/1.1 200 OK\r\nX-Request-Id: cut\r\nContent-Length: 10\r\n\r\n{}"}};
+    (void)state;
+    start(steps, 1, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_ERR_HTTP_TRUNCATED);
+    assert_int_equal(result.http_status, 0); /* never mistaken for a 200 */
+    assert_string_equal(result.request_id, "cut"); /* still there for support */
+}
+
+static void tiny_tcp_segments_both_ways(void **state)
+{
+    static const struct peer_step steps[] = {{PEER_RESPOND, forbidden_403}};
+    (void)state;
+    start(steps, 1, 5000);
+    fake.send_slice = 3;
+    fake.recv_slice = 1;
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_ERR_SERVICE);
+    assert_string_equal(result.error_code, "SMS.9004");
+}
+
+static void wrong_ca_fails_verification(void **state)
+{
+    static const char other_ca[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBfTCCASOgAwIBAgIUZ2i8W0dVxRX5pCn7kYm3ZtJv0uQwCgYIKoZIzj0EAwIw\n"
+        "-----END CERTIFICATE-----\n";
+    hcsms_client_config config;
+    (void)state;
+    fake_port_reset();
+    hcsms_client_config_init(&config);
+    config.endpoint = "https://localhost:8443";
+    config.ca_data = (const unsigned char *)other_ca;
+    config.ca_data_len = sizeof(other_ca);
+    config.auth_token = TOKEN;
+    /* A CA that does not even parse is refused at set-up, before any byte. */
+    assert_int_equal(hcsms_client_init(&client, &config), HCSMS_ERR_CA);
+    assert_int_equal(fake.connects, 0);
+    tls_peer_start(NULL, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(request_bytes_and_success, finish),
+        cmocka_unit_test_teardown(token_not_left_in_the_context, finish),
+        cmocka_unit_test_teardown(keep_alive_across_calls, finish),
+        cmocka_unit_test_teardown(dead_kept_alive_connection_is_retried_once, finish),
+        cmocka_unit_test_teardown(retried_only_once, finish),
+        cmocka_unit_test_teardown(fresh_connection_is_not_retried, finish),
+        cmocka_unit_test_teardown(stale_bytes_close_the_connection, finish),
+        cmocka_unit_test_teardown(close_after_response_reconnects, finish),
+        cmocka_unit_test_teardown(silent_server_ends_at_the_deadline, finish),
+        cmocka_unit_test_teardown(truncated_success_is_an_error, finish),
+        cmocka_unit_test_teardown(tiny_tcp_segments_both_ways, finish),
+        cmocka_unit_test_teardown(wrong_ca_fails_verification, finish),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

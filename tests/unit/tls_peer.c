@@ -1,0 +1,206 @@
+#include <string.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/version.h>
+#include <mbedtls/x509_crt.h>
+
+#include "fake_port.h"
+#include "peer_credentials.h"
+#include "tls_peer.h"
+
+static struct {
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt cert;
+    mbedtls_pk_context key;
+    mbedtls_ctr_drbg_context drbg;
+    unsigned char in[FAKE_SENT_MAX];
+    size_t in_len, in_pos;
+    char request[FAKE_SENT_MAX];
+    size_t request_len;
+    int handshake_done;
+    const struct peer_step *steps;
+    size_t step_count;
+    unsigned requests, handshakes;
+    char last_request[FAKE_SENT_MAX];
+} peer;
+
+static int peer_entropy(void *unused, unsigned char *out, size_t len)
+{
+    size_t i;
+    (void)unused;
+    for (i = 0; i < len; i++)
+        out[i] = (unsigned char)(i * 7u + 3u);
+    return 0;
+}
+
+static int bio_recv(void *context, unsigned char *buf, size_t len)
+{
+    size_t n = peer.in_len - peer.in_pos;
+    (void)context;
+    if (n == 0)
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    if (n > len)
+        n = len;
+    memcpy(buf, peer.in + peer.in_pos, n);
+    peer.in_pos += n;
+    return (int)n;
+}
+
+static int bio_send(void *context, const unsigned char *buf, size_t len)
+{
+    size_t room = sizeof(fake.peer_out) - fake.peer_out_len;
+    (void)context;
+    if (len > room)
+        len = room;
+    memcpy(fake.peer_out + fake.peer_out_len, buf, len);
+    fake.peer_out_len += len;
+    return (int)len;
+}
+
+static void take(const unsigned char *data, size_t len)
+{
+    if (len > sizeof(peer.in) - peer.in_len)
+        len = sizeof(peer.in) - peer.in_len;
+    memcpy(peer.in + peer.in_len, data, len);
+    peer.in_len += len;
+}
+
+static void reset(void)
+{
+    mbedtls_ssl_session_reset(&peer.ssl);
+    peer.in_len = peer.in_pos = 0;
+    peer.request_len = 0;
+    peer.handshake_done = 0;
+    fake.peer_out_len = fake.peer_out_pos = 0;
+    fake.peer_closed = 0;
+}
+
+static void answer(void)
+{
+    const struct peer_step *step;
+
+    memcpy(peer.last_request, peer.request, peer.request_len);
+    peer.last_request[peer.request_len] = '\0';
+    peer.request_len = 0;
+    if (peer.requests >= peer.step_count) {
+        fake.peer_closed = 1;
+        return;
+    }
+    step = &peer.steps[peer.requests++];
+    if (step->action == PEER_RESPOND || step->action == PEER_RESPOND_CLOSE) {
+        const unsigned char *p = (const unsigned char *)step->response;
+        size_t left = strlen(step->response);
+        while (left > 0) {
+            int n = mbedtls_ssl_write(&peer.ssl, p, left);
+            if (n <= 0)
+                break;
+            p += n;
+            left -= (size_t)n;
+        }
+    }
+    if (step->action == PEER_RESPOND_CLOSE || step->action == PEER_DROP) {
+        mbedtls_ssl_close_notify(&peer.ssl);
+        fake.peer_closed = 1;
+    }
+}
+
+static void pump(void)
+{
+    int ret;
+
+    if (fake.peer_closed)
+        return;
+    if (!peer.handshake_done) {
+        ret = mbedtls_ssl_handshake(&peer.ssl);
+        if (ret != 0)
+            return; /* WANT_READ, or a failed handshake the client will see */
+        peer.handshake_done = 1;
+        peer.handshakes++;
+    }
+    for (;;) {
+        ret = mbedtls_ssl_read(&peer.ssl, (unsigned char *)peer.request + peer.request_len,
+                               sizeof(peer.request) - 1 - peer.request_len);
+        if (ret <= 0)
+            return;
+        peer.request_len += (size_t)ret;
+        peer.request[peer.request_len] = '\0';
+        if (strstr(peer.request, "\r\n\r\n") != NULL) {
+            answer();
+            return;
+        }
+    }
+}
+
+void tls_peer_start(const struct peer_step *steps, size_t count)
+{
+    static const char pers[] = "tls_peer";
+
+    memset(&peer, 0, sizeof(peer));
+    peer.steps = steps;
+    peer.step_count = count;
+    mbedtls_ssl_init(&peer.ssl);
+    mbedtls_ssl_config_init(&peer.conf);
+    mbedtls_x509_crt_init(&peer.cert);
+    mbedtls_pk_init(&peer.key);
+    mbedtls_ctr_drbg_init(&peer.drbg);
+    mbedtls_ctr_drbg_seed(&peer.drbg, peer_entropy, NULL, (const unsigned char *)pers,
+                          sizeof(pers) - 1);
+    mbedtls_x509_crt_parse(&peer.cert, (const unsigned char *)peer_cert_pem,
+                           sizeof(peer_cert_pem));
+#if MBEDTLS_VERSION_MAJOR >= 3
+    mbedtls_pk_parse_key(&peer.key, (const unsigned char *)peer_key_pem, sizeof(peer_key_pem),
+                         NULL, 0, mbedtls_ctr_drbg_random, &peer.drbg);
+#else
+    mbedtls_pk_parse_key(&peer.key, (const unsigned char *)peer_key_pem, sizeof(peer_key_pem),
+                         NULL, 0);
+#endif
+    mbedtls_ssl_config_defaults(&peer.conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                MBEDTLS_SSL_PRESET_DEFAULT);
+    mbedtls_ssl_conf_rng(&peer.conf, mbedtls_ctr_drbg_random, &peer.drbg);
+    mbedtls_ssl_conf_own_cert(&peer.conf, &peer.cert, &peer.key);
+    mbedtls_ssl_setup(&peer.ssl, &peer.conf);
+    mbedtls_ssl_set_bio(&peer.ssl, NULL, bio_send, bio_recv, NULL);
+    fake.peer_take = take;
+    fake.peer_pump = pump;
+    fake.peer_reset = reset;
+}
+
+void tls_peer_stop(void)
+{
+    fake.peer_take = NULL;
+    fake.peer_pump = NULL;
+    fake.peer_reset = NULL;
+    mbedtls_ssl_free(&peer.ssl);
+    mbedtls_ssl_config_free(&peer.conf);
+    mbedtls_x509_crt_free(&peer.cert);
+    mbedtls_pk_free(&peer.key);
+    mbedtls_ctr_drbg_free(&peer.drbg);
+}
+
+const unsigned char *tls_peer_ca(void)
+{
+    return (const unsigned char *)peer_cert_pem;
+}
+
+size_t tls_peer_ca_len(void)
+{
+    return sizeof(peer_cert_pem);
+}
+
+unsigned tls_peer_requests(void)
+{
+    return peer.requests;
+}
+
+unsigned tls_peer_handshakes(void)
+{
+    return peer.handshakes;
+}
+
+const char *tls_peer_last_request(void)
+{
+    return peer.last_request;
+}

@@ -1,0 +1,37 @@
+/*
+ * An in-process TLS server for unit tests, driven through the fake port: it
+ * answers hcsms_unlock() with scripted responses, so the whole call (TLS,
+ * request, response, keep-alive, retry) runs deterministically on the fake
+ * clock, without sockets or threads.
+ */
+#ifndef TLS_PEER_H
+#define TLS_PEER_H
+
+#include <stddef.h>
+
+enum peer_action {
+    PEER_RESPOND,       /* write the response text, keep the connection */
+    PEER_RESPOND_CLOSE, /* write the response text, then close */
+    PEER_DROP,          /* read the request, close without answering */
+    PEER_SILENT         /* read the request, say nothing */
+};
+
+struct peer_step {
+    enum peer_action action;
+    const char *response;
+};
+
+/* Start the peer (call after fake_port_reset()); steps[i] answers the i-th
+ * request over all connections. The test certificate is its own CA:
+ * tls_peer_ca()/tls_peer_ca_len() give it for hcsms_client_config. */
+void tls_peer_start(const struct peer_step *steps, size_t count);
+void tls_peer_stop(void);
+const unsigned char *tls_peer_ca(void);
+size_t tls_peer_ca_len(void);
+
+/* What the peer saw. */
+unsigned tls_peer_requests(void);
+unsigned tls_peer_handshakes(void);
+const char *tls_peer_last_request(void); /* NUL-terminated */
+
+#endif /* TLS_PEER_H */
