@@ -18,6 +18,17 @@ AR = $(CROSS_COMPILE)ar
 endif
 
 PORT ?= posix
+# MBEDTLS=3.6: build and use a pinned mbedTLS 3.6 LTS from Debian's trixie
+# source package (scripts/build-mbedtls.sh), in its own build folder.
+# Default: the system's mbedTLS (Debian 12: 2.28).
+MBEDTLS ?= system
+ifeq ($(MBEDTLS),3.6)
+BUILD ?= build/mbedtls-3.6
+MBEDTLS_DIR ?= build/mbedtls-3.6-lib
+MBEDTLS_INCLUDE = $(MBEDTLS_DIR)/include
+MBEDTLS_LIBDIR = $(MBEDTLS_DIR)/lib
+MBEDTLS_STAMP = $(MBEDTLS_DIR)/lib/libmbedcrypto.a
+endif
 BUILD ?= build
 PYTHON ?= python3
 
@@ -59,7 +70,12 @@ all: lib cli
 lib: $(LIB)
 cli: $(CLI)
 
-$(BUILD)/obj/%.o: %.c
+ifdef MBEDTLS_STAMP
+$(MBEDTLS_STAMP):
+	CFLAGS= bash scripts/build-mbedtls.sh $(MBEDTLS_DIR) $(CC)
+endif
+
+$(BUILD)/obj/%.o: %.c $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -116,12 +132,12 @@ check-alloc: $(LIB_OBJECTS)
 	@sh tests/check_alloc.sh $(LIB_OBJECTS)
 
 # Static analysis of the library, the port and the CLI: zero warnings.
-LINT_SOURCES = $(HCSMS_CORE_SOURCES) $(wildcard port/*/*.c) $(HCSMS_CLI_SOURCES)
+LINT_SOURCES = $(HCSMS_CORE_SOURCES) $(wildcard port/posix/*.c) $(HCSMS_CLI_SOURCES)
 lint: cppcheck tidy
 cppcheck:
 	cppcheck --enable=warning,style,performance,portability --std=c99 --error-exitcode=1 \
 	  --inline-suppr --quiet -Iinclude -UHCSMS_CONFIG_FILE \
-	  --suppress=missingIncludeSystem --suppress=missingInclude src port
+	  --suppress=missingIncludeSystem --suppress=missingInclude src port/posix
 tidy:
 	@for f in $(LINT_SOURCES); do \
 	  clang-tidy --quiet $$f -- -std=c99 -Iinclude $(if $(MBEDTLS_INCLUDE),-I$(MBEDTLS_INCLUDE)) \

@@ -2,7 +2,7 @@
 # Installs the Debian packages that building and testing hcsms needs, if any
 # is missing. Needs root (or sudo) the first time; a no-op afterwards.
 set -u
-PACKAGES="build-essential clang libclang-rt-14-dev clang-tidy cppcheck libmbedtls-dev libjsmn-dev libcmocka-dev nginx-light openssl python3 valgrind"
+PACKAGES="build-essential clang libclang-rt-14-dev clang-tidy cppcheck libmbedtls-dev libjsmn-dev libcmocka-dev nginx-light openssl python3 valgrind bzip2"
 
 missing=
 for p in $PACKAGES; do

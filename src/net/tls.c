@@ -21,6 +21,9 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/version.h>
 #include <mbedtls/x509_crt.h>
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#include <psa/crypto.h>
+#endif
 
 #include "net.h"
 #include "hcsms.h"
@@ -82,6 +85,14 @@ int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
     static const unsigned char personalisation[] = "hcsms";
     int ret;
 
+#if defined(MBEDTLS_PSA_CRYPTO_C) && MBEDTLS_VERSION_NUMBER >= 0x03000000
+    /* TLS 1.3 (on by default in 3.x) does its crypto through PSA, which
+     * needs this once per process; a second call is harmless. PSA draws its
+     * randomness from mbedTLS's entropy sources (on bare metal:
+     * mbedtls_hardware_poll), not from the DRBG below. */
+    if (psa_crypto_init() != PSA_SUCCESS)
+        return HCSMS_ERR_ENTROPY;
+#endif
     mbedtls_ssl_init(&tls->ssl);
     mbedtls_ssl_config_init(&tls->conf);
     mbedtls_x509_crt_init(&tls->ca);
@@ -128,8 +139,12 @@ int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
     mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
     mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_conf_min_tls_version(&tls->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
     mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
                                  MBEDTLS_SSL_MINOR_VERSION_3); /* TLS 1.2 */
+#endif
     ret = mbedtls_ssl_setup(&tls->ssl, &tls->conf);
     if (ret != 0) {
         tls->mbedtls_error = ret;

@@ -5,6 +5,9 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/version.h>
 #include <mbedtls/x509_crt.h>
+#if MBEDTLS_VERSION_MAJOR >= 3
+#include <psa/crypto.h>
+#endif
 
 #include "fake_port.h"
 #include "peer_credentials.h"
@@ -139,6 +142,9 @@ void tls_peer_start(const struct peer_step *steps, size_t count)
     static const char pers[] = "tls_peer";
 
     memset(&peer, 0, sizeof(peer));
+#if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
+    psa_crypto_init(); /* TLS 1.3 on the server side needs PSA too */
+#endif
     peer.steps = steps;
     peer.step_count = count;
     mbedtls_ssl_init(&peer.ssl);
