@@ -7,7 +7,9 @@
 # Afterwards CACHE_DIR/lwip-2.1.3 is upstream lwIP 2.1.3 as released (the
 # orig tarball; Debian only dropped generated Doxygen output). Debian's own
 # patches adapt lwIP to Linux user space, so the firmware build does not
-# apply them.
+# apply them. The one that adds the Unix OS layer (debian/patches/port:
+# sys_arch.c on pthreads, arch/cc.h, arch/sys_arch.h) is unpacked on its own
+# into CACHE_DIR/unix-port for the host test of the port (port-test).
 #
 # apt-get is used with a private sources list and private state, so the
 # system's apt configuration is neither read nor changed. apt checks the
@@ -68,7 +70,22 @@ for pair in "$ORIG $ORIG_SHA256" "$DEBIAN $DEBIAN_SHA256"; do
     fi
 done
 
-rm -rf "$CACHE/lwip-$VERSION"
+rm -rf "$CACHE/lwip-$VERSION" "$CACHE/unix-port" "$CACHE/scratch"
 tar -C "$CACHE" -xJf "$CACHE/$ORIG"
+
+# The Unix port: apply Debian's "port" patch to a scratch copy (it also
+# touches src/api/sockets.c, which the builds here do not take from it) and
+# keep only the files it creates under port/.
+mkdir -p "$CACHE/scratch"
+tar -C "$CACHE/scratch" -xJf "$CACHE/$DEBIAN" debian/patches/port
+cp -R "$CACHE/lwip-$VERSION/src" "$CACHE/scratch/src"
+if (cd "$CACHE/scratch" && patch -s -p1 < debian/patches/port); then
+    mkdir -p "$CACHE/unix-port"
+    cp -R "$CACHE/scratch/port/sys_arch.c" "$CACHE/scratch/port/include/arch" "$CACHE/unix-port/"
+else
+    echo "fetch-lwip: could not apply Debian's Unix port patch; port-test will not build" >&2
+fi
+rm -rf "$CACHE/scratch"
+
 touch "$CACHE/lwip-$VERSION/.unpacked"
 echo "fetch-lwip: lwIP $VERSION unpacked in $CACHE/lwip-$VERSION"
