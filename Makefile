@@ -29,7 +29,16 @@ MBEDTLS_INCLUDE = $(MBEDTLS_DIR)/include
 MBEDTLS_LIBDIR = $(MBEDTLS_DIR)/lib
 MBEDTLS_STAMP = $(MBEDTLS_DIR)/lib/libmbedcrypto.a
 endif
+# A cross build goes to its own folder; tests of an armhf build run under
+# qemu-arm (Debian's qemu-user), the e2e servers staying on the host.
+ifneq ($(CROSS_COMPILE),)
+BUILD ?= build/$(patsubst %-,%,$(CROSS_COMPILE))
+endif
+ifeq ($(CROSS_COMPILE),arm-linux-gnueabihf-)
+RUN_WRAPPER ?= qemu-arm -L /usr/arm-linux-gnueabihf
+endif
 BUILD ?= build
+RUN_WRAPPER ?=
 PYTHON ?= python3
 
 MBEDTLS_INCLUDE ?=
@@ -98,14 +107,15 @@ $(BUILD)/tests/test_port_%: $(BUILD)/obj/tests/unit/test_port_%.o $(call obj,$(H
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka -lpthread
 
 unit: $(UNIT_TESTS) $(PORT_TESTS)
-	@sh tests/run_tests.sh --unit $(UNIT_TESTS) $(PORT_TESTS)
+	@TEST_WRAPPER="$(RUN_WRAPPER)" sh tests/run_tests.sh --unit $(UNIT_TESTS) $(PORT_TESTS)
 
 e2e: $(CLI)
-	@HCSMS_BIN=$(CLI) sh tests/run_tests.sh --e2e
+	@HCSMS_BIN=$(CLI) HCSMS_WRAPPER="$(RUN_WRAPPER)" sh tests/run_tests.sh --e2e
 
 # Everything; the last line is "N passed, N failed".
 test: $(UNIT_TESTS) $(PORT_TESTS) $(CLI)
-	@HCSMS_BIN=$(CLI) sh tests/run_tests.sh --unit $(UNIT_TESTS) $(PORT_TESTS) --e2e
+	@HCSMS_BIN=$(CLI) HCSMS_WRAPPER="$(RUN_WRAPPER)" TEST_WRAPPER="$(RUN_WRAPPER)" \
+	  sh tests/run_tests.sh --unit $(UNIT_TESTS) $(PORT_TESTS) --e2e
 
 # The whole suite (unit and end-to-end) built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (LeakSanitizer included); any report fails it.

@@ -4,6 +4,15 @@
 set -u
 PACKAGES="build-essential clang libclang-rt-14-dev clang-tidy cppcheck libmbedtls-dev libjsmn-dev libcmocka-dev nginx-light openssl python3 valgrind bzip2"
 
+# The armhf cross build and its tests under qemu-user need Debian's armhf
+# libraries (multiarch).
+PACKAGES="$PACKAGES gcc-arm-linux-gnueabihf libc6-dev-armhf-cross libmbedtls-dev:armhf libcmocka-dev:armhf qemu-user"
+if ! dpkg --print-foreign-architectures | grep -qx armhf; then
+    SUDO=
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO dpkg --add-architecture armhf
+fi
+
 missing=
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -107,7 +107,7 @@ static void task_id_accepted(void **state)
 static void task_id_rejected(void **state)
 {
     static const char *const bad[] = {
-        "", ".", "..", "a\x01", "\x1f", "a\x7f" "b", "a\nb", "a\rb", "a\tb", "\n",
+        "", ".", "..", "a\x01", "\x1f", "a\177b", "a\nb", "a\rb", "a\tb", "\n",
     };
     char *too_long = repeat('a', HCSMS_TASK_ID_MAX + 1);
     size_t i;

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -99,7 +100,11 @@ static void on_alarm(int signal_number)
 
 static void *write_later(void *arg)
 {
+    sigset_t alarm_only;
     (void)arg;
+    sigemptyset(&alarm_only);
+    sigaddset(&alarm_only, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &alarm_only, NULL);
     usleep(150 * 1000);
     if (write(pair[1], "z", 1) != 1)
         return (void *)1;
@@ -114,6 +119,14 @@ static void signals_do_not_cut_waits(void **state)
     pthread_t writer;
     (void)state;
 
+    /* qemu-user (armhf runs) crashes on SIGALRM storms in threaded
+     * programs, even a ten-line one with no hcsms code: skip there. */
+    if (getenv("HCSMS_TEST_EMULATED") != NULL)
+        skip();
+
+    /* The writer thread exists before the signals start (and blocks them),
+     * so only the waiting thread is interrupted. */
+    assert_int_equal(pthread_create(&writer, NULL, write_later, NULL), 0);
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_alarm; /* no SA_RESTART: poll fails with EINTR */
     sigaction(SIGALRM, &sa, NULL);
@@ -124,8 +137,7 @@ static void signals_do_not_cut_waits(void **state)
 
     /* Interrupted many times, it still waits its time out and says 0. */
     assert_int_equal(hcsms_port_recv(&sock, buf, sizeof(buf), 100), 0);
-    /* And it still gets data that arrives between the signals. */
-    assert_int_equal(pthread_create(&writer, NULL, write_later, NULL), 0);
+    /* And it still gets data that arrives between the signals (at 150 ms). */
     assert_int_equal(hcsms_port_recv(&sock, buf, sizeof(buf), 5000), 1);
     assert_int_equal(buf[0], 'z');
     pthread_join(writer, NULL);
