@@ -22,12 +22,17 @@ PORT ?= posix
 # source package (scripts/build-mbedtls.sh), in its own build folder.
 # Default: the system's mbedTLS (Debian 12: 2.28).
 MBEDTLS ?= system
+# MBEDTLS_CONFIG=FILE: a whole mbedTLS configuration replacing the default
+# (e.g. configs/mbedtls-hcsms.h); mbedTLS and hcsms are both built with it.
 ifeq ($(MBEDTLS),3.6)
-BUILD ?= build/mbedtls-3.6
-MBEDTLS_DIR ?= build/mbedtls-3.6-lib
+MBEDTLS_CONFIG ?=
+MBEDTLS_FLAVOUR = $(if $(MBEDTLS_CONFIG),-$(basename $(notdir $(MBEDTLS_CONFIG))))
+BUILD ?= build/mbedtls-3.6$(MBEDTLS_FLAVOUR)
+MBEDTLS_DIR ?= build/mbedtls-3.6-lib$(MBEDTLS_FLAVOUR)
 MBEDTLS_INCLUDE = $(MBEDTLS_DIR)/include
 MBEDTLS_LIBDIR = $(MBEDTLS_DIR)/lib
 MBEDTLS_STAMP = $(MBEDTLS_DIR)/lib/libmbedcrypto.a
+MBEDTLS_CFLAGS = $(if $(MBEDTLS_CONFIG),-DMBEDTLS_CONFIG_FILE='"$(abspath $(MBEDTLS_CONFIG))"')
 endif
 # A cross build goes to its own folder; tests of an armhf build run under
 # qemu-arm (Debian's qemu-user), the e2e servers staying on the host.
@@ -49,8 +54,8 @@ JSMN_INCLUDE ?=
 CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wundef
-ALL_CFLAGS = -std=c99 $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) -Iinclude \
-             $(if $(MBEDTLS_INCLUDE),-I$(MBEDTLS_INCLUDE)) $(if $(JSMN_INCLUDE),-I$(JSMN_INCLUDE)) \
+ALL_CFLAGS = -std=c99 $(WARNINGS) $(CFLAGS) $(EXTRA_CFLAGS) $(MBEDTLS_CFLAGS) -Iinclude \
+             $(if $(MBEDTLS_INCLUDE),-isystem $(MBEDTLS_INCLUDE)) $(if $(JSMN_INCLUDE),-I$(JSMN_INCLUDE)) \
              -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(if $(MBEDTLS_LIBDIR),-L$(MBEDTLS_LIBDIR))
 
@@ -72,7 +77,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy
+.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware size lwip-port-test
 
 all: lib cli
 
@@ -80,8 +85,8 @@ lib: $(LIB)
 cli: $(CLI)
 
 ifdef MBEDTLS_STAMP
-$(MBEDTLS_STAMP):
-	CFLAGS= bash scripts/build-mbedtls.sh $(MBEDTLS_DIR) $(CC)
+$(MBEDTLS_STAMP): $(MBEDTLS_CONFIG) scripts/build-mbedtls.sh
+	CFLAGS=-O2 MBEDTLS_CONFIG_FILE=$(MBEDTLS_CONFIG) bash scripts/build-mbedtls.sh $(MBEDTLS_DIR) $(CC)
 endif
 
 $(BUILD)/obj/%.o: %.c $(MBEDTLS_STAMP)
@@ -115,7 +120,11 @@ e2e: $(CLI)
 # Everything; the last line is "N passed, N failed".
 test: $(UNIT_TESTS) $(PORT_TESTS) $(CLI)
 	@HCSMS_BIN=$(CLI) HCSMS_WRAPPER="$(RUN_WRAPPER)" TEST_WRAPPER="$(RUN_WRAPPER)" \
-	  sh tests/run_tests.sh --unit $(UNIT_TESTS) $(PORT_TESTS) --e2e
+	  sh tests/run_tests.sh --unit $(UNIT_TESTS) $(PORT_TESTS) --e2e --hostile
+
+# The hostile-server suite alone (also part of make test).
+hostile: $(CLI)
+	@HCSMS_BIN=$(CLI) HCSMS_WRAPPER="$(RUN_WRAPPER)" sh tests/run_tests.sh --hostile
 
 # The whole suite (unit and end-to-end) built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (LeakSanitizer included); any report fails it.
@@ -135,6 +144,24 @@ $(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(CORE_OBJECTS) $(FAKE_PORT_OB
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(ALL_LDFLAGS) $(MBEDTLS_LIBS)
 fuzz: fuzz-build
 	@sh tests/fuzz/run_fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The Cortex-M4 image with the lwIP port (tests/firmware): build it, print
+# the flash/RAM tables, and run the lwIP port on the host's lwIP.
+firmware:
+	$(MAKE) -C tests/firmware
+size:
+	$(MAKE) -C tests/firmware size
+lwip-port-test:
+	$(MAKE) -C tests/firmware port-test
+
+# RAM: context size, mbedTLS's peak heap and the painted stack of one full
+# unlock against the local mock endpoint; then the same on a static pool.
+RAM_PROBE = $(BUILD)/ram_probe
+$(RAM_PROBE): $(BUILD)/obj/tests/ram/ram_probe.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -Wl,-Bstatic $(MBEDTLS_LIBS) -Wl,-Bdynamic \
+	  -Wl,--wrap=calloc -Wl,--wrap=free -lpthread
+ram: $(RAM_PROBE)
+	@bash tests/ram/run_ram.sh $(RAM_PROBE)
 
 # hcsms code must not allocate: no object of the library may reference the
 # C allocator (mbedTLS and libc allocate on their own account).

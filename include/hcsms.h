@@ -41,14 +41,15 @@ extern "C" {
 #define HCSMS_TOKEN_MAX 16384   /* bytes */
 
 /* Protocol events reported to a trace function (HCSMS_CONFIG_TRACE). The
- * text never holds a secret: header values are not reported, only names. */
+ * text never holds a secret: request headers are reported with their values
+ * except X-Auth-Token, which is reported as "(redacted)". */
 typedef enum hcsms_trace_event {
     HCSMS_TRACE_CONNECT,        /* text: "host:port" about to connect */
     HCSMS_TRACE_CONNECTED,      /* text: the peer address */
     HCSMS_TRACE_TLS,            /* text: "TLSv1.2 TLS-ECDHE-..." after the handshake */
     HCSMS_TRACE_REUSE,          /* text: why a kept-alive connection is used or dropped */
     HCSMS_TRACE_REQUEST_LINE,   /* text: "POST /v3/tasks/.../unlock HTTP/1.1" */
-    HCSMS_TRACE_REQUEST_HEADER, /* text: a header name (values are not reported) */
+    HCSMS_TRACE_REQUEST_HEADER, /* text: "Name: value", the token's value redacted */
     HCSMS_TRACE_REQUEST_SENT,   /* text: bytes sent */
     HCSMS_TRACE_STATUS,         /* text: "HTTP/1.1 403" */
     HCSMS_TRACE_RESPONSE_DONE,  /* text: framing and body bytes */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the unit test binaries (cmocka) and/or the end-to-end suite, and ends
 # with one line "N passed, N failed" summing all of them.
-# usage: run_tests.sh [--unit BIN...] [--e2e]
+# usage: run_tests.sh [--unit BIN...] [--e2e] [--hostile]
 # TEST_WRAPPER (e.g. qemu-arm -L ...) prefixes each unit binary.
 passed=0
 failed=0
@@ -20,13 +20,16 @@ mode=
 for arg in "$@"; do
     case "$arg" in
     --unit) mode=unit; continue ;;
-    --e2e)
-        echo "== e2e: tests/e2e/run_e2e.py"
-        ${PYTHON:-python3} tests/e2e/run_e2e.py >"$log" 2>&1
+    --e2e|--hostile)
+        suite=${arg#--}
+        script=tests/e2e/run_e2e.py
+        [ "$suite" = hostile ] && script=tests/hostile/run_hostile.py
+        echo "== $suite: $script"
+        ${PYTHON:-python3} "$script" >"$log" 2>&1
         rc=$?
         cat "$log"
-        p=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$log" | sed -E 's/e2e: ([0-9]+) passed.*/\1/')
-        f=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$log" | sed -E 's/.*passed, ([0-9]+) failed.*/\1/')
+        p=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed" "$log" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+        f=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed" "$log" | sed -E 's/.*passed, ([0-9]+) failed.*/\1/')
         if [ -z "$p" ]; then p=0; f=$((f + 1)); fi
         if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; fi
         passed=$((passed + p)); failed=$((failed + ${f:-0}))

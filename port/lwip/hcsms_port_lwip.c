@@ -300,14 +300,13 @@ static int parse_numeric(const char *host, peer_address *address, socklen_t *len
 }
 
 #if LWIP_DNS
-/* Resolve host in one family (AF_UNSPEC: lwIP's default order) and try each
- * address. *family_used says which family the resolver answered with. */
-static int resolve_and_connect(hcsms_socket *sock, const char *host, uint16_t port,
-                               int family, uint64_t deadline, char *address_text,
-                               size_t address_size, int *family_used)
+/* Resolve host in one family (AF_UNSPEC: lwIP's default order). lwIP's
+ * resolver answers one address per lookup, so one is all there is. */
+static int resolve(hcsms_socket *sock, const char *host, int family, peer_address *address,
+                   socklen_t *length)
 {
-    struct addrinfo hints, *list = NULL, *ai;
-    int err = HCSMS_ERR_CONNECT, rc;
+    struct addrinfo hints, *list = NULL;
+    int rc;
 
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = family;
@@ -318,26 +317,11 @@ static int resolve_and_connect(hcsms_socket *sock, const char *host, uint16_t po
         sock->os_error = rc != 0 ? rc : EAI_FAIL;
         return HCSMS_ERR_RESOLVE;
     }
-    for (ai = list; ai != NULL; ai = ai->ai_next) {
-        peer_address address;
-        socklen_t length = ai->ai_addrlen;
-
-        if (left_until(deadline) == 0) {
-            err = HCSMS_ERR_TIMEOUT;
-            break;
-        }
-        if (length > sizeof(address))
-            length = sizeof(address);
-        memset(&address, 0, sizeof(address));
-        memcpy(&address, ai->ai_addr, length);
-        *family_used = ai->ai_family;
-        err = connect_address(sock, &address, length, port, deadline, address_text,
-                              address_size);
-        if (err == 0)
-            break;
-    }
+    *length = list->ai_addrlen < sizeof(*address) ? list->ai_addrlen : sizeof(*address);
+    memset(address, 0, sizeof(*address));
+    memcpy(address, list->ai_addr, *length);
     lwip_freeaddrinfo(list);
-    return err;
+    return 0;
 }
 #endif
 
@@ -346,39 +330,58 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
                        size_t address_size)
 {
     uint64_t deadline = deadline_after(timeout_ms);
-    peer_address address;
-    socklen_t length = 0;
+    peer_address address[2];
+    socklen_t length[2] = {0, 0};
 
     sock->fd = -1;
     sock->os_error = 0;
     if (host == NULL)
         return HCSMS_ERR_RESOLVE;
-    if (parse_numeric(host, &address, &length))
-        return connect_address(sock, &address, length, port, deadline, address_text,
+    if (parse_numeric(host, &address[0], &length[0]))
+        return connect_address(sock, &address[0], length[0], port, deadline, address_text,
                                address_size);
 #if LWIP_DNS
     {
-        /* lwIP's resolver answers one address per family (IPv4 first when
-         * both are enabled), so "each address" means: the other family too,
-         * when the first one's address refused or could not be reached. The
-         * lookup cannot be bounded in time: lwIP's DNS retries on its own
-         * schedule (DNS_MAX_RETRIES). */
-        int family_used = AF_UNSPEC;
-        int err = resolve_and_connect(sock, host, port, AF_UNSPEC, deadline, address_text,
-                                      address_size, &family_used);
+        int count = 1, i, err, first_err = 0, first_os_error = 0;
+
+        /* The lookups cannot be bounded in time: lwIP's DNS retries on its
+         * own schedule (DNS_MAX_RETRIES). */
+        err = resolve(sock, host, AF_UNSPEC, &address[0], &length[0]);
+        if (err != 0)
+            return err;
 #if LWIP_IPV4 && LWIP_IPV6
-        if (err == HCSMS_ERR_CONNECT && left_until(deadline) > 0) {
-            int first_error = sock->os_error;
-            int other = family_used == AF_INET6 ? AF_INET : AF_INET6;
-            int second = resolve_and_connect(sock, host, port, other, deadline, address_text,
-                                             address_size, &family_used);
-            if (second == 0 || second == HCSMS_ERR_TIMEOUT)
-                err = second;
-            else
-                sock->os_error = first_error; /* the preferred family's failure says more */
-        }
+        /* "Each resolved address": lwIP gives one per family (IPv4 first),
+         * so ask for the other family too, as getaddrinfo does on POSIX. */
+        if (resolve(sock, host, address[0].generic.sa_family == AF_INET ? AF_INET6 : AF_INET,
+                    &address[1], &length[1]) == 0)
+            count = 2;
+        sock->os_error = 0;
 #endif
-        return err;
+        for (i = 0; i < count; i++) {
+            uint32_t left = left_until(deadline);
+
+            if (left == 0) {
+                err = HCSMS_ERR_TIMEOUT;
+                sock->os_error = ETIMEDOUT;
+            } else {
+                /* Share the time: an address that swallows SYNs (a dead
+                 * IPv6 route) must not use up the time of the one after it. */
+                err = connect_address(sock, &address[i], length[i], port,
+                                      hcsms_port_now_ms() + left / (uint32_t)(count - i),
+                                      address_text, address_size);
+                if (err == 0)
+                    return 0;
+            }
+            if (i == 0) {
+                first_err = err;
+                first_os_error = sock->os_error;
+            }
+            if (left == 0)
+                break;
+        }
+        /* The preferred family's failure says more than the fallback's. */
+        sock->os_error = first_os_error;
+        return first_err;
     }
 #else
     /* No resolver in this lwIP: only numeric addresses can work. */

@@ -7,7 +7,7 @@
  * timeout or protocol failure. With several tasks, the highest that occurred.
  */
 /* A feature-test macro, reserved by design. */
-#define _POSIX_C_SOURCE 200809L /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+#define _GNU_SOURCE 1 /* memmem; NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -163,6 +163,10 @@ static void put_json_string(FILE *out, const char *text)
             p++;
         } else if (*p < 0x20 || *p == 0x7f) {
             fprintf(out, "\\u%04x", *p++);
+        } else if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f) {
+            /* C1 controls (U+0080..U+009F): some terminals obey them */
+            fprintf(out, "\\u%04x", p[1]);
+            p += 2;
         } else {
             fwrite(p, 1, n, out);
             p += n;
@@ -177,6 +181,66 @@ static void put_json_field(FILE *out, const char *name, const char *value)
         return;
     fprintf(out, ",\"%s\":", name);
     put_json_string(out, value);
+}
+
+/* A server may echo our token back (in error_msg, a request id, ...): any
+ * run of the token's characters that it sent is replaced before printing.
+ * A window of REDACT_WINDOW bytes (or the whole token, if shorter) found in
+ * the token marks its bytes; a marked run becomes "(redacted)", or as many
+ * '*' when it is shorter than that, so the text never grows. */
+#define REDACT_WINDOW 12
+static const char redacted[] = "(redacted)";
+
+static void redact(char *text)
+{
+    size_t len = strlen(text), token_len = strlen(token_buffer), window, i, out = 0;
+    /* Every field is part of a result, so none is longer than one. */
+    static unsigned char marked[sizeof(hcsms_result)];
+    static char copy[sizeof(hcsms_result)];
+
+    if (token_len == 0 || len == 0)
+        return;
+    window = token_len < REDACT_WINDOW ? token_len : REDACT_WINDOW;
+    memset(marked, 0, len);
+    for (i = 0; i + window <= len; i++) {
+        if (memmem(token_buffer, token_len, text + i, window) != NULL)
+            memset(marked + i, 1, window);
+    }
+    memcpy(copy, text, len + 1); /* with its NUL */
+    for (i = 0; i < len;) {
+        if (!marked[i]) {
+            text[out++] = copy[i++];
+            continue;
+        }
+        size_t run = 0;
+        while (i + run < len && marked[i + run])
+            run++;
+        if (run >= sizeof(redacted) - 1) {
+            memcpy(text + out, redacted, sizeof(redacted) - 1);
+            out += sizeof(redacted) - 1;
+        } else {
+            memset(text + out, '*', run); /* a short token: never grow the text */
+            out += run;
+        }
+        i += run;
+    }
+    text[out] = '\0';
+}
+
+static void redact_result(hcsms_result *r)
+{
+    unsigned i;
+
+    redact(r->request_id);
+    redact(r->error_code);
+    redact(r->error_msg);
+    redact(r->encoded_authorization_message);
+    for (i = 0; i < r->error_param_count; i++)
+        redact(r->error_param[i]);
+    for (i = 0; i < r->details_count; i++) {
+        redact(r->details[i].error_code);
+        redact(r->details[i].error_msg);
+    }
 }
 
 static void trace(void *user, hcsms_trace_event event, const char *text)
@@ -515,6 +579,7 @@ static int run_unlock(int argc, char **argv)
         if (verbose)
             fprintf(stderr, "[%6ldms] * task %d of %d\n", elapsed_ms(), i + 1, task_count);
         rc = hcsms_unlock(&client, task_ids[i], &result);
+        redact_result(&result);
         report(task_ids[i], rc, &result, json);
         task_status = exit_status_of(rc);
         if (task_status > status)

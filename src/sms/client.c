@@ -162,6 +162,8 @@ static void write_header(hcsms_client *client, hcsms_http_writer *writer, const 
         snprintf(text, sizeof(text), "%s: %s", name, value);
         TRACE(client, HCSMS_TRACE_REQUEST_HEADER, text);
     }
+#else
+    (void)client;
 #endif
     hcsms_http_write_string(writer, name);
     hcsms_http_write_string(writer, ": ");
