@@ -133,7 +133,7 @@ typedef struct hcsms_client {
     hcsms_tls tls;
     hcsms_http_response response;
     unsigned char body[HCSMS_BODY_KEEP_MAX];
-    unsigned char io[HCSMS_IO_BUFFER_SIZE];
+    hcsms_scratch scratch;
 } hcsms_client;
 
 /* Fill config with the defaults (everything NULL/0). */

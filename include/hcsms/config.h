@@ -28,9 +28,10 @@
 #define HCSMS_BODY_KEEP_MAX 2048
 #endif
 
-/* JSON tokens the error-body parser holds (jsmn, 16 bytes each on 32-bit). */
+/* JSON tokens the error-body parser holds (jsmn, 16 bytes each). They share
+ * the I/O buffer's memory: 64 tokens fit the default 1024 bytes exactly. */
 #ifndef HCSMS_JSON_TOKENS_MAX
-#define HCSMS_JSON_TOKENS_MAX 96
+#define HCSMS_JSON_TOKENS_MAX 64
 #endif
 
 /* Longest host name accepted in an endpoint (DNS allows 253). */

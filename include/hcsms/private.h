@@ -13,6 +13,16 @@
 #include "hcsms/config.h"
 #include "hcsms/port.h"
 
+/* jsmn's token type, for the scratch area below (declarations only; the
+ * parser itself is compiled once, privately, in src/json/json.c). A file
+ * that wants jsmn's implementation for itself includes <jsmn.h> before
+ * hcsms.h. */
+#ifndef JSMN_H
+#define JSMN_HEADER
+#include <jsmn.h>
+#undef JSMN_HEADER
+#endif
+
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
@@ -92,6 +102,14 @@ typedef struct hcsms_http_response {
     char token[12];             /* lower-cased list element (TE, Connection) */
     char status_text[12];       /* "HTTP/1.1 200" */
 } hcsms_http_response;
+
+/* The I/O buffer carries the request and then the response; once the
+ * response is complete it is free, and the error body's JSON tokens use it,
+ * so they cost neither extra context nor 16 bytes a token of stack. */
+typedef union hcsms_scratch {
+    unsigned char io[HCSMS_IO_BUFFER_SIZE];
+    jsmntok_t json_tokens[HCSMS_JSON_TOKENS_MAX];
+} hcsms_scratch;
 
 #ifdef __cplusplus
 }

@@ -188,7 +188,8 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
         TRACE(client, HCSMS_TRACE_REQUEST_LINE, line);
     }
 #endif
-    hcsms_http_writer_init(&writer, transport, client->io, sizeof(client->io), deadline);
+    hcsms_http_writer_init(&writer, transport, client->scratch.io, sizeof(client->scratch.io),
+                           deadline);
     hcsms_http_write_string(&writer, "POST /v3/tasks/");
     hcsms_write_segment(&writer, task_id);
     hcsms_http_write_string(&writer, "/unlock HTTP/1.1\r\n");
@@ -203,7 +204,7 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
     hcsms_http_write_string(&writer, "\r\n");
     rc = hcsms_http_writer_flush(&writer);
     /* The buffer held pieces of the token. */
-    mbedtls_platform_zeroize(client->io, sizeof(client->io));
+    mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
 #if HCSMS_CONFIG_TRACE
     if (rc == HCSMS_OK && client->trace != NULL) {
         char text[32];
@@ -284,7 +285,7 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
             hcsms_http_response_init(&client->response, result->request_id,
                                      sizeof(result->request_id), client->body,
                                      sizeof(client->body));
-            rc = hcsms_http_read_response(&transport, client->io, sizeof(client->io),
+            rc = hcsms_http_read_response(&transport, client->scratch.io, sizeof(client->scratch.io),
                                           &client->response, deadline, &died_early, &leftover);
             if (rc != HCSMS_OK)
                 note_failure(client, result, "read response");
@@ -316,6 +317,7 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
     }
     if (response->status >= 200 && response->status < 300)
         return HCSMS_OK;
-    hcsms_parse_error_body(client->body, response->body_kept, result);
+    hcsms_parse_error_body(client->body, response->body_kept, client->scratch.json_tokens,
+                           HCSMS_JSON_TOKENS_MAX, result);
     return HCSMS_ERR_SERVICE;
 }

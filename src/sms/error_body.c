@@ -14,14 +14,13 @@ static void copy_field(const hcsms_json *doc, int object, const char *key, char 
         result->truncated = 1;
 }
 
-void hcsms_parse_error_body(const unsigned char *body, size_t len, hcsms_result *result)
+void hcsms_parse_error_body(const unsigned char *body, size_t len, jsmntok_t *tokens,
+                            unsigned max_tokens, hcsms_result *result)
 {
-    /* On the stack only while the body is read: 16 bytes a token. */
-    jsmntok_t tokens[HCSMS_JSON_TOKENS_MAX];
     hcsms_json doc;
     int array, item, i;
 
-    if (hcsms_json_parse(&doc, (const char *)body, len, tokens, HCSMS_JSON_TOKENS_MAX) < 0)
+    if (hcsms_json_parse(&doc, (const char *)body, len, tokens, max_tokens) < 0)
         return;
     result->body_is_json = (uint8_t)doc.complete;
     if (!doc.complete)

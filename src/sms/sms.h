@@ -22,8 +22,9 @@ size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size);
 /* Write task_id percent-encoded, as above, through the request writer. */
 void hcsms_write_segment(hcsms_http_writer *writer, const char *task_id);
 
-/* Fill result's error fields from a JSON error body. */
-void hcsms_parse_error_body(const unsigned char *body, size_t len,
-                            hcsms_result *result);
+/* Fill result's error fields from a JSON error body, parsing it into
+ * tokens[max_tokens] (caller-owned scratch). */
+void hcsms_parse_error_body(const unsigned char *body, size_t len, jsmntok_t *tokens,
+                            unsigned max_tokens, hcsms_result *result);
 
 #endif /* HCSMS_SMS_H */

@@ -16,11 +16,12 @@ static void terminated(const char *field, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static jsmntok_t tokens[HCSMS_JSON_TOKENS_MAX];
     hcsms_result result;
     unsigned i;
 
     memset(&result, 0, sizeof(result));
-    hcsms_parse_error_body(data, size, &result);
+    hcsms_parse_error_body(data, size, tokens, HCSMS_JSON_TOKENS_MAX, &result);
     terminated(result.error_code, sizeof(result.error_code));
     terminated(result.error_msg, sizeof(result.error_msg));
     terminated(result.encoded_authorization_message, sizeof(result.encoded_authorization_message));

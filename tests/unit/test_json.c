@@ -45,12 +45,13 @@ static int setup(void **state)
  * into r, which is NOT cleared here. */
 static void parse_bytes_into(const void *body, size_t len, hcsms_result *r)
 {
+    static jsmntok_t tokens[HCSMS_JSON_TOKENS_MAX]; /* as the client's scratch */
     unsigned char *copy = malloc(len > 0 ? len : 1);
 
     assert_non_null(copy);
     if (len > 0)
         memcpy(copy, body, len);
-    hcsms_parse_error_body(copy, len, r);
+    hcsms_parse_error_body(copy, len, tokens, HCSMS_JSON_TOKENS_MAX, r);
     free(copy);
 }
 
