@@ -77,7 +77,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware size lwip-port-test
+.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware size lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -153,6 +153,8 @@ size:
 	$(MAKE) -C tests/firmware size
 lwip-port-test:
 	$(MAKE) -C tests/firmware port-test
+lint-lwip:
+	$(MAKE) -C tests/firmware lint
 
 # RAM: context size, mbedTLS's peak heap and the painted stack of one full
 # unlock against the local mock endpoint; then the same on a static pool.
