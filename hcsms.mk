@@ -14,6 +14,7 @@ HCSMS_CORE_SOURCES = \
 	$(HCSMS_DIR)/src/http/request.c \
 	$(HCSMS_DIR)/src/http/response.c \
 	$(HCSMS_DIR)/src/json/json.c \
+	$(HCSMS_DIR)/src/auth/aksk.c \
 	$(HCSMS_DIR)/src/auth/token.c \
 	$(HCSMS_DIR)/src/sms/client.c \
 	$(HCSMS_DIR)/src/sms/endpoint.c \

@@ -78,6 +78,15 @@ typedef struct hcsms_client_config {
      * must stay valid and unchanged while the client is used; the caller
      * wipes it. hcsms_client_set_token() replaces it. */
     const char *auth_token;
+    /* Or AK/SK signing (SDK-HMAC-SHA256), used when auth_token is NULL and
+     * both keys are set: the access key, the secret key, and for temporary
+     * credentials the security token (X-Security-Token); project_id, when
+     * set, is sent as X-Project-Id. Visible ASCII; NOT copied (as the token).
+     * Signing needs the port's UTC clock (hcsms_port_utc_seconds). */
+    const char *access_key;
+    const char *secret_key;
+    const char *security_token;
+    const char *project_id;
     /* TCP connect limit, and the deadline of each whole call (connect,
      * handshake, request, response). Milliseconds; 0 means the default
      * (10,000 and 30,000). */
@@ -108,6 +117,11 @@ typedef struct hcsms_result {
     uint8_t body_is_json;      /* the error body parsed as a JSON object */
     uint8_t body_truncated;    /* the body was longer than HCSMS_BODY_KEEP_MAX */
     uint64_t body_bytes;       /* body bytes received */
+    /* The kept start of an error answer's body (at most HCSMS_BODY_KEEP_MAX
+     * bytes, not NUL-terminated), inside the client: valid until the next
+     * call on that client or its free. NULL for 2xx and failures. */
+    const unsigned char *body;
+    size_t body_len;
     /* Failure detail, for verbose reports. */
     const char *failed_step;   /* static text: "connect", "TLS handshake", ... */
     int os_error;              /* errno or the stack's code, 0 if none */
@@ -126,6 +140,10 @@ typedef struct hcsms_client {
     uint8_t initialised;
     const char *token;
     size_t token_len;
+    const char *access_key;     /* AK/SK when token is NULL */
+    const char *secret_key;
+    const char *security_token;
+    const char *project_id;
     uint32_t connect_timeout_ms;
     uint32_t timeout_ms;
     hcsms_trace_fn trace;
@@ -164,6 +182,11 @@ void hcsms_client_free(hcsms_client *client);
  * HCSMS_ERR_INVALID_TASK_ID or HCSMS_ERR_INVALID_TOKEN. */
 int hcsms_check_task_id(const char *task_id);
 int hcsms_check_token(const char *token, size_t len);
+
+/* Check AK/SK credentials as init does (security_token and project_id may be
+ * NULL): HCSMS_OK or HCSMS_ERR_INVALID_CREDENTIALS. */
+int hcsms_check_credentials(const char *access_key, const char *secret_key,
+                            const char *security_token, const char *project_id);
 
 /* The endpoint host of a region ("sms.<region>.myhuaweicloud.com", with the
  * exceptions of the spec), or NULL for an unknown region. Static storage. */

@@ -110,6 +110,12 @@
 #define HCSMS_CONFIG_TRACE 1
 #endif
 
+/* 1: AK/SK request signing (SDK-HMAC-SHA256) is compiled in (about 2.5 KB
+ * of flash on Cortex-M4). 0: token authentication only. */
+#ifndef HCSMS_CONFIG_AKSK
+#define HCSMS_CONFIG_AKSK 1
+#endif
+
 /* 1: hcsms_client_config.ca_file is supported (mbedTLS reads the file; needs
  * MBEDTLS_FS_IO). 0: only in-memory CA buffers, for targets without files. */
 #ifndef HCSMS_CONFIG_CA_FILE

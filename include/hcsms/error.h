@@ -21,6 +21,7 @@ typedef enum hcsms_error {
     HCSMS_ERR_INSECURE_ENDPOINT = -5,  /* http:// : tokens never travel in clear */
     HCSMS_ERR_UNKNOWN_REGION = -6,     /* region name not in the table */
     HCSMS_ERR_CA = -7,                 /* no usable CA certificate could be loaded */
+    HCSMS_ERR_INVALID_CREDENTIALS = -8, /* no or malformed AK/SK, security token, project id */
 
     /* The network and TLS. */
     HCSMS_ERR_RESOLVE = -20,           /* host name did not resolve */
@@ -33,6 +34,8 @@ typedef enum hcsms_error {
     HCSMS_ERR_TLS_VERIFY = -27,        /* certificate chain or host name not verified */
     HCSMS_ERR_TLS_HANDSHAKE = -28,     /* handshake failed for another reason */
     HCSMS_ERR_TLS = -29,               /* TLS record layer or set-up error */
+    HCSMS_ERR_CLOCK = -30,             /* no trustworthy UTC time to sign with */
+    HCSMS_ERR_CRYPTO = -31,            /* a hash or HMAC failed (mbedTLS) */
 
     /* The HTTP response. */
     HCSMS_ERR_HTTP_STATUS_LINE = -40,  /* not "HTTP/1.x NNN ..." */

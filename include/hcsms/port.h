@@ -59,6 +59,12 @@ void hcsms_port_close(hcsms_socket *sock);
  * arbitrary). Deadlines are computed from it. */
 uint64_t hcsms_port_now_ms(void);
 
+/* The wall clock: seconds since 1970-01-01 UTC, for signing requests with
+ * AK/SK (the service rejects signatures more than ~15 minutes off). Returns
+ * 0, or HCSMS_ERR_CLOCK when the device has no trustworthy time (never
+ * synchronised). Only AK/SK signing calls it. */
+int hcsms_port_utc_seconds(int64_t *seconds);
+
 /* Fill out with len bytes from a cryptographically strong source. Returns 0,
  * or HCSMS_ERR_ENTROPY; there is no weak fallback. */
 int hcsms_port_entropy(unsigned char *out, size_t len);

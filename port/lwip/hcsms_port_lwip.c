@@ -481,6 +481,16 @@ void hcsms_port_close(hcsms_socket *sock)
     }
 }
 
+int hcsms_port_utc_seconds(int64_t *seconds)
+{
+    int64_t now = 0;
+
+    if (seconds == NULL || hcsms_port_lwip_utc_time(&now) != 0 || now < 1577836800)
+        return HCSMS_ERR_CLOCK; /* unset, or before 2020: never synchronised */
+    *seconds = now;
+    return 0;
+}
+
 int hcsms_port_entropy(unsigned char *out, size_t len)
 {
     if (len == 0)

@@ -5,6 +5,7 @@
 #define HCSMS_PORT_LWIP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,6 +23,12 @@ extern "C" {
  * STM32 RNG's SECS/CECS bits, for example) must make it fail, not retry
  * forever. */
 int hcsms_port_lwip_entropy(unsigned char *out, size_t len);
+
+/* The wall clock, which the application provides (an RTC set by SNTP, for
+ * example): seconds since 1970-01-01 UTC into *seconds, returning 0; any
+ * other value means the time is not known yet (HCSMS_ERR_CLOCK). Only AK/SK
+ * request signing calls it. */
+int hcsms_port_lwip_utc_time(int64_t *seconds);
 
 #ifdef __cplusplus
 }

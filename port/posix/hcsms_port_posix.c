@@ -45,6 +45,18 @@ uint64_t hcsms_port_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+int hcsms_port_utc_seconds(int64_t *seconds)
+{
+    struct timespec ts;
+
+    /* Before 2020 the clock was never set (an RTC without battery, no NTP
+     * yet): a signature from it would only be rejected as expired. */
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || ts.tv_sec < 1577836800)
+        return HCSMS_ERR_CLOCK;
+    *seconds = (int64_t)ts.tv_sec;
+    return 0;
+}
+
 static uint32_t left_until(uint64_t deadline)
 {
     uint64_t now = hcsms_port_now_ms();

@@ -8,10 +8,47 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
+#include <mbedtls/md.h>
+
 #include "../http/http.h"
 
 /* Write "X-Auth-Token: <token>\r\n". The token was checked at set-up. */
 void hcsms_auth_write_token_header(hcsms_http_writer *writer, const char *token,
                                    size_t token_len);
+
+/* A header to sign: lower-case name, value as sent (already trimmed). The
+ * signer takes them in the order given, which must be sorted by name. */
+typedef struct hcsms_signed_header {
+    const char *name;
+    const char *value;
+} hcsms_signed_header;
+
+/* The SDK-HMAC-SHA256 signer: begin(method), then the request path through
+ * hcsms_aksk_update() (percent-encoded as sent, keeping only A-Za-z0-9-_.~;
+ * a usable sink for hcsms_write_segment-style encoders), then finish() with
+ * the canonical query ("" for none), the signed headers, the body, the
+ * X-Sdk-Date value and the SK. Writes the lower-hex signature (64 + NUL).
+ * Returns 0 or HCSMS_ERR_CRYPTO. mbedTLS allocates its hash state. */
+typedef struct hcsms_aksk_signer {
+    mbedtls_md_context_t md;
+    int error;
+    unsigned char last;   /* last path byte: the canonical URI ends with '/' */
+    unsigned char started;
+} hcsms_aksk_signer;
+
+int hcsms_aksk_begin(hcsms_aksk_signer *signer, const char *method);
+void hcsms_aksk_update(void *signer, const void *data, size_t len);
+int hcsms_aksk_finish(hcsms_aksk_signer *signer, const char *query,
+                      const hcsms_signed_header *headers, size_t count,
+                      const unsigned char *body, size_t body_len, const char *sdk_date,
+                      const char *secret_key, size_t secret_key_len, char signature[65]);
+/* Release the hash state of a signer that will not be finished. */
+void hcsms_aksk_abort(hcsms_aksk_signer *signer);
+
+/* Unix seconds as X-Sdk-Date, "YYYYMMDDTHHMMSSZ" (16 characters + NUL).
+ * Returns 0, or HCSMS_ERR_CLOCK for a time outside years 1970..9999. */
+int hcsms_sdk_date(int64_t seconds, char out[17]);
 
 #endif /* HCSMS_AUTH_H */

@@ -36,6 +36,8 @@ static const char *const system_ca_bundles[] = {
 /* The token read from a file or the environment; wiped before exit. */
 static char token_buffer[HCSMS_TOKEN_MAX + 3];
 static hcsms_client client;
+/* AK/SK secrets (from the environment), redacted like the token. */
+static const char *secret_key, *security_token;
 
 static int verbose;
 static struct timespec started;
@@ -55,6 +57,11 @@ static void usage_text(FILE *out)
           "  --cacert FILE          PEM CA bundle; env HCSMS_CACERT; default: the system bundle\n"
           "  --token-file FILE      read the token from FILE ('-' = standard input; one trailing\n"
           "                         newline is dropped); else env HCSMS_AUTH_TOKEN\n"
+          "  --auth token|aksk      default: token if one is given, else AK/SK signing with\n"
+          "                         env HCSMS_AK/HCSMS_SK (or HUAWEICLOUD_SDK_AK/_SK), and\n"
+          "                         HCSMS_SECURITY_TOKEN (or HUAWEICLOUD_SDK_SECURITY_TOKEN)\n"
+          "                         for temporary credentials\n"
+          "  --project-id ID        sent (and signed) as X-Project-Id with AK/SK\n"
           "  --connect-timeout MS   default 10000\n"
           "  --timeout MS           deadline for each task's call, default 30000\n"
           "  --json                 one JSON object per task on stdout (JSON Lines)\n"
@@ -62,7 +69,7 @@ static void usage_text(FILE *out)
           "  -h, --help             this text\n"
           "      --version          versions of hcsms and mbedTLS\n"
           "\n"
-          "No option takes a secret: the token comes from a file or the environment.\n"
+          "No option takes a secret: tokens and keys come from a file or the environment.\n"
           "exit status: 0 all unlocked, 1 service error, 2 usage or invalid input,\n"
           "3 network, TLS, timeout or protocol failure (several tasks: the highest).\n",
           out);
@@ -189,21 +196,26 @@ static void put_json_field(FILE *out, const char *name, const char *value)
  * the token marks its bytes; a marked run becomes "(redacted)", or as many
  * '*' when it is shorter than that, so the text never grows. */
 #define REDACT_WINDOW 12
+/* The longest text redacted: a result field, or the kept body (-v). */
+#define REDACT_MAX (HCSMS_BODY_KEEP_MAX + sizeof(hcsms_result))
 static const char redacted[] = "(redacted)";
 
-static void redact(char *text)
+static void redact_secret(char *text, const char *secret)
 {
-    size_t len = strlen(text), token_len = strlen(token_buffer), window, i, out = 0;
-    /* Every field is part of a result, so none is longer than one. */
-    static unsigned char marked[sizeof(hcsms_result)];
-    static char copy[sizeof(hcsms_result)];
+    size_t len = strlen(text), token_len = secret != NULL ? strlen(secret) : 0, window, i, out = 0;
+    static unsigned char marked[REDACT_MAX];
+    static char copy[REDACT_MAX];
 
     if (token_len == 0 || len == 0)
         return;
+    if (len >= REDACT_MAX) { /* never: callers pass result fields or a cut body */
+        text[0] = '\0';
+        return;
+    }
     window = token_len < REDACT_WINDOW ? token_len : REDACT_WINDOW;
     memset(marked, 0, len);
     for (i = 0; i + window <= len; i++) {
-        if (memmem(token_buffer, token_len, text + i, window) != NULL)
+        if (memmem(secret, token_len, text + i, window) != NULL)
             memset(marked + i, 1, window);
     }
     memcpy(copy, text, len + 1); /* with its NUL */
@@ -225,6 +237,13 @@ static void redact(char *text)
         i += run;
     }
     text[out] = '\0';
+}
+
+static void redact(char *text)
+{
+    redact_secret(text, token_buffer);
+    redact_secret(text, secret_key);
+    redact_secret(text, security_token);
 }
 
 static void redact_result(hcsms_result *r)
@@ -379,7 +398,7 @@ static void report(const char *task_id, int rc, const hcsms_result *result, int 
         }
         fputs(" (request id ", stderr);
         put_safe(stderr, result->request_id[0] ? result->request_id : "none");
-        fputs(")\n", stderr);
+        fputs(result->truncated ? ") [cut to fit; -v shows the body]\n" : ")\n", stderr);
         if (verbose) {
             for (i = 0; i < result->details_count; i++) {
                 fputs("  detail: ", stderr);
@@ -396,6 +415,24 @@ static void report(const char *task_id, int rc, const hcsms_result *result, int 
             if (result->encoded_authorization_message[0] != '\0') {
                 fputs("  encoded_authorization_message: ", stderr);
                 put_safe(stderr, result->encoded_authorization_message);
+                fputc('\n', stderr);
+            }
+            if (result->body_len > 0) {
+                /* The body as received (an API gateway's signature error
+                 * carries its canonical request there), secrets redacted. */
+                static char body[HCSMS_BODY_KEEP_MAX + 1];
+                char *nul;
+                size_t k;
+                k = result->body_len < HCSMS_BODY_KEEP_MAX ? result->body_len : HCSMS_BODY_KEEP_MAX;
+                memcpy(body, result->body, k);
+                body[k] = '\0';
+                for (nul = memchr(body, '\0', k); nul != NULL;
+                     nul = memchr(nul, '\0', (size_t)(body + k - nul)))
+                    *nul = '?'; /* a NUL inside the body */
+                redact(body);
+                fprintf(stderr, "  body (%llu bytes%s): ", (unsigned long long)result->body_bytes,
+                        result->body_truncated ? ", cut" : "");
+                put_safe(stderr, body);
                 fputc('\n', stderr);
             }
         }
@@ -431,10 +468,66 @@ static int exit_status_of(int rc)
     }
 }
 
+/* The first of the environment variables that is set, or NULL. */
+static const char *env_either(const char *name, const char *other)
+{
+    const char *value = getenv(name);
+    return value != NULL ? value : getenv(other);
+}
+
+/* --auth token|aksk; by default a token when one is given, else AK/SK when
+ * both keys are set, else a usage error. Fills config; 0 or an exit status. */
+static int choose_credentials(const char *auth, const char *token_file, const char *project_id,
+                              hcsms_client_config *config)
+{
+    const char *env_token = getenv("HCSMS_AUTH_TOKEN");
+    const char *ak = env_either("HCSMS_AK", "HUAWEICLOUD_SDK_AK");
+    const char *sk = env_either("HCSMS_SK", "HUAWEICLOUD_SDK_SK");
+    int use_token;
+
+    if (auth != NULL && strcmp(auth, "token") != 0 && strcmp(auth, "aksk") != 0)
+        return usage_error("--auth takes token or aksk, not '%s'", auth);
+    use_token = auth != NULL ? strcmp(auth, "token") == 0
+                             : (token_file != NULL || env_token != NULL || ak == NULL || sk == NULL);
+    if (use_token) {
+        if (token_file != NULL) {
+            int rc = read_token_file(token_file);
+            config->auth_token = token_buffer;
+            return rc;
+        }
+        if (env_token == NULL)
+            return usage_error("no credentials: use --token-file FILE or HCSMS_AUTH_TOKEN, "
+                               "or HCSMS_AK and HCSMS_SK for AK/SK signing");
+        if (hcsms_check_token(env_token, strlen(env_token)) != HCSMS_OK) {
+            fprintf(stderr, "hcsms: HCSMS_AUTH_TOKEN is invalid: %s\n",
+                    hcsms_strerror(HCSMS_ERR_INVALID_TOKEN));
+            return EXIT_USAGE;
+        }
+        memcpy(token_buffer, env_token, strlen(env_token) + 1);
+        config->auth_token = token_buffer;
+        return 0;
+    }
+    if (ak == NULL || sk == NULL)
+        return usage_error("--auth aksk needs HCSMS_AK and HCSMS_SK (or HUAWEICLOUD_SDK_AK/_SK)");
+    config->access_key = ak;
+    config->secret_key = sk;
+    config->security_token = env_either("HCSMS_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN");
+    config->project_id = project_id;
+    if (hcsms_check_credentials(ak, sk, config->security_token, project_id) != HCSMS_OK) {
+        fprintf(stderr, "hcsms: %s (all visible ASCII; the AK without , = ; or quotes)\n",
+                hcsms_strerror(HCSMS_ERR_INVALID_CREDENTIALS));
+        return EXIT_USAGE;
+    }
+    secret_key = sk;
+    security_token = config->security_token;
+    return 0;
+}
+
 static int run_unlock(int argc, char **argv)
 {
     hcsms_client_config config;
-    const char *token_file = NULL, *env, *cli_endpoint = NULL, *cli_region = NULL;
+    const char *token_file = NULL, *cli_endpoint = NULL, *cli_region = NULL;
+    const char *auth = NULL, *project_id = NULL;
     char **task_ids = argv; /* reuses argv's slots: at most argc entries */
     int task_count = 0, json = 0, options_done = 0, i, rc, status = 0;
     uint32_t connect_timeout = 10000, timeout = 30000;
@@ -480,7 +573,8 @@ static int run_unlock(int argc, char **argv)
         }
         if (strcmp(name, "--endpoint") != 0 && strcmp(name, "--region") != 0 &&
             strcmp(name, "--cacert") != 0 && strcmp(name, "--token-file") != 0 &&
-            strcmp(name, "--connect-timeout") != 0 && strcmp(name, "--timeout") != 0)
+            strcmp(name, "--connect-timeout") != 0 && strcmp(name, "--timeout") != 0 &&
+            strcmp(name, "--auth") != 0 && strcmp(name, "--project-id") != 0)
             return usage_error("unknown option '%s'", arg);
         if (value == NULL) {
             if (i + 1 >= argc)
@@ -495,6 +589,10 @@ static int run_unlock(int argc, char **argv)
             config.ca_file = value;
         } else if (strcmp(name, "--token-file") == 0) {
             token_file = value;
+        } else if (strcmp(name, "--auth") == 0) {
+            auth = value;
+        } else if (strcmp(name, "--project-id") == 0) {
+            project_id = value;
         } else if (strcmp(name, "--connect-timeout") == 0) {
             if ((rc = parse_ms(name, value, &connect_timeout)) != 0)
                 return rc;
@@ -519,21 +617,8 @@ static int run_unlock(int argc, char **argv)
         }
     }
 
-    if (token_file != NULL) {
-        if ((rc = read_token_file(token_file)) != 0)
-            return rc;
-    } else if ((env = getenv("HCSMS_AUTH_TOKEN")) != NULL) {
-        size_t len = strlen(env);
-        if (hcsms_check_token(env, len) != HCSMS_OK) {
-            fprintf(stderr, "hcsms: HCSMS_AUTH_TOKEN is invalid: %s\n",
-                    hcsms_strerror(HCSMS_ERR_INVALID_TOKEN));
-            return EXIT_USAGE;
-        }
-        memcpy(token_buffer, env, len + 1);
-    } else {
-        return usage_error("no token: use --token-file FILE or set HCSMS_AUTH_TOKEN");
-    }
-    config.auth_token = token_buffer;
+    if ((rc = choose_credentials(auth, token_file, project_id, &config)) != 0)
+        return rc;
 
     if (config.ca_file == NULL) {
         size_t k;

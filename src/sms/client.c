@@ -87,8 +87,22 @@ int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config)
         snprintf(client->host_header + used, sizeof(client->host_header) - used, ":%u",
                  (unsigned)client->port);
     }
-    if ((rc = hcsms_client_set_token(client, config->auth_token)) != HCSMS_OK)
-        return rc;
+    if (config->auth_token != NULL || config->access_key == NULL) {
+        if ((rc = hcsms_client_set_token(client, config->auth_token)) != HCSMS_OK)
+            return rc;
+    } else {
+#if !HCSMS_CONFIG_AKSK
+        return HCSMS_ERR_INVALID_CREDENTIALS; /* built without AK/SK signing */
+#endif
+        rc = hcsms_check_credentials(config->access_key, config->secret_key,
+                                     config->security_token, config->project_id);
+        if (rc != HCSMS_OK)
+            return rc;
+        client->access_key = config->access_key;
+        client->secret_key = config->secret_key;
+        client->security_token = config->security_token;
+        client->project_id = config->project_id;
+    }
     client->connect_timeout_ms = config->connect_timeout_ms ? config->connect_timeout_ms
                                                             : DEFAULT_CONNECT_TIMEOUT_MS;
     client->timeout_ms = config->timeout_ms ? config->timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -171,8 +185,109 @@ static void write_header(hcsms_client *client, hcsms_http_writer *writer, const 
     hcsms_http_write_string(writer, "\r\n");
 }
 
+/* AK/SK: the date and signature of one request, made before anything is
+ * sent (a device without a clock must fail before it connects). */
+typedef struct request_signature {
+    char date[17];
+    char value[65];
+} request_signature;
+
+static void writer_sink(void *writer, const void *data, size_t len)
+{
+    hcsms_http_write(writer, data, len);
+}
+
+#if HCSMS_CONFIG_AKSK
+
+/* The headers that are signed, sorted by name, as they are sent. */
+static size_t signed_headers(const hcsms_client *client, const char *date,
+                             hcsms_signed_header headers[5])
+{
+    size_t n = 0;
+
+    headers[n].name = "content-type";
+    headers[n++].value = "application/json";
+    headers[n].name = "host";
+    headers[n++].value = client->host_header;
+    if (client->project_id != NULL) {
+        headers[n].name = "x-project-id";
+        headers[n++].value = client->project_id;
+    }
+    headers[n].name = "x-sdk-date";
+    headers[n++].value = date;
+    if (client->security_token != NULL) {
+        headers[n].name = "x-security-token";
+        headers[n++].value = client->security_token;
+    }
+    return n;
+}
+
+static int sign_request(const hcsms_client *client, const char *task_id, request_signature *sig)
+{
+    hcsms_signed_header headers[5];
+    hcsms_aksk_signer signer;
+    int64_t now;
+    int rc;
+
+    if ((rc = hcsms_port_utc_seconds(&now)) != HCSMS_OK ||
+        (rc = hcsms_sdk_date(now, sig->date)) != HCSMS_OK)
+        return rc;
+    if ((rc = hcsms_aksk_begin(&signer, "POST")) != HCSMS_OK)
+        return rc;
+    hcsms_aksk_update(&signer, "/v3/tasks/", 10);
+    hcsms_write_segment(hcsms_aksk_update, &signer, task_id);
+    hcsms_aksk_update(&signer, "/unlock", 7);
+    return hcsms_aksk_finish(&signer, "", headers, signed_headers(client, sig->date, headers),
+                             (const unsigned char *)"", 0, sig->date, client->secret_key,
+                             strlen(client->secret_key), sig->value);
+}
+
+static void write_aksk_headers(hcsms_client *client, hcsms_http_writer *writer,
+                               const request_signature *sig)
+{
+    hcsms_signed_header headers[5];
+    size_t n = signed_headers(client, sig->date, headers), i, used = 0;
+    char names[64]; /* "content-type;host;x-project-id;x-sdk-date;x-security-token" */
+
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(headers[i].name);
+        if (i > 0)
+            names[used++] = ';';
+        memcpy(names + used, headers[i].name, len);
+        used += len;
+    }
+    names[used] = '\0';
+
+    write_header(client, writer, "X-Sdk-Date", sig->date);
+    if (client->project_id != NULL)
+        write_header(client, writer, "X-Project-Id", client->project_id);
+    if (client->security_token != NULL) {
+        TRACE(client, HCSMS_TRACE_REQUEST_HEADER, "X-Security-Token: (redacted)");
+        hcsms_http_write_string(writer, "X-Security-Token: ");
+        hcsms_http_write_string(writer, client->security_token);
+        hcsms_http_write_string(writer, "\r\n");
+    }
+    hcsms_http_write_string(writer, "Authorization: SDK-HMAC-SHA256 Access=");
+    hcsms_http_write_string(writer, client->access_key);
+    hcsms_http_write_string(writer, ", SignedHeaders=");
+    hcsms_http_write_string(writer, names);
+    hcsms_http_write_string(writer, ", Signature=");
+    hcsms_http_write_string(writer, sig->value);
+    hcsms_http_write_string(writer, "\r\n");
+#if HCSMS_CONFIG_TRACE
+    if (client->trace != NULL) {
+        char text[256];
+        snprintf(text, sizeof(text),
+                 "Authorization: SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=(redacted)",
+                 client->access_key, names);
+        TRACE(client, HCSMS_TRACE_REQUEST_HEADER, text);
+    }
+#endif
+}
+#endif /* HCSMS_CONFIG_AKSK */
+
 static int send_request(hcsms_client *client, const hcsms_transport *transport,
-                        const char *task_id, uint64_t deadline)
+                        const char *task_id, const request_signature *sig, uint64_t deadline)
 {
     hcsms_http_writer writer;
     int rc;
@@ -191,7 +306,7 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
     hcsms_http_writer_init(&writer, transport, client->scratch.io, sizeof(client->scratch.io),
                            deadline);
     hcsms_http_write_string(&writer, "POST /v3/tasks/");
-    hcsms_write_segment(&writer, task_id);
+    hcsms_write_segment(writer_sink, &writer, task_id);
     hcsms_http_write_string(&writer, "/unlock HTTP/1.1\r\n");
 
     write_header(client, &writer, "Host", client->host_header);
@@ -199,11 +314,19 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
     write_header(client, &writer, "Accept", "application/json");
     write_header(client, &writer, "Content-Type", "application/json");
     write_header(client, &writer, "Content-Length", "0");
-    TRACE(client, HCSMS_TRACE_REQUEST_HEADER, "X-Auth-Token: (redacted)");
-    hcsms_auth_write_token_header(&writer, client->token, client->token_len);
+    if (client->token != NULL) {
+        TRACE(client, HCSMS_TRACE_REQUEST_HEADER, "X-Auth-Token: (redacted)");
+        hcsms_auth_write_token_header(&writer, client->token, client->token_len);
+    } else {
+#if HCSMS_CONFIG_AKSK
+        write_aksk_headers(client, &writer, sig);
+#else
+        (void)sig; /* init refused AK/SK credentials */
+#endif
+    }
     hcsms_http_write_string(&writer, "\r\n");
     rc = hcsms_http_writer_flush(&writer);
-    /* The buffer held pieces of the token. */
+    /* The buffer held pieces of the token (or of the security token). */
     mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
 #if HCSMS_CONFIG_TRACE
     if (rc == HCSMS_OK && client->trace != NULL) {
@@ -244,6 +367,7 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
     const hcsms_transport transport = {hcsms_tls_send, hcsms_tls_recv,
                                        client != NULL ? &client->tls : NULL};
     const hcsms_http_response *response;
+    request_signature sig;
     uint64_t deadline;
     int rc, attempt, leftover = 0;
 
@@ -258,6 +382,12 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
         result->failed_step = "input";
         return rc;
     }
+#if HCSMS_CONFIG_AKSK
+    if (client->token == NULL && (rc = sign_request(client, task_id, &sig)) != HCSMS_OK) {
+        result->failed_step = "signing";
+        return rc;
+    }
+#endif
     deadline = hcsms_port_now_ms() + client->timeout_ms;
 
     for (attempt = 0;; attempt++) {
@@ -277,7 +407,7 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
             return rc;
 
         result->attempts++;
-        rc = send_request(client, &transport, task_id, deadline);
+        rc = send_request(client, &transport, task_id, &sig, deadline);
         if (rc != HCSMS_OK) {
             died_early = rc == HCSMS_ERR_CLOSED;
             note_failure(client, result, "send request");
@@ -319,5 +449,7 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
         return HCSMS_OK;
     hcsms_parse_error_body(client->body, response->body_kept, client->scratch.json_tokens,
                            HCSMS_JSON_TOKENS_MAX, result);
+    result->body = client->body;
+    result->body_len = response->body_kept;
     return HCSMS_ERR_SERVICE;
 }

@@ -170,10 +170,11 @@ size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size)
     return need;
 }
 
-void hcsms_write_segment(hcsms_http_writer *writer, const char *task_id)
+void hcsms_write_segment(void (*sink)(void *context, const void *data, size_t len),
+                         void *context, const char *task_id)
 {
     for (; *task_id != '\0'; task_id++) {
         char piece[3];
-        hcsms_http_write(writer, piece, encode_byte((unsigned char)*task_id, piece));
+        sink(context, piece, encode_byte((unsigned char)*task_id, piece));
     }
 }

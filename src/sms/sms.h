@@ -19,8 +19,10 @@ int hcsms_endpoint_parse(const char *url, char *host, size_t host_size,
  * a NUL; returns the length the whole encoding needs (without the NUL). */
 size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size);
 
-/* Write task_id percent-encoded, as above, through the request writer. */
-void hcsms_write_segment(hcsms_http_writer *writer, const char *task_id);
+/* Hand task_id percent-encoded, as above, to sink in pieces (the request
+ * writer, or the AK/SK signer: both see exactly the same bytes). */
+void hcsms_write_segment(void (*sink)(void *context, const void *data, size_t len),
+                         void *context, const char *task_id);
 
 /* Fill result's error fields from a JSON error body, parsing it into
  * tokens[max_tokens] (caller-owned scratch). */

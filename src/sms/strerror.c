@@ -11,6 +11,9 @@ const char *hcsms_strerror(int error)
     case HCSMS_ERR_INSECURE_ENDPOINT: return "refused http:// endpoint: tokens are only sent over https";
     case HCSMS_ERR_UNKNOWN_REGION: return "unknown region";
     case HCSMS_ERR_CA: return "no usable CA certificate";
+    case HCSMS_ERR_INVALID_CREDENTIALS: return "missing or malformed AK/SK credentials";
+    case HCSMS_ERR_CLOCK: return "no trustworthy UTC time to sign the request with";
+    case HCSMS_ERR_CRYPTO: return "hashing failed";
     case HCSMS_ERR_RESOLVE: return "host name did not resolve";
     case HCSMS_ERR_CONNECT: return "connection failed";
     case HCSMS_ERR_TIMEOUT: return "timed out";
@@ -54,6 +57,7 @@ hcsms_error_class hcsms_error_class_of(int error)
     case HCSMS_ERR_INSECURE_ENDPOINT:
     case HCSMS_ERR_UNKNOWN_REGION:
     case HCSMS_ERR_CA:
+    case HCSMS_ERR_INVALID_CREDENTIALS:
     case HCSMS_ERR_BUFFER_TOO_SMALL:
         return HCSMS_CLASS_INPUT;
     default:

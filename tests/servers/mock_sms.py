@@ -23,11 +23,23 @@ request strictly.  The (percent-decoded) task id selects a behaviour:
                closes anyway (a keep-alive connection the server dropped)
   bigerror...  403 SMS.9004 whose encoded_authorization_message is 65,535 bytes
 
+Authentication: either ``X-Auth-Token`` (equal to the configured token) or AK/SK signing
+(``Authorization: SDK-HMAC-SHA256 Access=.., SignedHeaders=.., Signature=..``), verified by
+tests/servers/aksk_verify.py against ``credentials={ak: sk}``.  A bad signature, an unknown
+AK or an X-Sdk-Date more than 15 minutes off answers 401 APIGW.0301 like the real gateway
+(a signature mismatch echoes the server's canonical request in error_msg, "|" for newlines).
+Temporary credentials: ``security_tokens={ak: token}``; for such an AK, X-Security-Token must
+be that token (else 401 APIGW.0307), and a permanent AK must not send one.  With AK/SK no
+X-Auth-Token is needed.  Each request entry records ``auth`` ("token"/"aksk"/None), ``ak``,
+``signed_headers``, ``aksk_ok``, ``auth_error``, ``canonical``, ``sdk_date``,
+``security_token``, ``project_id``.
+
 Usable as a module (``MockSMS(...).start()`` / ``.stop()``; ``connections``,
 ``requests``) or standalone::
 
     python3 tests/servers/mock_sms.py --port 0 --cert server.pem --key server.key \\
-        --token-file token [--host 127.0.0.1] [--ready-file F]
+        --token-file token [--aksk AK:SKFILE]... [--security-token AK:FILE]...
+        [--host 127.0.0.1] [--ready-file F]
 
 Standalone it prints the base URL once it is ready (and writes it to the ready
 file) and serves until SIGTERM/SIGINT.  Python 3 standard library only.
@@ -47,6 +59,9 @@ import sys
 import threading
 import time
 import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import aksk_verify  # noqa: E402  (runs its spec test vectors at import)
 
 PATH_RE = re.compile(r"^/v3/tasks/([^/?#]+)/unlock$")
 
@@ -122,6 +137,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         # Used by http.server for unparsable requests: answer in JSON, with a request id.
         if not hasattr(self, "request_id"):
             self.request_id = secrets.token_hex(16)
+        self.auth_info = None  # not from an earlier request on this connection
         self.server.mock._record(self, None, getattr(self, "path", None), "parse error: %s" % message,
                                  code)
         try:
@@ -133,45 +149,92 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     # --------------------------------------------------------------- dispatch
     def _validate(self):
-        """Return (task_id, problem, is_token_problem)."""
+        """Return (task_id, problem, auth_error); auth_error is None or (code, msg) for a 401."""
+        self.auth_info = {"auth": None}
         if self.command != "POST":
-            return None, "method must be POST, got %s" % self.command, False
+            return None, "method must be POST, got %s" % self.command, None
         m = PATH_RE.match(self.path)
         if not m:
-            return None, "path %r does not match /v3/tasks/{task_id}/unlock" % self.path, False
+            return None, "path %r does not match /v3/tasks/{task_id}/unlock" % self.path, None
         raw_id = m.group(1)
         task_id = urllib.parse.unquote(raw_id, errors="surrogateescape")
         if task_id == "":
-            return task_id, "empty task id", False
+            return task_id, "empty task id", None
         h = self.headers
-        for name in ("Host", "User-Agent", "Content-Type", "Content-Length", "X-Auth-Token"):
+        for name in ("Host", "User-Agent", "Content-Type", "Content-Length", "X-Auth-Token",
+                     "Authorization", "X-Sdk-Date", "X-Security-Token", "X-Project-Id"):
             vals = h.get_all(name) or []
             if len(vals) > 1:
-                return task_id, "header %s appears %d times" % (name, len(vals)), False
+                return task_id, "header %s appears %d times" % (name, len(vals)), None
         if not h.get("Host"):
-            return task_id, "Host header missing", False
+            return task_id, "Host header missing", None
         ua = h.get("User-Agent")
         if ua is None or not ua.startswith("hcsms/"):
-            return task_id, "User-Agent must start with hcsms/, got %r" % ua, False
+            return task_id, "User-Agent must start with hcsms/, got %r" % ua, None
         ct = h.get("Content-Type")
         if ct is None or ct.split(";")[0].strip().lower() != "application/json":
-            return task_id, "Content-Type must be application/json, got %r" % ct, False
+            return task_id, "Content-Type must be application/json, got %r" % ct, None
         if h.get("Transfer-Encoding") is not None:
-            return task_id, "request must not use Transfer-Encoding", False
+            return task_id, "request must not use Transfer-Encoding", None
         cl = h.get("Content-Length")
         if cl is None or cl.strip() != "0":
-            return task_id, "Content-Length must be 0, got %r" % cl, False
+            return task_id, "Content-Length must be 0, got %r" % cl, None
+        authz = h.get("Authorization")
+        if authz is not None and authz.split(" ", 1)[0].upper() == aksk_verify.ALGORITHM:
+            return self._validate_aksk(task_id)
         token = h.get("X-Auth-Token")
-        if token != self.server.mock.token:
+        self.auth_info["auth"] = "token" if token is not None else None
+        want = self.server.mock.token
+        if want is None or token != want:
             if token is None:
-                return task_id, "X-Auth-Token missing", True
-            return task_id, "X-Auth-Token wrong (%d bytes)" % len(token), True
-        return task_id, None, False
+                return task_id, "X-Auth-Token missing", ("APIGW.0307", "The token must be updated.")
+            return task_id, "X-Auth-Token wrong (%d bytes)" % len(token), ("APIGW.0307",
+                                                                          "The token must be updated.")
+        return task_id, None, None
+
+    def _validate_aksk(self, task_id):
+        mock = self.server.mock
+        h = self.headers
+        info = self.auth_info
+        info["auth"] = "aksk"
+        info["sdk_date"] = h.get("X-Sdk-Date")
+        info["security_token"] = h.get("X-Security-Token")
+        info["project_id"] = h.get("X-Project-Id")
+        try:
+            info["ak"], info["signed_headers"], _sig = aksk_verify.parse_authorization(h.get("Authorization"))
+        except aksk_verify.AuthError:
+            pass  # verify() reports it
+        raw_path, _, raw_query = self.path.partition("?")
+        # header values as the bytes that came in (http.server decoded them as latin-1)
+        headers = [(k, v.encode("latin-1", "replace")) for k, v in h.items()]
+        ok, code, msg, canonical = aksk_verify.verify(
+            self.command, raw_path, raw_query, headers, b"", mock.credentials,
+            now=time.time() + mock.clock_skew_s, max_skew_s=mock.max_skew_s)
+        info["aksk_ok"] = ok
+        info["canonical"] = canonical
+        if not ok:
+            info["auth_error"] = msg
+            return task_id, "AK/SK: %s" % msg, (code, msg)
+        ak = info["ak"]
+        want = mock.security_tokens.get(ak)
+        got = info["security_token"]
+        problem = None
+        if want is not None and got is None:
+            problem = "X-Security-Token missing for the temporary AK %s" % ak
+        elif want is not None and got != want:
+            problem = "X-Security-Token wrong (%d bytes) for the temporary AK %s" % (len(got), ak)
+        elif want is None and got is not None:
+            problem = "X-Security-Token sent with the permanent AK %s" % ak
+        if problem is not None:
+            info["auth_error"] = problem
+            return task_id, problem, (aksk_verify.E_SECURITY_TOKEN,
+                                      "The security token is invalid: %s." % problem)
+        return task_id, None, None
 
     def _handle(self):
         self.request_id = secrets.token_hex(16)
         self.status_sent = None
-        task_id, problem, token_problem = self._validate()
+        task_id, problem, auth_error = self._validate()
         self.rec = self.server.mock._record(self, task_id, self.path, problem, None)
         if getattr(self, "drop_next", False):
             # a kept-alive connection that dies as the next request arrives:
@@ -182,8 +245,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         try:
             if problem is not None:
-                if token_problem:
-                    body = _json({"error_code": "APIGW.0307", "error_msg": "The token must be updated.",
+                if auth_error is not None:
+                    body = _json({"error_code": auth_error[0], "error_msg": auth_error[1],
                                   "request_id": self.request_id})
                     self._respond(401, "Unauthorized", body)
                 else:
@@ -366,10 +429,15 @@ def _tls_close(tls):
 class MockSMS:
     """In-process mock SMS server.  ``start()`` returns self; always call ``stop()``."""
 
-    def __init__(self, cert, key, token, host="127.0.0.1", port=0, verbose=False):
+    def __init__(self, cert, key, token, host="127.0.0.1", port=0, verbose=False,
+                 credentials=None, security_tokens=None, clock_skew_s=0.0, max_skew_s=900):
         self.cert = cert
         self.key = key
-        self.token = token
+        self.token = token                            # None: no X-Auth-Token is accepted
+        self.credentials = dict(credentials or {})    # AK -> SK for SDK-HMAC-SHA256
+        self.security_tokens = dict(security_tokens or {})  # temporary AK -> X-Security-Token
+        self.clock_skew_s = clock_skew_s              # added to the mock's clock for X-Sdk-Date
+        self.max_skew_s = max_skew_s
         self.host = host
         self.port = port
         self.verbose = verbose
@@ -466,7 +534,11 @@ class MockSMS:
             "request_id": getattr(handler, "request_id", None),
             "status": status,
             "time": time.monotonic(),
+            # authentication (see the module docstring)
+            "auth": None, "ak": None, "signed_headers": None, "aksk_ok": None, "auth_error": None,
+            "canonical": None, "sdk_date": None, "security_token": None, "project_id": None,
         }
+        rec.update(getattr(handler, "auth_info", None) or {})
         with self._lock:
             self.requests.append(rec)
         if self.verbose:
@@ -551,12 +623,26 @@ def main(argv=None):
     ap.add_argument("--port", type=int, required=True, help="TCP port (0 = pick a free one)")
     ap.add_argument("--cert", required=True)
     ap.add_argument("--key", required=True)
-    ap.add_argument("--token-file", required=True,
+    ap.add_argument("--token-file",
                     help="expected X-Auth-Token (one trailing newline is dropped)")
+    ap.add_argument("--aksk", action="append", default=[], metavar="AK:SKFILE",
+                    help="accept SDK-HMAC-SHA256 signatures by AK with the SK read from SKFILE "
+                         "(repeatable)")
+    ap.add_argument("--security-token", action="append", default=[], metavar="AK:FILE",
+                    help="AK is temporary: X-Security-Token must equal FILE's content (repeatable)")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--ready-file", help="write the base URL here once listening")
     ap.add_argument("--verbose", action="store_true", help="log requests to stderr")
     a = ap.parse_args(argv)
+    if a.token_file is None and not a.aksk:
+        ap.error("give --token-file and/or --aksk")
+    credentials, security_tokens = {}, {}
+    for opt, spec, into in ([("--aksk", x, credentials) for x in a.aksk] +
+                            [("--security-token", x, security_tokens) for x in a.security_token]):
+        ak, sep, path = spec.partition(":")
+        if not ak or not sep or not path:
+            ap.error("%s wants AK:FILE, got %r" % (opt, spec))
+        into[ak] = _read_token(path)
 
     done = threading.Event()
 
@@ -566,8 +652,9 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    mock = MockSMS(a.cert, a.key, _read_token(a.token_file), host=a.host, port=a.port,
-                   verbose=a.verbose)
+    mock = MockSMS(a.cert, a.key, _read_token(a.token_file) if a.token_file else None,
+                   host=a.host, port=a.port, verbose=a.verbose,
+                   credentials=credentials, security_tokens=security_tokens)
     mock.start()
     try:
         if a.ready_file:

@@ -150,6 +150,14 @@ uint64_t hcsms_port_now_ms(void)
     return fake.now_ms;
 }
 
+int hcsms_port_utc_seconds(int64_t *seconds)
+{
+    if (fake.utc_seconds == 0)
+        return HCSMS_ERR_CLOCK;
+    *seconds = fake.utc_seconds;
+    return 0;
+}
+
 int hcsms_port_entropy(unsigned char *out, size_t len)
 {
     size_t i;

@@ -49,6 +49,7 @@ struct fake_port {
     int connect_result;
     unsigned connects;
     uint64_t now_ms;
+    int64_t utc_seconds;        /* 0: no clock (HCSMS_ERR_CLOCK) */
     int entropy_fails;
 };
 

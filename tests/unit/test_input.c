@@ -649,7 +649,7 @@ static void set_token_keeps_the_old_one_on_failure(void **state)
 static const int input_errors[] = {
     HCSMS_ERR_INVALID_ARGUMENT, HCSMS_ERR_INVALID_TASK_ID, HCSMS_ERR_INVALID_TOKEN,
     HCSMS_ERR_INVALID_ENDPOINT, HCSMS_ERR_INSECURE_ENDPOINT, HCSMS_ERR_UNKNOWN_REGION,
-    HCSMS_ERR_CA,
+    HCSMS_ERR_CA, HCSMS_ERR_INVALID_CREDENTIALS,
 };
 
 static const int transport_errors[] = {
@@ -660,6 +660,7 @@ static const int transport_errors[] = {
     HCSMS_ERR_HTTP_HEADERS_TOO_LARGE, HCSMS_ERR_HTTP_CONTENT_LENGTH, HCSMS_ERR_HTTP_FRAMING,
     HCSMS_ERR_HTTP_CHUNK, HCSMS_ERR_HTTP_CHUNK_SIZE_TOO_LONG, HCSMS_ERR_HTTP_TOO_MANY_INTERIM,
     HCSMS_ERR_HTTP_BODY_TOO_LARGE, HCSMS_ERR_HTTP_TRUNCATED, HCSMS_ERR_HTTP_UNEXPECTED,
+    HCSMS_ERR_CLOCK, HCSMS_ERR_CRYPTO,
 };
 
 static void strerror_names_every_code(void **state)
@@ -675,7 +676,7 @@ static void strerror_names_every_code(void **state)
         all[n++] = input_errors[i];
     for (i = 0; i < sizeof(transport_errors) / sizeof(transport_errors[0]); i++)
         all[n++] = transport_errors[i];
-    assert_int_equal(n, 33); /* every value of hcsms_error in error.h */
+    assert_int_equal(n, 36); /* every value of hcsms_error in error.h */
     for (i = 0; i < n; i++) {
         const char *text = hcsms_strerror(all[i]);
         assert_non_null(text);
@@ -686,7 +687,7 @@ static void strerror_names_every_code(void **state)
     }
     assert_string_equal(hcsms_strerror(-9999), "unknown error");
     assert_string_equal(hcsms_strerror(1), "unknown error");
-    assert_string_equal(hcsms_strerror(-8), "unknown error");
+    assert_string_equal(hcsms_strerror(-9), "unknown error");
 }
 
 static void error_classes(void **state)
