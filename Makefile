@@ -77,7 +77,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware size lwip-port-test lint-lwip
+.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware size size-recommended lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -151,6 +151,8 @@ firmware:
 	$(MAKE) -C tests/firmware
 size:
 	$(MAKE) -C tests/firmware size
+size-recommended:
+	$(MAKE) -C tests/firmware recommended-size
 lwip-port-test:
 	$(MAKE) -C tests/firmware port-test
 lint-lwip:
