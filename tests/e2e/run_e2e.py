@@ -14,9 +14,8 @@ Env:    HCSMS_BIN      binary to test (default: build/hcsms in the repo root)
                        "valgrind --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 -q";
                        timeouts become 10x longer and exit 99 is a failure.
 Prints ``PASS name (0.12s)`` / ``FAIL name: reason`` per case and ends with
-``e2e: N passed, N failed`` (plus ``, N skipped`` when some were skipped); exits 0 iff
-nothing failed.  The ``aksk-*`` cases (AK/SK signing) are skipped, with a ``SKIP`` line,
-when ``hcsms --help`` does not mention ``--auth``.  Python 3 standard library only.
+``e2e: N passed, N failed``; exits 0 iff nothing failed.  Python 3 standard library
+only.
 """
 
 import argparse
@@ -89,7 +88,6 @@ class Ctx:
         self.tmp_ak = "HCSTMP" + os.urandom(7).hex().upper()
         self.tmp_sk = "TmpSk" + os.urandom(17).hex() + "x"
         self.security_token = "gQ1jbi1ub3J0aC00" + os.urandom(48).hex() + "=="
-        self.has_auth = False  # hcsms --help mentions --auth
         self.mock = None
         self.mock_expired = None
         self.plain = None
@@ -1551,16 +1549,6 @@ def _(c):
 
 
 # --------------------------------------------------------------------------- setup
-def detect_auth(c):
-    """Does this hcsms have AK/SK signing (--auth in --help)?  Run without the wrapper."""
-    try:
-        p = subprocess.run([c.bin, "--help"], capture_output=True, timeout=10, stdin=subprocess.DEVNULL,
-                           env={k: v for k, v in os.environ.items() if not k.startswith("HCSMS_")})
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return b"--auth" in p.stdout + p.stderr
-
-
 def setup(c, want_nginx):
     subprocess.run(["bash", os.path.join(HERE, "make_pki.sh"), c.pki], check=True, timeout=60,
                    stdin=subprocess.DEVNULL)
@@ -1674,7 +1662,7 @@ def main():
 
     signal.signal(signal.SIGTERM, on_term)
 
-    passed = failed = skipped = 0
+    passed = failed = 0
     interrupted = False
     with tempfile.TemporaryDirectory(prefix="hcsms-e2e-") as tmp:
         c = Ctx(binary, wrapper, tmp)
@@ -1686,12 +1674,7 @@ def main():
                 traceback.print_exc(file=sys.stdout)
                 failed += 1
                 selected = []
-            c.has_auth = detect_auth(c)
             for name, fn in selected:
-                if name.startswith("aksk-") and not c.has_auth:
-                    skipped += 1
-                    print("SKIP %s: hcsms has no --auth yet" % name)
-                    continue
                 c.results = []
                 c.case_snap = c.mock.snapshot()
                 t0 = time.monotonic()
@@ -1713,10 +1696,7 @@ def main():
             print("interrupted")
         finally:
             teardown(c)
-    if skipped:
-        print("e2e: %d passed, %d failed, %d skipped" % (passed, failed, skipped))
-    else:
-        print("e2e: %d passed, %d failed" % (passed, failed))
+    print("e2e: %d passed, %d failed" % (passed, failed))
     sys.stdout.flush()
     if interrupted:
         return 130
