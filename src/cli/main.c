@@ -44,7 +44,7 @@ static struct timespec started;
 
 static void usage_text(FILE *out)
 {
-    fputs("usage: hcsms unlock [options] TASK_ID [TASK_ID...]\n"
+    fputs("usage: hcsms unlock [options] TASK_ID... | --from FILE\n"
           "       hcsms --help | --version\n"
           "\n"
           "Unlock the target servers of Huawei Cloud SMS migration tasks\n"
@@ -62,6 +62,8 @@ static void usage_text(FILE *out)
           "                         HCSMS_SECURITY_TOKEN (or HUAWEICLOUD_SDK_SECURITY_TOKEN)\n"
           "                         for temporary credentials\n"
           "  --project-id ID        sent (and signed) as X-Project-Id with AK/SK\n"
+          "  --from FILE            more task ids, one per line ('-' = standard input;\n"
+          "                         blank lines and lines starting with # are skipped)\n"
           "  --connect-timeout MS   default 10000\n"
           "  --timeout MS           deadline for each task's call, default 30000\n"
           "  --json                 one JSON object per task on stdout (JSON Lines)\n"
@@ -523,11 +525,73 @@ static int choose_credentials(const char *auth, const char *token_file, const ch
     return 0;
 }
 
+/* Task ids from --from FILE: kept in static storage (no allocation), one
+ * per line; blank lines and lines starting with '#' are skipped. */
+#define ID_FILE_BYTES (1024 * 1024)
+#define ID_FILE_TASKS 65536
+static char id_arena[ID_FILE_BYTES];
+static char *file_ids[ID_FILE_TASKS];
+static unsigned long file_id_lines[ID_FILE_TASKS];
+
+static int read_id_file(const char *path, int *count)
+{
+    FILE *file = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    size_t used = 0;
+    unsigned long line_no = 0;
+    int c = 0;
+
+    *count = 0;
+    if (file == NULL) {
+        fprintf(stderr, "hcsms: cannot open task id file %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    while (c != EOF) {
+        size_t start = used, end;
+        line_no++;
+        while ((c = fgetc(file)) != EOF && c != '\n') {
+            if (used + 1 >= sizeof(id_arena)) {
+                fprintf(stderr, "hcsms: %s: more than %d bytes of task ids\n", path, ID_FILE_BYTES);
+                if (file != stdin)
+                    fclose(file);
+                return EXIT_USAGE;
+            }
+            id_arena[used++] = (char)c;
+        }
+        end = used;
+        if (end > start && id_arena[end - 1] == '\r')
+            end--; /* CRLF files */
+        id_arena[end] = '\0';
+        used = end + 1;
+        if (strspn(id_arena + start, " \t") == end - start || id_arena[start] == '#') {
+            used = start; /* blank or comment: forget it */
+            continue;
+        }
+        if (*count == ID_FILE_TASKS) {
+            fprintf(stderr, "hcsms: %s: more than %d task ids\n", path, ID_FILE_TASKS);
+            if (file != stdin)
+                fclose(file);
+            return EXIT_USAGE;
+        }
+        file_id_lines[*count] = line_no;
+        file_ids[(*count)++] = id_arena + start;
+    }
+    if (ferror(file)) {
+        fprintf(stderr, "hcsms: cannot read task id file %s\n", path);
+        if (file != stdin)
+            fclose(file);
+        return EXIT_USAGE;
+    }
+    if (file != stdin)
+        fclose(file);
+    return 0;
+}
+
 static int run_unlock(int argc, char **argv)
 {
     hcsms_client_config config;
     const char *token_file = NULL, *cli_endpoint = NULL, *cli_region = NULL;
-    const char *auth = NULL, *project_id = NULL;
+    const char *auth = NULL, *project_id = NULL, *from = NULL;
+    int file_count = 0, total, unlocked = 0;
     char **task_ids = argv; /* reuses argv's slots: at most argc entries */
     int task_count = 0, json = 0, options_done = 0, i, rc, status = 0;
     uint32_t connect_timeout = 10000, timeout = 30000;
@@ -574,7 +638,8 @@ static int run_unlock(int argc, char **argv)
         if (strcmp(name, "--endpoint") != 0 && strcmp(name, "--region") != 0 &&
             strcmp(name, "--cacert") != 0 && strcmp(name, "--token-file") != 0 &&
             strcmp(name, "--connect-timeout") != 0 && strcmp(name, "--timeout") != 0 &&
-            strcmp(name, "--auth") != 0 && strcmp(name, "--project-id") != 0)
+            strcmp(name, "--auth") != 0 && strcmp(name, "--project-id") != 0 &&
+            strcmp(name, "--from") != 0)
             return usage_error("unknown option '%s'", arg);
         if (value == NULL) {
             if (i + 1 >= argc)
@@ -593,6 +658,8 @@ static int run_unlock(int argc, char **argv)
             auth = value;
         } else if (strcmp(name, "--project-id") == 0) {
             project_id = value;
+        } else if (strcmp(name, "--from") == 0) {
+            from = value;
         } else if (strcmp(name, "--connect-timeout") == 0) {
             if ((rc = parse_ms(name, value, &connect_timeout)) != 0)
                 return rc;
@@ -606,13 +673,24 @@ static int run_unlock(int argc, char **argv)
         config.endpoint = cli_endpoint;
         config.region = cli_region;
     }
-    if (task_count == 0)
-        return usage_error("no task id given");
-    for (i = 0; i < task_count; i++) {
-        if (hcsms_check_task_id(task_ids[i]) != HCSMS_OK) {
+    if (from != NULL && token_file != NULL && strcmp(from, "-") == 0 && strcmp(token_file, "-") == 0)
+        return usage_error("--from - and --token-file - cannot both read standard input");
+    if (from != NULL && (rc = read_id_file(from, &file_count)) != 0)
+        return rc;
+    total = task_count + file_count;
+    if (total == 0)
+        return usage_error(from != NULL ? "no task id given (none in %s)" : "no task id given%s",
+                           from != NULL ? from : "");
+    /* Every id is checked before anything is sent. */
+    for (i = 0; i < total; i++) {
+        const char *id = i < task_count ? task_ids[i] : file_ids[i - task_count];
+        if (hcsms_check_task_id(id) != HCSMS_OK) {
             fputs("hcsms: invalid task id '", stderr);
-            put_safe(stderr, task_ids[i]);
-            fprintf(stderr, "': %s; nothing was sent\n", hcsms_strerror(HCSMS_ERR_INVALID_TASK_ID));
+            put_safe(stderr, id);
+            if (i >= task_count)
+                fprintf(stderr, "' (%s line %lu", from, file_id_lines[i - task_count]);
+            fprintf(stderr, "%s: %s; nothing was sent\n", i >= task_count ? ")" : "'",
+                    hcsms_strerror(HCSMS_ERR_INVALID_TASK_ID));
             return EXIT_USAGE;
         }
     }
@@ -657,19 +735,23 @@ static int run_unlock(int argc, char **argv)
         return exit_status_of(rc);
     }
 
-    for (i = 0; i < task_count; i++) {
+    for (i = 0; i < total; i++) {
+        const char *id = i < task_count ? task_ids[i] : file_ids[i - task_count];
         hcsms_result result;
         int task_status;
 
         if (verbose)
-            fprintf(stderr, "[%6ldms] * task %d of %d\n", elapsed_ms(), i + 1, task_count);
-        rc = hcsms_unlock(&client, task_ids[i], &result);
+            fprintf(stderr, "[%6ldms] * task %d of %d\n", elapsed_ms(), i + 1, total);
+        rc = hcsms_unlock(&client, id, &result);
         redact_result(&result);
-        report(task_ids[i], rc, &result, json);
+        report(id, rc, &result, json);
+        unlocked += rc == HCSMS_OK;
         task_status = exit_status_of(rc);
         if (task_status > status)
             status = task_status;
     }
+    if (total > 1)
+        fprintf(stderr, "%d unlocked, %d failed\n", unlocked, total - unlocked);
     return status;
 }
 

@@ -854,6 +854,71 @@ def _(c):
                        % (len(req["token"]) if req["token"] else None))
 
 
+@case("batch-from-file")
+def _(c):
+    # ids from arguments first, then the file; blank, whitespace-only and #
+    # lines skipped; CRLF endings; one connection; a summary line
+    f = c.write(b"# tasks to unlock\r\nok-f2\r\n\r\n   \nforbidden-f3\n#ok-never\nok-f4")
+    s = c.snap()
+    r = c.unlock("ok-f1", "--from", f)
+    expect_rc(r, 1)
+    expect_eq(r.out, b"unlocked ok-f1\nunlocked ok-f2\nunlocked ok-f4\n", "stdout")
+    expect_eq([q["task_id"] for q in c.new_requests(s)], ["ok-f1", "ok-f2", "forbidden-f3", "ok-f4"],
+              "requests the server saw")
+    expect_eq(c.mock.connections - s[0], 1, "number of new connections")
+    expect_eq(r.serr.splitlines()[-1], "3 unlocked, 1 failed", "the last stderr line")
+
+
+@case("batch-from-stdin")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--json", "--from", "-", stdin_data=b"ok-s1\nok-s2\n")
+    expect_rc(r, 0)
+    expect_eq([json.loads(x)["task_id"] for x in r.out.splitlines()], ["ok-s1", "ok-s2"], "results")
+    expect_eq(r.serr.splitlines()[-1], "2 unlocked, 0 failed", "the last stderr line")
+    c.valid_requests(s, 2)
+
+
+@case("batch-from-file-invalid-line-sends-nothing")
+def _(c):
+    f = c.write("ok-i1\nok-i2\n..\nok-i4\n")
+    s = c.snap()
+    r = c.unlock("--from", f)
+    expect_rc(r, 2)
+    expect_in("line 3", r.serr, "stderr")
+    c.valid_requests(s, 0)
+    expect_eq(c.mock.connections - s[0], 0, "connections")
+
+
+@case("batch-from-missing-file-and-empty-file")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--from", os.path.join(c.tmp, "does-not-exist"))
+    expect_rc(r, 2)
+    r = c.unlock("--from", c.write("# nothing\n\n"))
+    expect_rc(r, 2)
+    expect_in("no task id", r.serr, "stderr")
+    c.valid_requests(s, 0)
+
+
+@case("batch-highest-exit-status-and-summary")
+def _(c):
+    r = c.unlock("ok-h1", "garbage-h2", "forbidden-h3")
+    expect_rc(r, 3)
+    expect_eq(r.serr.splitlines()[-1], "1 unlocked, 2 failed", "the last stderr line")
+    r = c.unlock("ok-h4")
+    expect_rc(r, 0)
+    expect_eq(r.err, b"", "stderr of a single task (no summary)")
+
+
+@case("batch-both-stdin-refused")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--token-file", "-", "--from", "-", token=None, stdin_data=b"x\n")
+    expect_rc(r, 2)
+    c.valid_requests(s, 0)
+
+
 @case("token-file-stdin")
 def _(c):
     s = c.snap()

@@ -71,7 +71,9 @@ class Result:
         return self.err.decode("utf-8", "replace")
 
     def err_lines(self):
-        return [l for l in self.err.split(b"\n") if l != b""]
+        # the CLI's closing summary of a run of several tasks is not a task's line
+        return [l for l in self.err.split(b"\n")
+                if l != b"" and not re.match(rb"^[0-9]+ unlocked, [0-9]+ failed$", l)]
 
 
 # ============================================================== context
