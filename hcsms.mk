@@ -19,6 +19,7 @@ HCSMS_CORE_SOURCES = \
 	$(HCSMS_DIR)/src/sms/client.c \
 	$(HCSMS_DIR)/src/sms/endpoint.c \
 	$(HCSMS_DIR)/src/sms/error_body.c \
+	$(HCSMS_DIR)/src/sms/retry.c \
 	$(HCSMS_DIR)/src/sms/strerror.c
 
 HCSMS_PORT_SOURCES = $(wildcard $(HCSMS_DIR)/port/$(HCSMS_PORT)/*.c)

@@ -92,6 +92,13 @@ typedef struct hcsms_client_config {
      * (10,000 and 30,000). */
     uint32_t connect_timeout_ms;
     uint32_t timeout_ms;
+    /* Retries of one call, within its deadline: how many more attempts after
+     * the first (default 0), for 429/503 answers (waiting Retry-After when
+     * given) and failures before the request was sent (waiting a random time
+     * up to retry_base_ms * 2^n, at most retry_max_ms; defaults 500, 8000). */
+    uint8_t retries;
+    uint32_t retry_base_ms;
+    uint32_t retry_max_ms;
     /* Optional trace function and its argument. */
     hcsms_trace_fn trace;
     void *trace_user;
@@ -146,6 +153,9 @@ typedef struct hcsms_client {
     const char *project_id;
     uint32_t connect_timeout_ms;
     uint32_t timeout_ms;
+    uint8_t retries;
+    uint32_t retry_base_ms;
+    uint32_t retry_max_ms;
     hcsms_trace_fn trace;
     void *trace_user;
     hcsms_tls tls;

@@ -65,6 +65,11 @@ uint64_t hcsms_port_now_ms(void);
  * synchronised). Only AK/SK signing calls it. */
 int hcsms_port_utc_seconds(int64_t *seconds);
 
+/* Wait ms milliseconds (between retries). A port without a way to sleep may
+ * return at once; hcsms then retries without waiting, still within its
+ * deadline. */
+void hcsms_port_sleep_ms(uint32_t ms);
+
 /* Fill out with len bytes from a cryptographically strong source. Returns 0,
  * or HCSMS_ERR_ENTROPY; there is no weak fallback. */
 int hcsms_port_entropy(unsigned char *out, size_t len);

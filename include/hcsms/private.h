@@ -101,6 +101,8 @@ typedef struct hcsms_http_response {
     char name[20];              /* lower-cased header name prefix */
     char token[12];             /* lower-cased list element (TE, Connection) */
     char status_text[12];       /* "HTTP/1.1 200" */
+    char retry_after[32];       /* Retry-After value, NUL-terminated; "" if none or too long */
+    uint8_t retry_after_len;
 } hcsms_http_response;
 
 /* The I/O buffer carries the request and then the response; once the

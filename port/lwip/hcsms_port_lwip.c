@@ -481,6 +481,11 @@ void hcsms_port_close(hcsms_socket *sock)
     }
 }
 
+void hcsms_port_sleep_ms(uint32_t ms)
+{
+    sys_msleep(ms); /* lwIP's OS layer: a task delay under an RTOS */
+}
+
 int hcsms_port_utc_seconds(int64_t *seconds)
 {
     int64_t now = 0;

@@ -45,6 +45,16 @@ uint64_t hcsms_port_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+void hcsms_port_sleep_ms(uint32_t ms)
+{
+    struct timespec left, want;
+
+    want.tv_sec = (time_t)(ms / 1000u);
+    want.tv_nsec = (long)(ms % 1000u) * 1000000L;
+    while (nanosleep(&want, &left) != 0 && errno == EINTR)
+        want = left;
+}
+
 int hcsms_port_utc_seconds(int64_t *seconds)
 {
     struct timespec ts;

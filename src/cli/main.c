@@ -62,6 +62,8 @@ static void usage_text(FILE *out)
           "                         HCSMS_SECURITY_TOKEN (or HUAWEICLOUD_SDK_SECURITY_TOKEN)\n"
           "                         for temporary credentials\n"
           "  --project-id ID        sent (and signed) as X-Project-Id with AK/SK\n"
+          "  --retries N            retry 429/503 answers (after Retry-After) and failures\n"
+          "                         before the request was sent, within --timeout; default 0\n"
           "  --from FILE            more task ids, one per line ('-' = standard input;\n"
           "                         blank lines and lines starting with # are skipped)\n"
           "  --connect-timeout MS   default 10000\n"
@@ -277,7 +279,7 @@ static void trace(void *user, hcsms_trace_event event, const char *text)
         [HCSMS_TRACE_STATUS] = "< ",
         [HCSMS_TRACE_RESPONSE_DONE] = "* response: ",
         [HCSMS_TRACE_CLOSE] = "* closing the connection: ",
-        [HCSMS_TRACE_RETRY] = "* retrying on a new connection: ",
+        [HCSMS_TRACE_RETRY] = "* retrying: ",
     };
     (void)user;
     if ((unsigned)event >= sizeof(labels) / sizeof(labels[0]))
@@ -639,7 +641,7 @@ static int run_unlock(int argc, char **argv)
             strcmp(name, "--cacert") != 0 && strcmp(name, "--token-file") != 0 &&
             strcmp(name, "--connect-timeout") != 0 && strcmp(name, "--timeout") != 0 &&
             strcmp(name, "--auth") != 0 && strcmp(name, "--project-id") != 0 &&
-            strcmp(name, "--from") != 0)
+            strcmp(name, "--from") != 0 && strcmp(name, "--retries") != 0)
             return usage_error("unknown option '%s'", arg);
         if (value == NULL) {
             if (i + 1 >= argc)
@@ -660,6 +662,10 @@ static int run_unlock(int argc, char **argv)
             project_id = value;
         } else if (strcmp(name, "--from") == 0) {
             from = value;
+        } else if (strcmp(name, "--retries") == 0) {
+            if (strlen(value) != 1 || value[0] < '0' || value[0] > '9')
+                return usage_error("--retries takes 0 to 9, not '%s'", value);
+            config.retries = (uint8_t)(value[0] - '0');
         } else if (strcmp(name, "--connect-timeout") == 0) {
             if ((rc = parse_ms(name, value, &connect_timeout)) != 0)
                 return rc;

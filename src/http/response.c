@@ -38,7 +38,8 @@ enum known_header {
     H_CONTENT_LENGTH,
     H_TRANSFER_ENCODING,
     H_CONNECTION,
-    H_REQUEST_ID
+    H_REQUEST_ID,
+    H_RETRY_AFTER
 };
 
 #define STATUS_PREFIX_LEN 12 /* "HTTP/1.1 200" */
@@ -100,6 +101,8 @@ static void reset_head(hcsms_http_response *r)
     r->request_id_len = 0;
     r->request_id_trim = 0;
     r->request_id_truncated = 0;
+    r->retry_after[0] = '\0';
+    r->retry_after_len = 0;
     r->value_started = 0;
     r->saw_cr = 0;
     if (r->request_id_size > 0)
@@ -185,6 +188,7 @@ static void identify_header(hcsms_http_response *r)
         {"transfer-encoding", H_TRANSFER_ENCODING},
         {"connection", H_CONNECTION},
         {"x-request-id", H_REQUEST_ID},
+        {"retry-after", H_RETRY_AFTER},
     };
     size_t i;
 
@@ -200,6 +204,8 @@ static void identify_header(hcsms_http_response *r)
     }
     if (r->header == H_TRANSFER_ENCODING)
         r->te_seen = 1;
+    if (r->header == H_RETRY_AFTER)
+        r->retry_after_len = 0; /* the last one counts */
     /* Keep the first X-Request-Id; a second one is ignored. */
     if (r->header == H_REQUEST_ID && (r->request_id_len > 0 || r->request_id_truncated))
         r->header = H_OTHER;
@@ -254,6 +260,16 @@ static int header_value_byte(hcsms_http_response *r, unsigned char c)
         if (r->token_len < 255)
             r->token_len++;
         return 0;
+    case H_RETRY_AFTER:
+        /* Kept raw (seconds or an HTTP date); one too long is dropped. */
+        if (!r->value_started && is_ows(c))
+            return 0;
+        r->value_started = 1;
+        if (r->retry_after_len < sizeof(r->retry_after) - 1)
+            r->retry_after[r->retry_after_len] = (char)c;
+        if (r->retry_after_len < sizeof(r->retry_after))
+            r->retry_after_len++;
+        return 0;
     case H_REQUEST_ID:
         if (r->request_id_size == 0 || (!r->value_started && is_ows(c)))
             return 0;
@@ -287,6 +303,13 @@ static int header_value_end(hcsms_http_response *r)
     case H_TRANSFER_ENCODING:
     case H_CONNECTION:
         return end_list_token(r);
+    case H_RETRY_AFTER:
+        if (r->retry_after_len >= sizeof(r->retry_after))
+            r->retry_after_len = 0; /* too long to be either form */
+        while (r->retry_after_len > 0 && is_ows((unsigned char)r->retry_after[r->retry_after_len - 1]))
+            r->retry_after_len--;
+        r->retry_after[r->retry_after_len] = '\0';
+        return 0;
     case H_REQUEST_ID:
         if (r->request_id_size > 0) {
             r->request_id_len = r->request_id_trim;

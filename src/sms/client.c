@@ -108,6 +108,11 @@ int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config)
     client->timeout_ms = config->timeout_ms ? config->timeout_ms : DEFAULT_TIMEOUT_MS;
     client->trace = config->trace;
     client->trace_user = config->trace_user;
+    client->retries = config->retries;
+    client->retry_base_ms = config->retry_base_ms ? config->retry_base_ms : 500u;
+    client->retry_max_ms = config->retry_max_ms ? config->retry_max_ms : 8000u;
+    if (client->retry_max_ms < client->retry_base_ms)
+        client->retry_max_ms = client->retry_base_ms;
 
     rc = hcsms_tls_setup(&client->tls, config->ca_data, config->ca_data_len, config->ca_file);
     if (rc != HCSMS_OK)
@@ -364,34 +369,24 @@ static void trace_response(hcsms_client *client, int leftover)
 #endif
 }
 
-int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result)
+/* One attempt: connect or reuse, send, read (with the one retry of a
+ * kept-alive connection that died unanswered), fill result. */
+static int unlock_once(hcsms_client *client, const char *task_id, uint64_t deadline,
+                       hcsms_result *result)
 {
-    const hcsms_transport transport = {hcsms_tls_send, hcsms_tls_recv,
-                                       client != NULL ? &client->tls : NULL};
+    const hcsms_transport transport = {hcsms_tls_send, hcsms_tls_recv, &client->tls};
     const hcsms_http_response *response;
     request_signature sig;
-    uint64_t deadline;
     int rc, attempt, leftover = 0;
 
-    if (result == NULL)
-        return HCSMS_ERR_INVALID_ARGUMENT;
     memset(result, 0, sizeof(*result));
-    if (client == NULL || !client->initialised) {
-        result->failed_step = "set-up";
-        return HCSMS_ERR_INVALID_ARGUMENT;
-    }
-    if ((rc = hcsms_check_task_id(task_id)) != HCSMS_OK) {
-        result->failed_step = "input";
-        return rc;
-    }
 #if HCSMS_CONFIG_AKSK
+    /* Signed per attempt: X-Sdk-Date must stay fresh across retries. */
     if (client->token == NULL && (rc = sign_request(client, task_id, &sig)) != HCSMS_OK) {
         result->failed_step = "signing";
         return rc;
     }
 #endif
-    deadline = hcsms_port_now_ms() + client->timeout_ms;
-
     for (attempt = 0;; attempt++) {
         int died_early = 0, reused = 0;
 
@@ -430,7 +425,8 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
          * request was not answered, so sending it again is safe, once. */
         if (!(reused && died_early && attempt == 0 && hcsms_time_left(deadline) > 0))
             return rc;
-        TRACE(client, HCSMS_TRACE_RETRY, "kept-alive connection died before any response byte");
+        TRACE(client, HCSMS_TRACE_RETRY,
+              "on a new connection: the kept-alive one died before any response byte");
         memset(result, 0, sizeof(*result));
         result->attempts = 1;
     }
@@ -454,4 +450,49 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
     result->body = client->body;
     result->body_len = response->body_kept;
     return HCSMS_ERR_SERVICE;
+}
+
+int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result)
+{
+    uint64_t deadline;
+    unsigned retry, attempts = 0;
+    int rc;
+
+    if (result == NULL)
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    memset(result, 0, sizeof(*result));
+    if (client == NULL || !client->initialised) {
+        result->failed_step = "set-up";
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    }
+    if ((rc = hcsms_check_task_id(task_id)) != HCSMS_OK) {
+        result->failed_step = "input";
+        return rc;
+    }
+    /* One deadline for every attempt of this call together. */
+    deadline = hcsms_port_now_ms() + client->timeout_ms;
+    for (retry = 0;; retry++) {
+        long wait;
+
+        rc = unlock_once(client, task_id, deadline, result);
+        attempts += result->attempts;
+        result->attempts = attempts;
+        if (rc == HCSMS_OK || retry >= client->retries)
+            return rc;
+        wait = hcsms_retry_wait_ms(client, rc, result,
+                                   rc == HCSMS_ERR_SERVICE ? client->response.retry_after : NULL,
+                                   retry);
+        if (wait < 0 || (uint64_t)wait >= hcsms_time_left(deadline))
+            return rc; /* not safe to repeat, or no time left to wait */
+#if HCSMS_CONFIG_TRACE
+        if (client->trace != NULL) {
+            char text[96];
+            snprintf(text, sizeof(text), "%s; waiting %ld ms (attempt %u of %u)",
+                     rc == HCSMS_ERR_SERVICE ? "the service asked to come back" : hcsms_strerror(rc),
+                     wait, retry + 2, client->retries + 1u);
+            TRACE(client, HCSMS_TRACE_RETRY, text);
+        }
+#endif
+        hcsms_port_sleep_ms((uint32_t)wait);
+    }
 }

@@ -24,6 +24,16 @@ size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size);
 void hcsms_write_segment(void (*sink)(void *context, const void *data, size_t len),
                          void *context, const char *task_id);
 
+/* Retry-After ("120" seconds, or an HTTP date compared with now_utc) in
+ * milliseconds (an HTTP date at most a day ahead), or -1 if it is neither. */
+long hcsms_retry_after_ms(const char *value, int64_t now_utc);
+
+/* How long to wait before trying again after rc/result (the retry_index-th
+ * retry, from 0), or -1 when it must not be retried. retry_after: the
+ * response's Retry-After value or NULL. */
+long hcsms_retry_wait_ms(const hcsms_client *client, int rc, const hcsms_result *result,
+                         const char *retry_after, unsigned retry_index);
+
 /* Fill result's error fields from a JSON error body, parsing it into
  * tokens[max_tokens] (caller-owned scratch). */
 void hcsms_parse_error_body(const unsigned char *body, size_t len, jsmntok_t *tokens,

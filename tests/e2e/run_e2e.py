@@ -207,6 +207,11 @@ class Ctx:
 
 
 # --------------------------------------------------------------------------- checks
+def expect(condition, message):
+    if not condition:
+        raise CaseFail(message)
+
+
 def expect_rc(r, want):
     if r.rc != want:
         raise CaseFail("exit status %s, expected %s" % (r.rc, want))
@@ -430,7 +435,7 @@ def _(c):
     expect_eq([q["task_id"] for q in c.new_requests(s)], ["dropnext-1", "ok-2", "ok-2"],
               "requests the server saw")
     expect_eq(c.mock.connections - s[0], 2, "number of new connections")
-    expect_in(b"retrying on a new connection", r.err, "stderr")
+    expect_in(b"retrying: on a new connection", r.err, "stderr")
 
 
 @case("stale-bytes-never-answer-the-next-task")
@@ -917,6 +922,38 @@ def _(c):
     r = c.unlock("--token-file", "-", "--from", "-", token=None, stdin_data=b"x\n")
     expect_rc(r, 2)
     c.valid_requests(s, 0)
+
+
+@case("retries-honour-retry-after")
+def _(c):
+    s = c.snap()
+    r = c.unlock("-v", "--retries", "2", "throttleonce-r1")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked throttleonce-r1\n", "stdout")
+    expect_eq([q["task_id"] for q in c.new_requests(s)], ["throttleonce-r1", "throttleonce-r1"],
+              "requests the server saw")
+    expect(r.elapsed >= 0.95, "did not wait Retry-After (1 s): %.2fs" % r.elapsed)
+    expect_in("waiting 1000 ms", r.serr, "stderr")
+
+
+@case("retries-not-past-the-deadline")
+def _(c):
+    # throttled answers Retry-After: 1 every time; 3 retries cannot all fit 1.5 s
+    s = c.snap()
+    r = c.unlock("--retries", "3", "--timeout", "1500", "throttled-r2")
+    expect_rc(r, 1)
+    expect(r.elapsed < 2.5, "took %.2fs, past the deadline" % r.elapsed)
+    expect_eq(len(c.new_requests(s)), 2, "attempts within the deadline")
+
+
+@case("retries-off-by-default-and-bad-value")
+def _(c):
+    s = c.snap()
+    r = c.unlock("throttleonce-r3")
+    expect_rc(r, 1)
+    expect_eq(len(c.new_requests(s)), 1, "attempts")
+    r = c.unlock("--retries", "x", "ok-r4")
+    expect_rc(r, 2)
 
 
 @case("token-file-stdin")

@@ -1,7 +1,7 @@
 /*
- * libFuzzer target: what users type. Endpoint URLs, task ids and their
+ * libFuzzer target: what users type (endpoint URLs, task ids and their
  * percent-encoding: an accepted task id must encode to exactly one path
- * segment that decodes back to itself.
+ * segment that decodes back to itself), and a server's Retry-After value.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -62,5 +62,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     (void)hcsms_check_token(text, size);
+    {
+        /* Retry-After: seconds (at most 5 digits) or an HTTP date at most a day ahead. */
+        long wait = hcsms_retry_after_ms(text, 1795780800);
+        if (wait < -1 || wait > 99999000L)
+            abort();
+    }
     return 0;
 }

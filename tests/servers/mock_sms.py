@@ -334,6 +334,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif task_id.startswith("dropafter"):
             self._respond(200, "OK", b"{}")
             self.close_connection = True
+        elif task_id.startswith("throttleonce"):
+            # 429 with Retry-After: 1 the first time this id is seen, then 200
+            seen = self.server.mock.__dict__.setdefault("throttled_ids", set())
+            if task_id in seen:
+                self._respond(200, "OK", b"{}")
+            else:
+                seen.add(task_id)
+                self._respond(429, "Too Many Requests", _json({"error_code": "APIGW.0308",
+                              "error_msg": "throttled", "request_id": self.request_id}),
+                              extra=[("Retry-After", "1")])
         elif task_id.startswith("dropnext"):
             # answered normally; the NEXT request on this connection gets no answer
             self._respond(200, "OK", b"{}")

@@ -150,6 +150,14 @@ uint64_t hcsms_port_now_ms(void)
     return fake.now_ms;
 }
 
+void hcsms_port_sleep_ms(uint32_t ms)
+{
+    fake.now_ms += ms;
+    fake.slept_ms += ms;
+    if (fake.utc_seconds != 0)
+        fake.utc_seconds += ms / 1000;
+}
+
 int hcsms_port_utc_seconds(int64_t *seconds)
 {
     if (fake.utc_seconds == 0)

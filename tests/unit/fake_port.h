@@ -50,6 +50,7 @@ struct fake_port {
     unsigned connects;
     uint64_t now_ms;
     int64_t utc_seconds;        /* 0: no clock (HCSMS_ERR_CLOCK) */
+    uint64_t slept_ms;          /* total of hcsms_port_sleep_ms() */
     int entropy_fails;
 };
 

@@ -1,0 +1,111 @@
+/*
+ * The retry policy: which failures may be tried again, and how long to wait.
+ *
+ * Only what is safe is retried: 429 and 503 answers (the service asked us to
+ * come back), and failures before any byte of the request was sent (resolve,
+ * connect, TLS handshake other than a failed verification). Waits are full
+ * jitter over an exponential cap, or the server's Retry-After; the caller
+ * never waits past its deadline.
+ */
+#include <string.h>
+
+#include "sms.h"
+
+static int digits(const char *s, size_t n, int *out)
+{
+    size_t i;
+
+    *out = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        *out = *out * 10 + (s[i] - '0');
+    }
+    return 0;
+}
+
+/* "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate, RFC 9110) -> Unix seconds. */
+static int parse_http_date(const char *s, int64_t *out)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int day, year, hour, minute, second, month;
+    int64_t y, era, yoe, doy, doe, m;
+    const char *found;
+
+    if (strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
+        s[16] != ' ' || s[19] != ':' || s[22] != ':' || strcmp(s + 25, " GMT") != 0)
+        return -1;
+    if (digits(s + 5, 2, &day) || digits(s + 12, 4, &year) || digits(s + 17, 2, &hour) ||
+        digits(s + 20, 2, &minute) || digits(s + 23, 2, &second))
+        return -1;
+    found = NULL;
+    for (month = 0; month < 12; month++) {
+        if (memcmp(months + 3 * (size_t)month, s + 8, 3) == 0) {
+            found = months + 3 * (size_t)month;
+            break;
+        }
+    }
+    if (found == NULL || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 ||
+        year < 1970)
+        return -1;
+    /* Days since 1970-01-01 (H. Hinnant's days_from_civil). */
+    m = month + 1;
+    y = year - (m <= 2);
+    era = y / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *out = (era * 146097 + doe - 719468) * 86400 + (int64_t)hour * 3600 + (int64_t)minute * 60 + second;
+    return 0;
+}
+
+long hcsms_retry_after_ms(const char *value, int64_t now_utc)
+{
+    int64_t when;
+    size_t n = strlen(value);
+    int seconds;
+
+    if (n > 0 && n <= 5 && digits(value, n, &seconds) == 0)
+        return (long)seconds * 1000L;
+    if (parse_http_date(value, &when) == 0 && now_utc > 0)
+        return when <= now_utc ? 0L : (when - now_utc > 86400 ? 86400000L : (long)(when - now_utc) * 1000L);
+    return -1;
+}
+
+static int nothing_sent(int rc, const hcsms_result *result)
+{
+    if (rc == HCSMS_ERR_RESOLVE || rc == HCSMS_ERR_CONNECT)
+        return 1;
+    if (result->failed_step == NULL || rc == HCSMS_ERR_TLS_VERIFY)
+        return 0;
+    return strcmp(result->failed_step, "connect") == 0 ||
+           strcmp(result->failed_step, "TLS handshake") == 0;
+}
+
+long hcsms_retry_wait_ms(const hcsms_client *client, int rc, const hcsms_result *result,
+                         const char *retry_after, unsigned retry_index)
+{
+    uint32_t cap = client->retry_base_ms;
+    unsigned char noise[4];
+    uint32_t random;
+    unsigned i;
+
+    if (rc == HCSMS_ERR_SERVICE && (result->http_status == 429 || result->http_status == 503)) {
+        int64_t now = 0;
+        long wait;
+        (void)hcsms_port_utc_seconds(&now); /* only an HTTP date needs it */
+        if (retry_after != NULL && retry_after[0] != '\0' &&
+            (wait = hcsms_retry_after_ms(retry_after, now)) >= 0)
+            return wait;
+    } else if (!nothing_sent(rc, result)) {
+        return -1;
+    }
+    for (i = 0; i < retry_index && cap < client->retry_max_ms / 2; i++)
+        cap *= 2;
+    if (cap > client->retry_max_ms)
+        cap = client->retry_max_ms;
+    if (hcsms_port_entropy(noise, sizeof(noise)) != 0)
+        return (long)(cap / 2);
+    random = (uint32_t)noise[0] << 24 | (uint32_t)noise[1] << 16 | (uint32_t)noise[2] << 8 | noise[3];
+    return (long)(random % (cap + 1u)); /* full jitter */
+}
