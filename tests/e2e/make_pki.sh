@@ -6,6 +6,7 @@
 #   server.pem / server.key   signed by ca, SAN DNS:localhost ONLY, valid 2 days, serverAuth
 #   other-ca.pem / other-ca.key  an unrelated CA (did not sign server.pem)
 #   expired.pem / expired.key signed by ca, SAN DNS:localhost, validity entirely in the past
+#   server6.pem / server6.key signed by ca, SAN IP:::1 (for https://[::1]:PORT), valid 2 days
 #
 # Idempotent: if a complete, still-valid set already exists it is kept; otherwise
 # everything is regenerated. Fast: EC keys only.
@@ -21,7 +22,7 @@ cd "$OUT"
 
 have_valid_set() {
     local f
-    for f in ca.pem ca.key server.pem server.key other-ca.pem other-ca.key expired.pem expired.key; do
+    for f in ca.pem ca.key server.pem server.key other-ca.pem other-ca.key expired.pem expired.key server6.pem server6.key; do
         [ -s "$f" ] || return 1
     done
     # server cert must still be valid for at least an hour and chain to ca.pem
@@ -61,6 +62,14 @@ extendedKeyUsage       = serverAuth
 subjectAltName         = DNS:localhost
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid, issuer
+
+[ v3_server6 ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = serverAuth
+subjectAltName         = IP:::1
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid, issuer
 CNF
 
 # --- CAs (self-signed) -------------------------------------------------------
@@ -96,13 +105,13 @@ organizationName = optional
 commonName       = supplied
 CNF
 
-issue() { # issue BASENAME STARTDATE ENDDATE   (dates: YYMMDDHHMMSSZ, UTC)
+issue() { # issue BASENAME STARTDATE ENDDATE [EXTENSIONS]   (dates: YYMMDDHHMMSSZ, UTC)
     newkey "$WORK/$1.key"
     openssl req -new -sha256 -key "$WORK/$1.key" -subj "/O=hcsms test/CN=localhost" \
         -out "$WORK/$1.csr" 2>/dev/null
     openssl ca -batch -notext -config "$WORK/ca.cnf" -in "$WORK/$1.csr" \
         -startdate "$2" -enddate "$3" \
-        -extfile "$WORK/ext.cnf" -extensions v3_server \
+        -extfile "$WORK/ext.cnf" -extensions "${4:-v3_server}" \
         -out "$WORK/$1.pem" >/dev/null 2>&1
 }
 
@@ -110,6 +119,7 @@ issue() { # issue BASENAME STARTDATE ENDDATE   (dates: YYMMDDHHMMSSZ, UTC)
 now=$(date -u +%s)
 fmt() { date -u -d "@$1" +%y%m%d%H%M%SZ; }
 issue server "$(fmt $((now - 3600)))" "$(fmt $((now - 3600 + 2 * 86400)))"
+issue server6 "$(fmt $((now - 3600)))" "$(fmt $((now - 3600 + 2 * 86400)))" v3_server6
 # expired: 2020-01-01 .. 2020-01-03
 issue expired 200101000000Z 200103000000Z
 
@@ -124,7 +134,7 @@ if openssl verify -CAfile "$WORK/other-ca.pem" "$WORK/server.pem" >/dev/null 2>&
     exit 1
 fi
 
-for f in ca.pem ca.key server.pem server.key other-ca.pem other-ca.key expired.pem expired.key; do
+for f in ca.pem ca.key server.pem server.key other-ca.pem other-ca.key expired.pem expired.key server6.pem server6.key; do
     cp "$WORK/$f" "./$f.tmp"
     mv -f "./$f.tmp" "./$f"
 done

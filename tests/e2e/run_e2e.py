@@ -90,6 +90,7 @@ class Ctx:
         self.security_token = "gQ1jbi1ub3J0aC00" + os.urandom(48).hex() + "=="
         self.mock = None
         self.mock_expired = None
+        self.mock6 = None
         self.plain = None
         self.nginx = None
         self.nginx_big = None
@@ -726,6 +727,26 @@ def _(c):
     expect_rc(r, 3)
     c.no_request(s, c.mock_expired)
     expect_not_in(b"unlocked", r.out, "stdout")
+
+
+@case("ipv6-literal-endpoint")
+def _(c):
+    # https://[::1]:PORT: connect over IPv6, Host "[::1]:PORT", and the
+    # certificate's IP ::1 checked. mbedTLS 2.28 cannot verify an IP address
+    # in a certificate (3.x can): there it must fail closed, exit 3.
+    endpoint = "https://[::1]:%d" % c.mock6.port
+    v = c.run(["--version"], token=None)
+    s = c.snap(c.mock6)
+    r = c.unlock("ok-v6", endpoint=endpoint)
+    if b"2.28." in v.out:
+        expect_rc(r, 3)
+        expect_in(b"not verified", r.err, "stderr")
+        c.no_request(s, c.mock6)
+    else:
+        expect_rc(r, 0)
+        expect_eq(r.out, b"unlocked ok-v6\n", "stdout")
+        (req,) = c.valid_requests(s, 1, server=c.mock6)
+        expect_eq(dict(req["headers"]).get("Host"), "[::1]:%d" % c.mock6.port, "Host header")
 
 
 @case("plain-http-server")
@@ -1659,6 +1680,8 @@ def setup(c, want_nginx):
                      credentials={c.ak: c.sk, c.tmp_ak: c.tmp_sk},
                      security_tokens={c.tmp_ak: c.security_token}).start()
     c.mock_expired = MockSMS(pem("expired.pem"), pem("expired.key"), c.token).start()
+    # IPv6: a mock on ::1 with a certificate for IP ::1
+    c.mock6 = MockSMS(pem("server6.pem"), pem("server6.key"), c.token, host="::1").start()
     c.plain = PlainHTTPServer().start()
     # a port that refuses connections: bound but not listening
     c.closed_sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -1698,7 +1721,7 @@ def setup(c, want_nginx):
 
 
 def teardown(c):
-    for name in ("nginx", "nginx_big", "mock", "mock_expired", "plain"):
+    for name in ("nginx", "nginx_big", "mock", "mock_expired", "mock6", "plain"):
         srv = getattr(c, name, None)
         if srv is not None:
             try:
