@@ -30,9 +30,6 @@
 #define TRACE(client, event, text) do { } while (0)
 #endif
 
-/* Why an exchange failed, as far as retrying is concerned. */
-enum { DIED_BEFORE_RESPONSE = 1 };
-
 void hcsms_client_config_init(hcsms_client_config *config)
 {
     memset(config, 0, sizeof(*config));
