@@ -276,6 +276,29 @@ static void request_id_terminated_when_cut_mid_value(void **state)
     assert_string_equal(id, "r.9004\",\"e");
 }
 
+static void retry_after_kept(void **state)
+{
+    struct outcome out;
+    static char text[256];
+    (void)state;
+    RUN("HTTP/1.1 429 Too Many\r\nRetry-After:  120  \r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_string_equal(out.r.retry_after, "120");
+    /* the last one counts; an HTTP date is kept whole */
+    RUN("HTTP/1.1 503 x\r\nRetry-After: 5\r\nretry-after: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+        "Content-Length: 0\r\n\r\n", 0, &out);
+    assert_string_equal(out.r.retry_after, "Sun, 06 Nov 1994 08:49:37 GMT");
+    /* too long to be either form: dropped, not cut */
+    snprintf(text, sizeof(text), "HTTP/1.1 503 x\r\nRetry-After: %s\r\nContent-Length: 0\r\n\r\n",
+             "Sunday, 06-November-1994 08:49:37 GMT");
+    RUN(text, 0, &out);
+    assert_string_equal(out.r.retry_after, "");
+    /* a 1xx's Retry-After does not carry over */
+    RUN("HTTP/1.1 100 Continue\r\nRetry-After: 9\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0,
+        &out);
+    assert_string_equal(out.r.retry_after, "");
+}
+
 static void long_body_kept_prefix_and_drained(void **state)
 {
     char text[256];
@@ -517,6 +540,7 @@ int main(void)
         cmocka_unit_test(identical_duplicate_content_length),
         cmocka_unit_test(request_id_cut_and_cleaned),
         cmocka_unit_test(request_id_terminated_when_cut_mid_value),
+        cmocka_unit_test(retry_after_kept),
         cmocka_unit_test(long_body_kept_prefix_and_drained),
         cmocka_unit_test(long_unknown_header_line_is_fine),
         cmocka_unit_test(bad_status_lines),
