@@ -127,8 +127,10 @@
 #if HCSMS_IO_BUFFER_SIZE < 128
 #error "HCSMS_IO_BUFFER_SIZE must be at least 128"
 #endif
-#if HCSMS_BODY_KEEP_MAX < 16
-#error "HCSMS_BODY_KEEP_MAX must be at least 16"
+/* The body buffer also holds the traced request line before the response
+ * arrives ("POST /v3/tasks/" ... "/unlock HTTP/1.1" takes 32 bytes). */
+#if HCSMS_BODY_KEEP_MAX < 64
+#error "HCSMS_BODY_KEEP_MAX must be at least 64"
 #endif
 #if HCSMS_HTTP_CHUNK_DIGITS_MAX < 1 || HCSMS_HTTP_CHUNK_DIGITS_MAX > 15
 #error "HCSMS_HTTP_CHUNK_DIGITS_MAX must be 1..15"

@@ -87,7 +87,6 @@ typedef struct hcsms_http_response {
     uint8_t te_chunked_count;
     uint8_t value_started;
     uint8_t value_done;         /* Content-Length value ended, only OWS may follow */
-    uint8_t cl_this_line;
     uint8_t connection_close;
     uint8_t interim_count;
     uint8_t chunk_digits;
