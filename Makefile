@@ -194,3 +194,6 @@ clean:
 
 # Every object's header dependencies (library, CLI, tests, fuzzers, probes).
 -include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/obj/*/*/*/*.d)
+
+# make bench: hcsms against a libcurl program on the same unlock (tests/bench).
+-include tests/bench/bench.mk
