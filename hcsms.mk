@@ -15,10 +15,14 @@ HCSMS_CORE_SOURCES = \
 	$(HCSMS_DIR)/src/http/response.c \
 	$(HCSMS_DIR)/src/json/json.c \
 	$(HCSMS_DIR)/src/auth/aksk.c \
+	$(HCSMS_DIR)/src/auth/basic.c \
+	$(HCSMS_DIR)/src/auth/iam.c \
 	$(HCSMS_DIR)/src/auth/token.c \
 	$(HCSMS_DIR)/src/sms/client.c \
 	$(HCSMS_DIR)/src/sms/endpoint.c \
 	$(HCSMS_DIR)/src/sms/error_body.c \
+	$(HCSMS_DIR)/src/sms/iam.c \
+	$(HCSMS_DIR)/src/sms/proxy.c \
 	$(HCSMS_DIR)/src/sms/retry.c \
 	$(HCSMS_DIR)/src/sms/strerror.c
 

@@ -39,12 +39,14 @@ extern "C" {
 
 #define HCSMS_TASK_ID_MAX 255   /* bytes */
 #define HCSMS_TOKEN_MAX 16384   /* bytes */
+#define HCSMS_PROXY_USER_MAX 255     /* bytes, each of user name and password */
+#define HCSMS_IAM_FIELD_MAX 255      /* bytes, each of user, password, account, project */
 
 /* Protocol events reported to a trace function (HCSMS_CONFIG_TRACE). The
  * text never holds a secret: request headers are reported with their values
  * except X-Auth-Token, which is reported as "(redacted)". */
 typedef enum hcsms_trace_event {
-    HCSMS_TRACE_CONNECT,        /* text: "host:port" about to connect */
+    HCSMS_TRACE_CONNECT,        /* text: "host:port" about to connect (or "... via proxy h:p") */
     HCSMS_TRACE_CONNECTED,      /* text: the peer address */
     HCSMS_TRACE_TLS,            /* text: "TLSv1.2 TLS-ECDHE-..." after the handshake */
     HCSMS_TRACE_REUSE,          /* text: why a kept-alive connection is used or dropped */
@@ -54,7 +56,8 @@ typedef enum hcsms_trace_event {
     HCSMS_TRACE_STATUS,         /* text: "HTTP/1.1 403" */
     HCSMS_TRACE_RESPONSE_DONE,  /* text: framing and body bytes */
     HCSMS_TRACE_CLOSE,          /* text: why the connection was closed */
-    HCSMS_TRACE_RETRY           /* text: why the request is sent again */
+    HCSMS_TRACE_RETRY,          /* text: why the request is sent again */
+    HCSMS_TRACE_PROXY           /* text: the CONNECT line, then the proxy's answer */
 } hcsms_trace_event;
 
 typedef void (*hcsms_trace_fn)(void *user, hcsms_trace_event event, const char *text);
@@ -87,6 +90,14 @@ typedef struct hcsms_client_config {
     const char *secret_key;
     const char *security_token;
     const char *project_id;
+    /* An HTTP proxy to tunnel through with CONNECT: "http://host[:port]"
+     * (port 1080 when absent), NULL for a direct connection. Copied. With
+     * proxy_username set, Basic proxy authentication is sent (user without
+     * ':', each at most HCSMS_PROXY_USER_MAX bytes, no control bytes); both
+     * NOT copied (as the token). Needs HCSMS_CONFIG_PROXY. */
+    const char *proxy;
+    const char *proxy_username;
+    const char *proxy_password;
     /* TCP connect limit, and the deadline of each whole call (connect,
      * handshake, request, response). Milliseconds; 0 means the default
      * (10,000 and 30,000). */
@@ -131,6 +142,7 @@ typedef struct hcsms_result {
     size_t body_len;
     /* Failure detail, for verbose reports. */
     const char *failed_step;   /* static text: "connect", "TLS handshake", ... */
+    int proxy_status;          /* the proxy's status on HCSMS_ERR_PROXY, else 0 */
     int os_error;              /* errno or the stack's code, 0 if none */
     int tls_error;             /* mbedTLS's (negative) code, 0 if none */
     uint32_t tls_verify_flags; /* MBEDTLS_X509_BADCERT_* bits on HCSMS_ERR_TLS_VERIFY */
@@ -151,6 +163,13 @@ typedef struct hcsms_client {
     const char *secret_key;
     const char *security_token;
     const char *project_id;
+#if HCSMS_CONFIG_PROXY
+    char proxy_host[HCSMS_HOST_MAX + 1]; /* "" for none; without brackets */
+    uint16_t proxy_port;
+    uint8_t proxy_is_ipv6;
+    const char *proxy_username;
+    const char *proxy_password;
+#endif
     uint32_t connect_timeout_ms;
     uint32_t timeout_ms;
     uint8_t retries;
@@ -170,7 +189,10 @@ void hcsms_client_config_init(hcsms_client_config *config);
 /* Set up client from config: parse the endpoint, seed the DRBG from the port,
  * load the CA certificates. Nothing is sent. Returns HCSMS_OK or an error
  * (HCSMS_ERR_INVALID_ENDPOINT, _INSECURE_ENDPOINT, _UNKNOWN_REGION,
- * _INVALID_TOKEN, _CA, _ENTROPY, ...). Call hcsms_client_free() in every case. */
+ * _INVALID_TOKEN, _INVALID_PROXY, _CA, _ENTROPY, ...). Call hcsms_client_free()
+ * in every case. A config without a token or keys is valid: such a client
+ * can get a token from IAM (hcsms_iam_get_token), and hcsms_unlock() on it
+ * returns HCSMS_ERR_INVALID_CREDENTIALS until hcsms_client_set_token(). */
 int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config);
 
 /* Replace the token (e.g. a refreshed one). Same rules as config.auth_token. */
@@ -184,6 +206,37 @@ int hcsms_client_set_token(hcsms_client *client, const char *token);
  * HCSMS_ERR_* when no valid answer was received. */
 int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result);
 
+/* A user's password credentials for IAM ("obtain a user token"). Strings are
+ * NUL-terminated UTF-8, 1..HCSMS_IAM_FIELD_MAX bytes, caller-owned. */
+typedef struct hcsms_iam_credentials {
+    const char *user;      /* the IAM user name */
+    const char *password;
+    const char *account;   /* the account (domain) name the user belongs to */
+    const char *project;   /* project name to scope the token to, e.g. the region
+                            * "ap-southeast-3"; NULL: the whole account (domain) */
+} hcsms_iam_credentials;
+
+/* Get a user token from IAM: POST /v3/auth/tokens?nocatalog=true with the
+ * password method, on a client initialised with config.endpoint = IAM's
+ * endpoint (e.g. "https://iam.ap-southeast-3.myhuaweicloud.com"; the
+ * client's own credentials are not used). The token (the X-Subject-Token
+ * header, up to HCSMS_TOKEN_MAX bytes) is written NUL-terminated to token,
+ * token_size bytes, caller-owned; the response body is drained, not kept.
+ * The password goes only into the request body and is wiped from the I/O
+ * buffer after sending. Returns HCSMS_OK, HCSMS_ERR_SERVICE (IAM's error in
+ * result), HCSMS_ERR_INVALID_CREDENTIALS, HCSMS_ERR_BUFFER_TOO_SMALL (token
+ * does not fit token_size; HCSMS_TOKEN_MAX + 1 always fits),
+ * HCSMS_ERR_NO_TOKEN (a 2xx without one valid token) or a transport error. */
+int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *credentials,
+                        char *token, size_t token_size, hcsms_result *result);
+
+/* Whether host should bypass the proxy by a NO_PROXY-style list: entries
+ * separated by commas and/or white space, each a host name (matching it and
+ * its subdomains; a leading '.' is ignored), an IP literal (IPv6 with or
+ * without brackets), or "*" for every host. Case-insensitive; a ":port"
+ * after an entry is ignored. Returns 1 to bypass, 0 to use the proxy. */
+int hcsms_no_proxy_match(const char *no_proxy, const char *host);
+
 /* Close the connection (if any), free mbedTLS's state and wipe the context.
  * Safe on a client whose init failed, and twice. */
 void hcsms_client_free(hcsms_client *client);
@@ -192,6 +245,10 @@ void hcsms_client_free(hcsms_client *client);
  * HCSMS_ERR_INVALID_TASK_ID or HCSMS_ERR_INVALID_TOKEN. */
 int hcsms_check_task_id(const char *task_id);
 int hcsms_check_token(const char *token, size_t len);
+
+/* Check a proxy URL and credentials as init does (username and password
+ * may be NULL): HCSMS_OK or HCSMS_ERR_INVALID_PROXY. */
+int hcsms_check_proxy(const char *proxy, const char *username, const char *password);
 
 /* Check AK/SK credentials as init does (security_token and project_id may be
  * NULL): HCSMS_OK or HCSMS_ERR_INVALID_CREDENTIALS. */

@@ -122,6 +122,18 @@
 #define HCSMS_CONFIG_CA_FILE 1
 #endif
 
+/* 1: HTTP proxies (CONNECT tunnel, Basic proxy auth) are compiled in.
+ * 0: hcsms_client_config.proxy must be NULL. */
+#ifndef HCSMS_CONFIG_PROXY
+#define HCSMS_CONFIG_PROXY 1
+#endif
+
+/* 1: hcsms_iam_get_token() (a token from IAM with a user's password) is
+ * compiled in. 0: it returns HCSMS_ERR_INVALID_ARGUMENT. */
+#ifndef HCSMS_CONFIG_IAM
+#define HCSMS_CONFIG_IAM 1
+#endif
+
 /* ---- Sanity checks -------------------------------------------------------- */
 
 #if HCSMS_IO_BUFFER_SIZE < 128

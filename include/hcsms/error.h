@@ -21,7 +21,8 @@ typedef enum hcsms_error {
     HCSMS_ERR_INSECURE_ENDPOINT = -5,  /* http:// : tokens never travel in clear */
     HCSMS_ERR_UNKNOWN_REGION = -6,     /* region name not in the table */
     HCSMS_ERR_CA = -7,                 /* no usable CA certificate could be loaded */
-    HCSMS_ERR_INVALID_CREDENTIALS = -8, /* no or malformed AK/SK, security token, project id */
+    HCSMS_ERR_INVALID_CREDENTIALS = -8, /* no or malformed credentials (AK/SK, IAM user) */
+    HCSMS_ERR_INVALID_PROXY = -9,      /* not http://host[:port], or malformed proxy credentials */
 
     /* The network and TLS. */
     HCSMS_ERR_RESOLVE = -20,           /* host name did not resolve */
@@ -36,6 +37,7 @@ typedef enum hcsms_error {
     HCSMS_ERR_TLS = -29,               /* TLS record layer or set-up error */
     HCSMS_ERR_CLOCK = -30,             /* no trustworthy UTC time to sign with */
     HCSMS_ERR_CRYPTO = -31,            /* a hash or HMAC failed (mbedTLS) */
+    HCSMS_ERR_PROXY = -32,             /* the proxy refused the tunnel (result.proxy_status) */
 
     /* The HTTP response. */
     HCSMS_ERR_HTTP_STATUS_LINE = -40,  /* not "HTTP/1.x NNN ..." */
@@ -51,6 +53,7 @@ typedef enum hcsms_error {
     HCSMS_ERR_HTTP_BODY_TOO_LARGE = -50,   /* over HCSMS_HTTP_BODY_MAX body bytes */
     HCSMS_ERR_HTTP_TRUNCATED = -51,    /* the connection ended inside the response */
     HCSMS_ERR_HTTP_UNEXPECTED = -52,   /* 101 Switching Protocols, or bytes before a request */
+    HCSMS_ERR_NO_TOKEN = -53,          /* IAM's 2xx without one valid X-Subject-Token */
 
     /* The service answered, with a status outside 2xx; see hcsms_result. */
     HCSMS_ERR_SERVICE = -60,

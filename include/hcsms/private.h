@@ -75,6 +75,13 @@ typedef struct hcsms_http_response {
     size_t request_id_size;
     unsigned char *body;
     size_t body_size;
+    /* Optional (IAM): the X-Subject-Token value, NUL-terminated, trimmed. */
+    char *subject_token;
+    size_t subject_token_size;
+    size_t subject_token_len;
+    uint8_t subject_token_seen;   /* 1 once, 2 when sent more than once */
+    uint8_t subject_token_truncated;
+    uint8_t tunnel;               /* answer to CONNECT: a 2xx ends at its headers */
     /* State. */
     int error;                  /* the error that stopped the parser */
     uint8_t state;

@@ -1,5 +1,6 @@
 /*
- * Authentication headers. Today: X-Auth-Token. The value is written straight
+ * Authentication: X-Auth-Token, AK/SK signing, Basic proxy credentials and
+ * the IAM password request body. The token is written straight
  * from the caller's buffer through the request writer, never copied or
  * logged.
  */
@@ -17,6 +18,21 @@
 /* Write "X-Auth-Token: <token>\r\n". The token was checked at set-up. */
 void hcsms_auth_write_token_header(hcsms_http_writer *writer, const char *token,
                                    size_t token_len);
+
+/* Write "<header>: Basic base64(user:password)\r\n" (password may be NULL
+ * for ""); checked at set-up. Nothing is left on the stack. */
+void hcsms_auth_write_basic(hcsms_http_writer *writer, const char *header, const char *user,
+                            const char *password);
+
+/* IAM password credentials: each field 1..HCSMS_IAM_FIELD_MAX bytes of
+ * UTF-8 (project may be NULL). HCSMS_OK or HCSMS_ERR_INVALID_CREDENTIALS. */
+struct hcsms_iam_credentials;
+int hcsms_iam_check_credentials(const struct hcsms_iam_credentials *credentials);
+
+/* The JSON body of POST /v3/auth/tokens for credentials (checked), to sink
+ * in pieces: scope project when credentials->project is set, else domain. */
+void hcsms_iam_write_body(void (*sink)(void *context, const void *data, size_t len),
+                          void *context, const struct hcsms_iam_credentials *credentials);
 
 /* A header to sign: lower-case name, value as sent (already trimmed). The
  * signer takes them in the order given, which must be sorted by name. */

@@ -10,11 +10,13 @@
 #define _GNU_SOURCE 1 /* memmem; NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mbedtls/platform_util.h>
@@ -38,6 +40,10 @@ static char token_buffer[HCSMS_TOKEN_MAX + 3];
 static hcsms_client client;
 /* AK/SK secrets (from the environment), redacted like the token. */
 static const char *secret_key, *security_token;
+/* The IAM password and the proxy's credentials (decoded from its URL). */
+static char password_buffer[HCSMS_IAM_FIELD_MAX + 3];
+static char proxy_url[HCSMS_HOST_MAX + 32];
+static char proxy_user[HCSMS_PROXY_USER_MAX + 1], proxy_password[HCSMS_PROXY_USER_MAX + 1];
 
 static int verbose;
 static struct timespec started;
@@ -45,16 +51,30 @@ static struct timespec started;
 static void usage_text(FILE *out)
 {
     fputs("usage: hcsms unlock [options] TASK_ID... | --from FILE\n"
+          "       hcsms token [options] --user NAME --account NAME (--project NAME | --domain-scope)\n"
           "       hcsms --help | --version\n"
           "\n"
-          "Unlock the target servers of Huawei Cloud SMS migration tasks\n"
+          "unlock: unlock the target servers of Huawei Cloud SMS migration tasks\n"
           "(POST /v3/tasks/{task_id}/unlock).\n"
+          "token: get a user token from IAM with a password (POST /v3/auth/tokens) and\n"
+          "print it (or write it to --out FILE, mode 0600) for --token-file.\n"
           "\n"
-          "options:\n"
+          "options of both:\n"
+          "  --cacert FILE          PEM CA bundle; env HCSMS_CACERT; default: the system bundle\n"
+          "  --proxy URL            http://[user:password@]host[:port] (port 1080 by default):\n"
+          "                         tunnel through an HTTP proxy (CONNECT); else env\n"
+          "                         https_proxy / HTTPS_PROXY. Hosts in no_proxy / NO_PROXY\n"
+          "                         (names, domains, IPs, *) are reached directly\n"
+          "  --retries N            retry 429/503 answers (after Retry-After) and failures\n"
+          "                         before the request was sent, within --timeout; default 0\n"
+          "  --connect-timeout MS   default 10000\n"
+          "  --timeout MS           deadline of each call (all its attempts), default 30000\n"
+          "  -v, --verbose          trace to stderr, secrets redacted\n"
+          "\n"
+          "options of unlock:\n"
           "  --endpoint URL         https://host[:port]; env HCSMS_ENDPOINT; else from --region\n"
           "  --region NAME          default ap-southeast-3 (also cn-north-4, ap-southeast-1,\n"
           "                         my-kualalumpur-1, ru-moscow-1)\n"
-          "  --cacert FILE          PEM CA bundle; env HCSMS_CACERT; default: the system bundle\n"
           "  --token-file FILE      read the token from FILE ('-' = standard input; one trailing\n"
           "                         newline is dropped); else env HCSMS_AUTH_TOKEN\n"
           "  --auth token|aksk      default: token if one is given, else AK/SK signing with\n"
@@ -62,26 +82,38 @@ static void usage_text(FILE *out)
           "                         HCSMS_SECURITY_TOKEN (or HUAWEICLOUD_SDK_SECURITY_TOKEN)\n"
           "                         for temporary credentials\n"
           "  --project-id ID        sent (and signed) as X-Project-Id with AK/SK\n"
-          "  --retries N            retry 429/503 answers (after Retry-After) and failures\n"
-          "                         before the request was sent, within --timeout; default 0\n"
           "  --from FILE            more task ids, one per line ('-' = standard input;\n"
           "                         blank lines and lines starting with # are skipped)\n"
-          "  --connect-timeout MS   default 10000\n"
-          "  --timeout MS           deadline for each task's call, default 30000\n"
           "  --json                 one JSON object per task on stdout (JSON Lines)\n"
-          "  -v, --verbose          trace to stderr, secrets redacted\n"
+          "\n"
+          "options of token:\n"
+          "  --iam-endpoint URL     https://host[:port]; env HCSMS_IAM_ENDPOINT; else\n"
+          "                         https://iam.REGION.myhuaweicloud.com from --region\n"
+          "  --user NAME            the IAM user\n"
+          "  --account NAME         the account (domain) the user belongs to\n"
+          "  --project NAME         scope the token to a project (e.g. ap-southeast-3), or\n"
+          "  --domain-scope         scope it to the account\n"
+          "  --password-file FILE   the password ('-' = standard input; one trailing newline\n"
+          "                         is dropped); else env HCSMS_PASSWORD\n"
+          "  --out FILE             write the token there (created 0600) instead of stdout\n"
+          "\n"
           "  -h, --help             this text\n"
           "      --version          versions of hcsms and mbedTLS\n"
           "\n"
-          "No option takes a secret: tokens and keys come from a file or the environment.\n"
-          "exit status: 0 all unlocked, 1 service error, 2 usage or invalid input,\n"
-          "3 network, TLS, timeout or protocol failure (several tasks: the highest).\n",
+          "Tokens, keys and passwords come from a file or the environment, never from\n"
+          "an option (a proxy password in --proxy is visible to ps: prefer HTTPS_PROXY).\n"
+          "exit status: 0 success, 1 the service (or IAM) answered with an error,\n"
+          "2 usage or invalid input, 3 network, TLS, proxy, timeout or protocol failure\n"
+          "(several tasks: the highest).\n",
           out);
 }
 
 static void wipe_secrets(void)
 {
     mbedtls_platform_zeroize(token_buffer, sizeof(token_buffer));
+    mbedtls_platform_zeroize(password_buffer, sizeof(password_buffer));
+    mbedtls_platform_zeroize(proxy_user, sizeof(proxy_user));
+    mbedtls_platform_zeroize(proxy_password, sizeof(proxy_password));
     hcsms_client_free(&client);
 }
 
@@ -248,6 +280,8 @@ static void redact(char *text)
     redact_secret(text, token_buffer);
     redact_secret(text, secret_key);
     redact_secret(text, security_token);
+    redact_secret(text, password_buffer);
+    redact_secret(text, proxy_password);
 }
 
 static void redact_result(hcsms_result *r)
@@ -280,6 +314,7 @@ static void trace(void *user, hcsms_trace_event event, const char *text)
         [HCSMS_TRACE_RESPONSE_DONE] = "* response: ",
         [HCSMS_TRACE_CLOSE] = "* closing the connection: ",
         [HCSMS_TRACE_RETRY] = "* retrying: ",
+        [HCSMS_TRACE_PROXY] = "* proxy: ",
     };
     (void)user;
     if ((unsigned)event >= sizeof(labels) / sizeof(labels[0]))
@@ -289,32 +324,46 @@ static void trace(void *user, hcsms_trace_event event, const char *text)
     fputc('\n', stderr);
 }
 
-/* Read the token from path ('-' = stdin) into token_buffer. */
-static int read_token_file(const char *path)
+/* Read a secret from path ('-' = stdin) into buffer (size bytes, the last
+ * two to tell "too long"); one trailing newline is the file's. Returns its
+ * length, or -1 after saying why. */
+static long read_secret_file(const char *path, const char *what, char *buffer, size_t size)
 {
     FILE *file = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     size_t len;
 
     if (file == NULL) {
-        fprintf(stderr, "hcsms: cannot open token file %s: %s\n", path, strerror(errno));
-        return EXIT_USAGE;
+        fprintf(stderr, "hcsms: cannot open %s file %s: %s\n", what, path, strerror(errno));
+        return -1;
     }
-    len = fread(token_buffer, 1, sizeof(token_buffer) - 1, file);
+    len = fread(buffer, 1, size - 1, file);
     if (ferror(file)) {
-        fprintf(stderr, "hcsms: cannot read token file %s\n", path);
+        fprintf(stderr, "hcsms: cannot read %s file %s\n", what, path);
         if (file != stdin)
             fclose(file);
-        return EXIT_USAGE;
+        return -1;
     }
     if (file != stdin)
         fclose(file);
-    /* One trailing newline (LF or CRLF) is the file's, not the token's. */
-    if (len > 0 && token_buffer[len - 1] == '\n') {
+    /* One trailing newline (LF or CRLF) is the file's, not the secret's. */
+    if (len > 0 && buffer[len - 1] == '\n') {
         len--;
-        if (len > 0 && token_buffer[len - 1] == '\r')
+        if (len > 0 && buffer[len - 1] == '\r')
             len--;
     }
-    token_buffer[len] = '\0';
+    buffer[len] = '\0';
+    return (long)len;
+}
+
+/* Read the token from path ('-' = stdin) into token_buffer. */
+static int read_token_file(const char *path)
+{
+    long read = read_secret_file(path, "token", token_buffer, sizeof(token_buffer));
+    size_t len;
+
+    if (read < 0)
+        return EXIT_USAGE;
+    len = (size_t)read;
     if (memchr(token_buffer, '\0', len) != NULL || hcsms_check_token(token_buffer, len) != HCSMS_OK) {
         fprintf(stderr, "hcsms: the token in %s is invalid: %s\n", path,
                 hcsms_strerror(HCSMS_ERR_INVALID_TOKEN));
@@ -374,6 +423,8 @@ static void report(const char *task_id, int rc, const hcsms_result *result, int 
         }
         if (result->truncated)
             printf(",\"truncated\":true");
+        if (result->proxy_status > 0)
+            printf(",\"proxy_status\":%d", result->proxy_status);
         if (rc != HCSMS_OK && rc != HCSMS_ERR_SERVICE) {
             char text[256];
             snprintf(text, sizeof(text), "%s%s%s", hcsms_strerror(rc),
@@ -447,6 +498,10 @@ static void report(const char *task_id, int rc, const hcsms_result *result, int 
         fprintf(stderr, ": %s", hcsms_strerror(rc));
         if (result->failed_step != NULL)
             fprintf(stderr, " during %s", result->failed_step);
+        if (result->proxy_status > 0)
+            fprintf(stderr, ": the proxy answered %d%s", result->proxy_status,
+                    result->proxy_status == 407 ? " (Proxy Authentication Required: check the "
+                                                  "proxy user and password)" : "");
         if (result->os_error != 0)
             fprintf(stderr, " (system error %d: %s)", result->os_error, strerror(result->os_error));
         hcsms_tls_error_text(result->tls_error, result->tls_verify_flags, tls_text,
@@ -588,34 +643,62 @@ static int read_id_file(const char *path, int *count)
     return 0;
 }
 
-static int run_unlock(int argc, char **argv)
+/* Options of both commands, and of each. */
+struct options {
+    uint32_t connect_timeout, timeout; /* first: a field offset of 0 means "none" below */
+    const char *endpoint, *region, *cacert, *proxy;
+    uint8_t retries;
+    int json, domain_scope;
+    /* unlock */
+    const char *token_file, *auth, *project_id, *from;
+    /* token */
+    const char *user, *account, *project, *password_file, *out;
+};
+
+enum { FOR_UNLOCK = 1, FOR_TOKEN = 2, FOR_BOTH = 3 };
+
+static const struct option_spec {
+    const char *name;
+    int commands;
+    size_t field; /* offset of the const char * it sets; 0: handled by name */
+} option_specs[] = {
+    {"--endpoint", FOR_UNLOCK, offsetof(struct options, endpoint)},
+    {"--iam-endpoint", FOR_TOKEN, offsetof(struct options, endpoint)},
+    {"--region", FOR_BOTH, offsetof(struct options, region)},
+    {"--cacert", FOR_BOTH, offsetof(struct options, cacert)},
+    {"--proxy", FOR_BOTH, offsetof(struct options, proxy)},
+    {"--token-file", FOR_UNLOCK, offsetof(struct options, token_file)},
+    {"--auth", FOR_UNLOCK, offsetof(struct options, auth)},
+    {"--project-id", FOR_UNLOCK, offsetof(struct options, project_id)},
+    {"--from", FOR_UNLOCK, offsetof(struct options, from)},
+    {"--user", FOR_TOKEN, offsetof(struct options, user)},
+    {"--account", FOR_TOKEN, offsetof(struct options, account)},
+    {"--project", FOR_TOKEN, offsetof(struct options, project)},
+    {"--password-file", FOR_TOKEN, offsetof(struct options, password_file)},
+    {"--out", FOR_TOKEN, offsetof(struct options, out)},
+    {"--retries", FOR_BOTH, 0},
+    {"--connect-timeout", FOR_BOTH, 0},
+    {"--timeout", FOR_BOTH, 0},
+};
+
+/* Parse argv into opts; operands (task ids) are moved to the front of argv
+ * and counted in *operands. Returns 0, or an exit status (-1: --help). */
+static int parse_options(int argc, char **argv, int command, struct options *opts, int *operands)
 {
-    hcsms_client_config config;
-    const char *token_file = NULL, *cli_endpoint = NULL, *cli_region = NULL;
-    const char *auth = NULL, *project_id = NULL, *from = NULL;
-    int file_count = 0, total, unlocked = 0;
-    char **task_ids = argv; /* reuses argv's slots: at most argc entries */
-    int task_count = 0, json = 0, options_done = 0, i, rc, status = 0;
-    uint32_t connect_timeout = 10000, timeout = 30000;
+    int i, rc, options_done = 0;
 
-    hcsms_client_config_init(&config);
-    config.endpoint = getenv("HCSMS_ENDPOINT");
-    config.ca_file = getenv("HCSMS_CACERT");
-
+    *operands = 0;
     for (i = 0; i < argc; i++) {
         const char *arg = argv[i], *value = NULL, *eq;
-        char name[32];
+        const struct option_spec *spec = NULL;
+        size_t k, name_len;
 
         if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
-            task_ids[task_count++] = argv[i];
+            argv[(*operands)++] = argv[i];
             continue;
         }
         if (strcmp(arg, "--") == 0) {
             options_done = 1;
-            continue;
-        }
-        if (strcmp(arg, "--json") == 0) {
-            json = 1;
             continue;
         }
         if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
@@ -624,69 +707,261 @@ static int run_unlock(int argc, char **argv)
         }
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             usage_text(stdout);
-            return 0;
+            return -1;
+        }
+        if (command == FOR_UNLOCK && strcmp(arg, "--json") == 0) {
+            opts->json = 1;
+            continue;
+        }
+        if (command == FOR_TOKEN && strcmp(arg, "--domain-scope") == 0) {
+            opts->domain_scope = 1;
+            continue;
         }
         /* Options with a value: "--name value" or "--name=value". */
         eq = strchr(arg, '=');
-        if (eq != NULL && (size_t)(eq - arg) < sizeof(name)) {
-            memcpy(name, arg, (size_t)(eq - arg));
-            name[eq - arg] = '\0';
-            value = eq + 1;
-        } else if (strlen(arg) < sizeof(name)) {
-            memcpy(name, arg, strlen(arg) + 1);
-        } else {
-            return usage_error("unknown option '%s'", arg);
+        name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+        for (k = 0; k < sizeof(option_specs) / sizeof(option_specs[0]); k++) {
+            if ((option_specs[k].commands & command) && strlen(option_specs[k].name) == name_len &&
+                memcmp(option_specs[k].name, arg, name_len) == 0)
+                spec = &option_specs[k];
         }
-        if (strcmp(name, "--endpoint") != 0 && strcmp(name, "--region") != 0 &&
-            strcmp(name, "--cacert") != 0 && strcmp(name, "--token-file") != 0 &&
-            strcmp(name, "--connect-timeout") != 0 && strcmp(name, "--timeout") != 0 &&
-            strcmp(name, "--auth") != 0 && strcmp(name, "--project-id") != 0 &&
-            strcmp(name, "--from") != 0 && strcmp(name, "--retries") != 0)
+        if (spec == NULL)
             return usage_error("unknown option '%s'", arg);
-        if (value == NULL) {
+        if (eq != NULL) {
+            value = eq + 1;
+        } else {
             if (i + 1 >= argc)
-                return usage_error("%s needs a value", name);
+                return usage_error("%s needs a value", spec->name);
             value = argv[++i];
         }
-        if (strcmp(name, "--endpoint") == 0) {
-            cli_endpoint = value;
-        } else if (strcmp(name, "--region") == 0) {
-            cli_region = value;
-        } else if (strcmp(name, "--cacert") == 0) {
-            config.ca_file = value;
-        } else if (strcmp(name, "--token-file") == 0) {
-            token_file = value;
-        } else if (strcmp(name, "--auth") == 0) {
-            auth = value;
-        } else if (strcmp(name, "--project-id") == 0) {
-            project_id = value;
-        } else if (strcmp(name, "--from") == 0) {
-            from = value;
-        } else if (strcmp(name, "--retries") == 0) {
+        if (spec->field != 0) {
+            *(const char **)((char *)opts + spec->field) = value;
+        } else if (strcmp(spec->name, "--retries") == 0) {
             if (strlen(value) != 1 || value[0] < '0' || value[0] > '9')
                 return usage_error("--retries takes 0 to 9, not '%s'", value);
-            config.retries = (uint8_t)(value[0] - '0');
-        } else if (strcmp(name, "--connect-timeout") == 0) {
-            if ((rc = parse_ms(name, value, &connect_timeout)) != 0)
-                return rc;
-        } else if ((rc = parse_ms(name, value, &timeout)) != 0) {
+            opts->retries = (uint8_t)(value[0] - '0');
+        } else if ((rc = parse_ms(spec->name, value, strcmp(spec->name, "--timeout") == 0
+                                                           ? &opts->timeout
+                                                           : &opts->connect_timeout)) != 0) {
             return rc;
         }
     }
+    return 0;
+}
+
+/* Decode %XX escapes of a URL's user info into out (size bytes). */
+static int percent_decode(const char *text, size_t len, char *out, size_t size)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len; i++) {
+        unsigned value;
+        char hex[3] = {0, 0, 0};
+        if (n + 1 >= size)
+            return -1;
+        if (text[i] != '%') {
+            out[n++] = text[i];
+            continue;
+        }
+        if (i + 2 >= len)
+            return -1;
+        hex[0] = text[i + 1];
+        hex[1] = text[i + 2];
+        if (strspn(hex, "0123456789abcdefABCDEF") != 2)
+            return -1;
+        value = (unsigned)strtoul(hex, NULL, 16);
+        if (value == 0)
+            return -1;
+        out[n++] = (char)value;
+        i += 2;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+/* The host of an https:// URL (brackets removed), for NO_PROXY; "" if the
+ * URL has no recognisable host (init then says what is wrong). */
+static void url_host(const char *url, char *out, size_t size)
+{
+    const char *p = strstr(url, "://"), *end;
+    size_t len;
+
+    out[0] = '\0';
+    if (p == NULL)
+        return;
+    p += 3;
+    if (*p == '[') {
+        end = strchr(++p, ']');
+        if (end == NULL)
+            return;
+    } else {
+        end = p + strcspn(p, ":/");
+    }
+    len = (size_t)(end - p);
+    if (len < size) {
+        memcpy(out, p, len);
+        out[len] = '\0';
+    }
+}
+
+/* --proxy, else https_proxy/HTTPS_PROXY, unless the endpoint's host is in
+ * no_proxy/NO_PROXY. Credentials in the URL are taken out of it (and out of
+ * argv, so that ps shows stars). Fills config; 0 or an exit status. */
+static int choose_proxy(const struct options *opts, const char *endpoint_url,
+                        hcsms_client_config *config)
+{
+    const char *url = opts->proxy, *origin = "--proxy", *rest, *at, *colon, *no_proxy;
+    char host[HCSMS_HOST_MAX + 1];
+    size_t scheme_len;
+
+    if (url == NULL) {
+        url = env_either("https_proxy", "HTTPS_PROXY");
+        origin = getenv("https_proxy") != NULL ? "https_proxy" : "HTTPS_PROXY";
+    }
+    if (url == NULL || url[0] == '\0')
+        return 0;
+    url_host(endpoint_url, host, sizeof(host));
+    no_proxy = env_either("no_proxy", "NO_PROXY");
+    if (hcsms_no_proxy_match(no_proxy, host)) {
+        if (verbose)
+            fprintf(stderr, "[%6ldms] * not using the proxy for %s (no_proxy)\n", elapsed_ms(),
+                    host);
+        return 0;
+    }
+    /* A proxy URL without a scheme is an http:// one, as for curl. */
+    rest = strstr(url, "://");
+    scheme_len = rest != NULL ? (size_t)(rest - url) : 0;
+    if (rest != NULL && !(scheme_len == 4 && strncasecmp(url, "http", 4) == 0))
+        return usage_error("%s: only http:// proxies are supported, not '%.*s://'", origin,
+                           (int)scheme_len, url);
+    rest = rest != NULL ? rest + 3 : url;
+    at = strchr(rest, '@');
+    if (at != NULL && memchr(rest, '/', (size_t)(at - rest)) != NULL)
+        at = NULL;
+    if (at != NULL) {
+        colon = memchr(rest, ':', (size_t)(at - rest));
+        if (percent_decode(rest, (size_t)((colon != NULL ? colon : at) - rest), proxy_user,
+                           sizeof(proxy_user)) != 0 ||
+            (colon != NULL && percent_decode(colon + 1, (size_t)(at - colon - 1), proxy_password,
+                                             sizeof(proxy_password)) != 0))
+            return usage_error("%s: malformed user or password in the proxy URL", origin);
+        config->proxy_username = proxy_user;
+        config->proxy_password = colon != NULL ? proxy_password : NULL;
+        /* Hide the password of --proxy (argv's own bytes) from ps, as curl
+         * does; the environment's copy is not ours to change. */
+        if (colon != NULL && url == opts->proxy)
+            memset((char *)colon + 1, '*', (size_t)(at - colon - 1));
+        rest = at + 1;
+    }
+    if (snprintf(proxy_url, sizeof(proxy_url), "http://%s", rest) >= (int)sizeof(proxy_url))
+        return usage_error("%s: proxy host too long", origin);
+    config->proxy = proxy_url;
+    if (hcsms_check_proxy(config->proxy, config->proxy_username, config->proxy_password) !=
+        HCSMS_OK) {
+        fputs("hcsms: ", stderr);
+        fputs(origin, stderr);
+        fputs(": ", stderr);
+        fputs(hcsms_strerror(HCSMS_ERR_INVALID_PROXY), stderr);
+        fputs(" '", stderr);
+        put_safe(stderr, proxy_url);
+        fputs("'\n", stderr);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* What both commands set up the same way: CA bundle, proxy, timeouts,
+ * retries, trace; then the client itself. 0 or an exit status. */
+static int start_client(const struct options *opts, hcsms_client_config *config)
+{
+    char region_url[HCSMS_HOST_MAX + 16];
+    const char *endpoint_url = config->endpoint;
+    int rc;
+
+    config->ca_file = opts->cacert != NULL ? opts->cacert : getenv("HCSMS_CACERT");
+    if (config->ca_file == NULL) {
+        size_t k;
+        for (k = 0; k < sizeof(system_ca_bundles) / sizeof(system_ca_bundles[0]); k++) {
+            if (access(system_ca_bundles[k], R_OK) == 0) {
+                config->ca_file = system_ca_bundles[k];
+                break;
+            }
+        }
+        if (config->ca_file == NULL)
+            return usage_error("no system CA bundle found; use --cacert FILE");
+    }
+    if (endpoint_url == NULL) {
+        const char *host = hcsms_region_host(config->region ? config->region : "ap-southeast-3");
+        snprintf(region_url, sizeof(region_url), "https://%s", host ? host : "");
+        endpoint_url = region_url;
+    }
+    if ((rc = choose_proxy(opts, endpoint_url, config)) != 0)
+        return rc;
+    config->connect_timeout_ms = opts->connect_timeout;
+    config->timeout_ms = opts->timeout;
+    config->retries = opts->retries;
+    if (verbose) {
+        config->trace = trace;
+        fprintf(stderr, "[%6ldms] * CA bundle %s\n", elapsed_ms(), config->ca_file);
+    }
+
+    rc = hcsms_client_init(&client, config);
+    if (rc != HCSMS_OK) {
+        fprintf(stderr, "hcsms: %s", hcsms_strerror(rc));
+        if (rc == HCSMS_ERR_CA)
+            fprintf(stderr, " (%s)", config->ca_file);
+        if (rc == HCSMS_ERR_UNKNOWN_REGION && config->region != NULL) {
+            fputs(" '", stderr);
+            put_safe(stderr, config->region);
+            fputc('\'', stderr);
+        }
+        if (rc == HCSMS_ERR_INVALID_ENDPOINT || rc == HCSMS_ERR_INSECURE_ENDPOINT) {
+            fputs(" '", stderr);
+            put_safe(stderr, config->endpoint);
+            fputc('\'', stderr);
+        }
+        fputc('\n', stderr);
+        return exit_status_of(rc);
+    }
+    return 0;
+}
+
+static void options_init(struct options *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->connect_timeout = 10000;
+    opts->timeout = 30000;
+}
+
+static int run_unlock(int argc, char **argv)
+{
+    hcsms_client_config config;
+    struct options opts;
+    int file_count = 0, total, unlocked = 0;
+    char **task_ids = argv; /* operands are moved to the front of argv */
+    int task_count = 0, i, rc, status = 0;
+
+    options_init(&opts);
+    rc = parse_options(argc, argv, FOR_UNLOCK, &opts, &task_count);
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
+    hcsms_client_config_init(&config);
+    config.endpoint = getenv("HCSMS_ENDPOINT");
     /* An explicit endpoint wins; a region given on the command line beats
      * HCSMS_ENDPOINT from the environment. */
-    if (cli_endpoint != NULL || cli_region != NULL) {
-        config.endpoint = cli_endpoint;
-        config.region = cli_region;
+    if (opts.endpoint != NULL || opts.region != NULL) {
+        config.endpoint = opts.endpoint;
+        config.region = opts.region;
     }
-    if (from != NULL && token_file != NULL && strcmp(from, "-") == 0 && strcmp(token_file, "-") == 0)
+    if (opts.from != NULL && opts.token_file != NULL && strcmp(opts.from, "-") == 0 &&
+        strcmp(opts.token_file, "-") == 0)
         return usage_error("--from - and --token-file - cannot both read standard input");
-    if (from != NULL && (rc = read_id_file(from, &file_count)) != 0)
+    if (opts.from != NULL && (rc = read_id_file(opts.from, &file_count)) != 0)
         return rc;
     total = task_count + file_count;
     if (total == 0)
-        return usage_error(from != NULL ? "no task id given (none in %s)" : "no task id given%s",
-                           from != NULL ? from : "");
+        return usage_error(opts.from != NULL ? "no task id given (none in %s)" : "no task id given%s",
+                           opts.from != NULL ? opts.from : "");
     /* Every id is checked before anything is sent. */
     for (i = 0; i < total; i++) {
         const char *id = i < task_count ? task_ids[i] : file_ids[i - task_count];
@@ -694,52 +969,17 @@ static int run_unlock(int argc, char **argv)
             fputs("hcsms: invalid task id '", stderr);
             put_safe(stderr, id);
             if (i >= task_count)
-                fprintf(stderr, "' (%s line %lu", from, file_id_lines[i - task_count]);
+                fprintf(stderr, "' (%s line %lu", opts.from, file_id_lines[i - task_count]);
             fprintf(stderr, "%s: %s; nothing was sent\n", i >= task_count ? ")" : "'",
                     hcsms_strerror(HCSMS_ERR_INVALID_TASK_ID));
             return EXIT_USAGE;
         }
     }
 
-    if ((rc = choose_credentials(auth, token_file, project_id, &config)) != 0)
+    if ((rc = choose_credentials(opts.auth, opts.token_file, opts.project_id, &config)) != 0)
         return rc;
-
-    if (config.ca_file == NULL) {
-        size_t k;
-        for (k = 0; k < sizeof(system_ca_bundles) / sizeof(system_ca_bundles[0]); k++) {
-            if (access(system_ca_bundles[k], R_OK) == 0) {
-                config.ca_file = system_ca_bundles[k];
-                break;
-            }
-        }
-        if (config.ca_file == NULL)
-            return usage_error("no system CA bundle found; use --cacert FILE");
-    }
-    config.connect_timeout_ms = connect_timeout;
-    config.timeout_ms = timeout;
-    if (verbose) {
-        config.trace = trace;
-        fprintf(stderr, "[%6ldms] * CA bundle %s\n", elapsed_ms(), config.ca_file);
-    }
-
-    rc = hcsms_client_init(&client, &config);
-    if (rc != HCSMS_OK) {
-        fprintf(stderr, "hcsms: %s", hcsms_strerror(rc));
-        if (rc == HCSMS_ERR_CA)
-            fprintf(stderr, " (%s)", config.ca_file);
-        if (rc == HCSMS_ERR_UNKNOWN_REGION && config.region != NULL) {
-            fputs(" '", stderr);
-            put_safe(stderr, config.region);
-            fputc('\'', stderr);
-        }
-        if (rc == HCSMS_ERR_INVALID_ENDPOINT || rc == HCSMS_ERR_INSECURE_ENDPOINT) {
-            fputs(" '", stderr);
-            put_safe(stderr, config.endpoint);
-            fputc('\'', stderr);
-        }
-        fputc('\n', stderr);
-        return exit_status_of(rc);
-    }
+    if ((rc = start_client(&opts, &config)) != 0)
+        return rc;
 
     for (i = 0; i < total; i++) {
         const char *id = i < task_count ? task_ids[i] : file_ids[i - task_count];
@@ -750,7 +990,7 @@ static int run_unlock(int argc, char **argv)
             fprintf(stderr, "[%6ldms] * task %d of %d\n", elapsed_ms(), i + 1, total);
         rc = hcsms_unlock(&client, id, &result);
         redact_result(&result);
-        report(id, rc, &result, json);
+        report(id, rc, &result, opts.json);
         unlocked += rc == HCSMS_OK;
         task_status = exit_status_of(rc);
         if (task_status > status)
@@ -759,6 +999,105 @@ static int run_unlock(int argc, char **argv)
     if (total > 1)
         fprintf(stderr, "%d unlocked, %d failed\n", unlocked, total - unlocked);
     return status;
+}
+
+/* Write the token to path through a new file of mode 0600 in the same
+ * folder, renamed over path: a reader never sees half a token, and the
+ * token never sits in a file others may read. 0 or an exit status. */
+static int write_token_file(const char *path, const char *token)
+{
+    static char temp[4096 + 16];
+    size_t len = strlen(token);
+    int fd, ok;
+
+    if (snprintf(temp, sizeof(temp), "%s.XXXXXX", path) >= (int)sizeof(temp))
+        return usage_error("--out: path too long");
+    fd = mkstemp(temp); /* O_EXCL, mode 0600 */
+    if (fd < 0) {
+        fprintf(stderr, "hcsms: cannot create %s: %s\n", temp, strerror(errno));
+        return EXIT_USAGE;
+    }
+    ok = fchmod(fd, S_IRUSR | S_IWUSR) == 0 && write(fd, token, len) == (ssize_t)len &&
+         write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    if (!ok || rename(temp, path) != 0) {
+        fprintf(stderr, "hcsms: cannot write the token to %s: %s\n", path, strerror(errno));
+        unlink(temp);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int run_token(int argc, char **argv)
+{
+    hcsms_client_config config;
+    hcsms_iam_credentials credentials;
+    hcsms_result result;
+    struct options opts;
+    char endpoint[HCSMS_HOST_MAX + 32];
+    const char *password;
+    int operands, rc;
+
+    options_init(&opts);
+    rc = parse_options(argc, argv, FOR_TOKEN, &opts, &operands);
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
+    if (operands > 0)
+        return usage_error("token takes no operands ('%s')", argv[0]);
+    if (opts.user == NULL || opts.account == NULL)
+        return usage_error("token needs --user NAME and --account NAME");
+    if ((opts.project != NULL) == (opts.domain_scope != 0))
+        return usage_error("token needs one of --project NAME or --domain-scope");
+    if (opts.password_file != NULL) {
+        if (read_secret_file(opts.password_file, "password", password_buffer,
+                             sizeof(password_buffer)) < 0)
+            return EXIT_USAGE;
+    } else if ((password = getenv("HCSMS_PASSWORD")) != NULL) {
+        if (strlen(password) >= sizeof(password_buffer))
+            return usage_error("HCSMS_PASSWORD is longer than %d bytes", HCSMS_IAM_FIELD_MAX);
+        memcpy(password_buffer, password, strlen(password) + 1);
+    } else {
+        return usage_error("no password: use --password-file FILE or HCSMS_PASSWORD");
+    }
+    credentials.user = opts.user;
+    credentials.password = password_buffer;
+    credentials.account = opts.account;
+    credentials.project = opts.project;
+
+    hcsms_client_config_init(&config);
+    config.endpoint = opts.endpoint != NULL ? opts.endpoint : getenv("HCSMS_IAM_ENDPOINT");
+    if (opts.endpoint == NULL && (opts.region != NULL || config.endpoint == NULL)) {
+        const char *region = opts.region != NULL ? opts.region : "ap-southeast-3";
+        if (hcsms_region_host(region) == NULL) {
+            fputs("hcsms: unknown region '", stderr);
+            put_safe(stderr, region);
+            fputs("'\n", stderr);
+            return EXIT_USAGE;
+        }
+        snprintf(endpoint, sizeof(endpoint), "https://iam.%s.myhuaweicloud.com", region);
+        config.endpoint = endpoint;
+    }
+    if ((rc = start_client(&opts, &config)) != 0)
+        return rc;
+
+    rc = hcsms_iam_get_token(&client, &credentials, token_buffer, sizeof(token_buffer), &result);
+    if (rc == HCSMS_ERR_INVALID_CREDENTIALS) {
+        fprintf(stderr, "hcsms: %s (user, password, account and project: 1 to %d bytes of "
+                        "UTF-8 each)\n", hcsms_strerror(rc), HCSMS_IAM_FIELD_MAX);
+        return EXIT_USAGE;
+    }
+    if (rc != HCSMS_OK) {
+        redact_result(&result);
+        report("IAM", rc, &result, 0);
+        return exit_status_of(rc);
+    }
+    if (verbose)
+        fprintf(stderr, "[%6ldms] * got a token of %lu bytes\n", elapsed_ms(),
+                (unsigned long)strlen(token_buffer));
+    if (opts.out != NULL)
+        return write_token_file(opts.out, token_buffer);
+    printf("%s\n", token_buffer);
+    return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -777,9 +1116,12 @@ int main(int argc, char **argv)
         printf("%s (%s)\n", hcsms_version(), hcsms_tls_version());
         return 0;
     }
-    if (strcmp(argv[1], "unlock") != 0)
+    if (strcmp(argv[1], "unlock") == 0)
+        status = run_unlock(argc - 2, argv + 2);
+    else if (strcmp(argv[1], "token") == 0)
+        status = run_token(argc - 2, argv + 2);
+    else
         return usage_error("unknown command '%s'", argv[1]);
-    status = run_unlock(argc - 2, argv + 2);
     fflush(stdout);
     return status;
 }

@@ -21,6 +21,16 @@ void hcsms_http_response_init(hcsms_http_response *response, char *request_id,
                               size_t request_id_size, unsigned char *body,
                               size_t body_size);
 
+/* After init: keep the X-Subject-Token value in token (token_size bytes,
+ * caller-owned; NUL-terminated, trimmed, flagged when cut or sent twice). */
+void hcsms_http_response_keep_subject_token(hcsms_http_response *response, char *token,
+                                            size_t token_size);
+
+/* After init: this is the answer to CONNECT, so it ends at the empty line
+ * after its headers: after a 2xx the tunnel starts there; after a refusal
+ * the caller closes the connection without reading a body. */
+void hcsms_http_response_expect_tunnel(hcsms_http_response *response);
+
 /* Feed len bytes. Returns HCSMS_HTTP_MORE when all were used and more are
  * needed, 0 when the response is complete (then *consumed says how many of
  * these bytes belonged to it; the rest are not part of it), or a negative

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "http.h"
-#include "hcsms/error.h"
+#include "hcsms.h"
 
 enum state {
     ST_STATUS,        /* "HTTP/1.x NNN" */
@@ -39,7 +39,8 @@ enum known_header {
     H_TRANSFER_ENCODING,
     H_CONNECTION,
     H_REQUEST_ID,
-    H_RETRY_AFTER
+    H_RETRY_AFTER,
+    H_SUBJECT_TOKEN
 };
 
 #define STATUS_PREFIX_LEN 12 /* "HTTP/1.1 200" */
@@ -103,6 +104,11 @@ static void reset_head(hcsms_http_response *r)
     r->request_id_truncated = 0;
     r->retry_after[0] = '\0';
     r->retry_after_len = 0;
+    r->subject_token_len = 0;
+    r->subject_token_seen = 0;
+    r->subject_token_truncated = 0;
+    if (r->subject_token_size > 0)
+        r->subject_token[0] = '\0';
     r->value_started = 0;
     r->saw_cr = 0;
     if (r->request_id_size > 0)
@@ -121,10 +127,33 @@ void hcsms_http_response_init(hcsms_http_response *response, char *request_id,
     reset_head(response);
 }
 
+void hcsms_http_response_keep_subject_token(hcsms_http_response *response, char *token,
+                                            size_t token_size)
+{
+    response->subject_token = token;
+    response->subject_token_size = token != NULL ? token_size : 0;
+    response->subject_token_len = 0;
+    if (response->subject_token_size > 0)
+        token[0] = '\0';
+}
+
+void hcsms_http_response_expect_tunnel(hcsms_http_response *response)
+{
+    response->tunnel = 1;
+}
+
+/* An X-Subject-Token line may carry the longest token IAM issues. */
+#define SUBJECT_TOKEN_LINE_MAX (HCSMS_TOKEN_MAX + 64)
+
 /* Count one byte of a status, header or trailer line against the limits. */
 static int count_head_byte(hcsms_http_response *r)
 {
-    if (++r->line_len > HCSMS_HTTP_LINE_MAX)
+    uint32_t line_max = HCSMS_HTTP_LINE_MAX;
+
+    if (r->state == ST_HEADER_VALUE && r->header == H_SUBJECT_TOKEN &&
+        line_max < SUBJECT_TOKEN_LINE_MAX)
+        line_max = SUBJECT_TOKEN_LINE_MAX;
+    if (++r->line_len > line_max)
         return HCSMS_ERR_HTTP_LINE_TOO_LONG;
     if (++r->header_bytes > HCSMS_HTTP_HEADER_BYTES_MAX)
         return HCSMS_ERR_HTTP_HEADERS_TOO_LARGE;
@@ -189,6 +218,7 @@ static void identify_header(hcsms_http_response *r)
         {"connection", H_CONNECTION},
         {"x-request-id", H_REQUEST_ID},
         {"retry-after", H_RETRY_AFTER},
+        {"x-subject-token", H_SUBJECT_TOKEN},
     };
     size_t i;
 
@@ -209,6 +239,15 @@ static void identify_header(hcsms_http_response *r)
     /* Keep the first X-Request-Id; a second one is ignored. */
     if (r->header == H_REQUEST_ID && (r->request_id_len > 0 || r->request_id_truncated))
         r->header = H_OTHER;
+    if (r->header == H_SUBJECT_TOKEN) {
+        if (r->subject_token_size == 0) {
+            r->header = H_OTHER;
+        } else if (r->subject_token_seen++ > 0) {
+            /* Two tokens: neither can be trusted to be the one. */
+            r->subject_token_seen = 2;
+            r->header = H_OTHER;
+        }
+    }
     r->number = 0;
     r->value_started = 0;
     r->value_done = 0;
@@ -269,6 +308,26 @@ static int header_value_byte(hcsms_http_response *r, unsigned char c)
             r->retry_after[r->retry_after_len] = (char)c;
         if (r->retry_after_len < sizeof(r->retry_after))
             r->retry_after_len++;
+        return 0;
+    case H_SUBJECT_TOKEN:
+        /* A token has no white space: OWS after it ends it, and anything
+         * after that makes the value unusable (as if sent twice). */
+        if (is_ows(c)) {
+            if (r->value_started)
+                r->value_done = 1;
+            return 0;
+        }
+        if (r->value_done) {
+            r->subject_token_seen = 2;
+            return 0;
+        }
+        r->value_started = 1;
+        if (r->subject_token_len + 1 >= r->subject_token_size) {
+            r->subject_token_truncated = 1;
+            return 0;
+        }
+        r->subject_token[r->subject_token_len++] = (char)c;
+        r->subject_token[r->subject_token_len] = '\0';
         return 0;
     case H_REQUEST_ID:
         if (r->request_id_size == 0 || (!r->value_started && is_ows(c)))
@@ -333,6 +392,13 @@ static int headers_complete(hcsms_http_response *r)
         return 0;
     }
     r->keep_alive = (uint8_t)(r->http_minor == 1 && !r->connection_close);
+    if (r->tunnel) {
+        /* RFC 9110 9.3.6: after a 2xx to CONNECT the connection is the
+         * tunnel; framing headers, if any, mean nothing. A refusal's body
+         * is not wanted either: the connection is closed after it. */
+        r->state = ST_DONE;
+        return 0;
+    }
     if (r->status == 204 || r->status == 304) {
         r->state = ST_DONE;
         return 0;

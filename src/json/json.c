@@ -240,3 +240,51 @@ int hcsms_json_copy_string(const hcsms_json *doc, int index, char *out,
     out[used] = '\0';
     return 0;
 }
+
+int hcsms_json_text_ok(const char *text, size_t max_len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t len, i = 0;
+
+    if (text == NULL)
+        return 0;
+    for (len = 0; len <= max_len && text[len] != '\0'; len++)
+        ;
+    if (len == 0 || len > max_len)
+        return 0;
+    while (i < len) {
+        size_t n = utf8_valid(s + i, len - i);
+        if (n == 0)
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
+void hcsms_json_write_string(hcsms_json_sink sink, void *context, const char *text)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *run = text;
+
+    sink(context, "\"", 1);
+    for (; *text != '\0'; text++) {
+        unsigned char c = (unsigned char)*text;
+        char escape[6] = {'\\', 'u', '0', '0', 0, 0};
+        size_t n = 2;
+
+        if (c == '"' || c == '\\') {
+            escape[1] = (char)c;
+        } else if (c < 0x20) {
+            escape[4] = hex[c >> 4];
+            escape[5] = hex[c & 15];
+            n = 6;
+        } else {
+            continue; /* part of the current run of plain bytes */
+        }
+        sink(context, run, (size_t)(text - run));
+        sink(context, escape, n);
+        run = text + 1;
+    }
+    sink(context, run, (size_t)(text - run));
+    sink(context, "\"", 1);
+}

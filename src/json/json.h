@@ -45,4 +45,15 @@ int hcsms_json_is(const hcsms_json *doc, int index, jsmntype_t type);
 int hcsms_json_copy_string(const hcsms_json *doc, int index, char *out,
                            size_t size, int *truncated);
 
+/* 1 if text is 1..max_len bytes of valid UTF-8 (NUL-terminated; never
+ * read past max_len + 1 bytes), else 0. */
+int hcsms_json_text_ok(const char *text, size_t max_len);
+
+/* Where JSON text goes: the request writer, or a byte counter. */
+typedef void (*hcsms_json_sink)(void *context, const void *data, size_t len);
+
+/* Write text as a JSON string: quoted, '"' and '\\' escaped, control bytes
+ * as \u00XX; other bytes as they are (check them with hcsms_json_text_ok). */
+void hcsms_json_write_string(hcsms_json_sink sink, void *context, const char *text);
+
 #endif /* HCSMS_JSON_H */

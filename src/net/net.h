@@ -26,13 +26,19 @@ int hcsms_tcp_recv(void *context, unsigned char *data, size_t len, uint32_t time
 int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
                     const char *ca_file);
 
-/* Connect to host:port and complete the TLS handshake; host is also the name
- * sent as SNI and verified against the certificate. The TCP connect gets
- * at most connect_timeout_ms and everything ends by deadline_ms. On failure
- * the socket is closed. address_text as in hcsms_port_connect(). */
-int hcsms_tls_connect(hcsms_tls *tls, const char *host, uint16_t port,
-                      uint32_t connect_timeout_ms, uint64_t deadline_ms,
-                      char *address_text, size_t address_size);
+/* Open the TCP connection under TLS: to the server itself, or to a proxy
+ * that the layer above turns into a tunnel (CONNECT) over the socket with
+ * hcsms_tcp_send/recv. Closes any previous connection first. The connect
+ * gets at most connect_timeout_ms and ends by deadline_ms. address_text as
+ * in hcsms_port_connect(). */
+int hcsms_tls_open(hcsms_tls *tls, const char *host, uint16_t port,
+                   uint32_t connect_timeout_ms, uint64_t deadline_ms,
+                   char *address_text, size_t address_size);
+
+/* Run the TLS handshake on the opened socket by deadline_ms; server_name is
+ * sent as SNI and verified against the certificate. On failure the socket
+ * is closed. */
+int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadline_ms);
 
 /* Transport callbacks (port return rules), context = the hcsms_tls. */
 int hcsms_tls_send(void *context, const unsigned char *data, size_t len,

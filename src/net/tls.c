@@ -153,12 +153,11 @@ int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
     return 0;
 }
 
-int hcsms_tls_connect(hcsms_tls *tls, const char *host, uint16_t port,
-                      uint32_t connect_timeout_ms, uint64_t deadline_ms,
-                      char *address_text, size_t address_size)
+int hcsms_tls_open(hcsms_tls *tls, const char *host, uint16_t port,
+                   uint32_t connect_timeout_ms, uint64_t deadline_ms,
+                   char *address_text, size_t address_size)
 {
     uint32_t left;
-    int ret, err;
 
     if (!tls->initialised)
         return HCSMS_ERR_INVALID_ARGUMENT;
@@ -166,22 +165,30 @@ int hcsms_tls_connect(hcsms_tls *tls, const char *host, uint16_t port,
     tls->port_error = 0;
     tls->mbedtls_error = 0;
     tls->verify_flags = 0;
-    if (tls->used && (ret = mbedtls_ssl_session_reset(&tls->ssl)) != 0)
-        return map_error(tls, ret, HCSMS_ERR_TLS);
-    tls->used = 1;
-    /* Set every time: the name is the SNI and what the certificate must match. */
-    if ((ret = mbedtls_ssl_set_hostname(&tls->ssl, host)) != 0)
-        return map_error(tls, ret, HCSMS_ERR_TLS);
-
     left = hcsms_time_left(deadline_ms);
     if (left == 0)
         return HCSMS_ERR_TIMEOUT;
-    err = hcsms_port_connect(&tls->socket, host, port,
-                             connect_timeout_ms < left ? connect_timeout_ms : left,
-                             address_text, address_size);
-    if (err != 0)
-        return err;
+    return hcsms_port_connect(&tls->socket, host, port,
+                              connect_timeout_ms < left ? connect_timeout_ms : left,
+                              address_text, address_size);
+}
 
+int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadline_ms)
+{
+    int ret, err = 0;
+
+    if (!tls->initialised || tls->socket.fd < 0)
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    if (tls->used && (ret = mbedtls_ssl_session_reset(&tls->ssl)) != 0) {
+        hcsms_port_close(&tls->socket);
+        return map_error(tls, ret, HCSMS_ERR_TLS);
+    }
+    tls->used = 1;
+    /* Set every time: the name is the SNI and what the certificate must match. */
+    if ((ret = mbedtls_ssl_set_hostname(&tls->ssl, server_name)) != 0) {
+        hcsms_port_close(&tls->socket);
+        return map_error(tls, ret, HCSMS_ERR_TLS);
+    }
     mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, bio_recv, NULL);
     tls->io_deadline_ms = deadline_ms;
     while ((ret = mbedtls_ssl_handshake(&tls->ssl)) != 0) {

@@ -20,15 +20,6 @@
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000u
 #define DEFAULT_TIMEOUT_MS 30000u
 
-#if HCSMS_CONFIG_TRACE
-#define TRACE(client, event, text)                                          \
-    do {                                                                    \
-        if ((client)->trace != NULL)                                        \
-            (client)->trace((client)->trace_user, (event), (text));         \
-    } while (0)
-#else
-#define TRACE(client, event, text) do { } while (0)
-#endif
 
 void hcsms_client_config_init(hcsms_client_config *config)
 {
@@ -84,10 +75,10 @@ int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config)
         snprintf(client->host_header + used, sizeof(client->host_header) - used, ":%u",
                  (unsigned)client->port);
     }
-    if (config->auth_token != NULL || config->access_key == NULL) {
+    if (config->auth_token != NULL) {
         if ((rc = hcsms_client_set_token(client, config->auth_token)) != HCSMS_OK)
             return rc;
-    } else {
+    } else if (config->access_key != NULL || config->secret_key != NULL) {
 #if !HCSMS_CONFIG_AKSK
         return HCSMS_ERR_INVALID_CREDENTIALS; /* built without AK/SK signing */
 #endif
@@ -99,6 +90,20 @@ int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config)
         client->secret_key = config->secret_key;
         client->security_token = config->security_token;
         client->project_id = config->project_id;
+    }
+    /* else no credentials: enough to get a token from IAM. */
+    if (config->proxy != NULL) {
+#if HCSMS_CONFIG_PROXY
+        rc = hcsms_check_proxy(config->proxy, config->proxy_username, config->proxy_password);
+        if (rc != HCSMS_OK)
+            return rc;
+        (void)hcsms_proxy_parse(config->proxy, client->proxy_host, sizeof(client->proxy_host),
+                                &client->proxy_port, &client->proxy_is_ipv6);
+        client->proxy_username = config->proxy_username;
+        client->proxy_password = config->proxy_password;
+#else
+        return HCSMS_ERR_INVALID_PROXY; /* built without proxy support */
+#endif
     }
     client->connect_timeout_ms = config->connect_timeout_ms ? config->connect_timeout_ms
                                                             : DEFAULT_CONNECT_TIMEOUT_MS;
@@ -137,25 +142,51 @@ static void note_failure(hcsms_client *client, hcsms_result *result, const char 
 
 static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result *result)
 {
+    const char *host = client->host;
+    uint16_t port = client->port;
+    uint8_t is_ipv6 = client->host_is_ipv6;
     char address[64];
     int rc;
 
-#if HCSMS_CONFIG_TRACE
-    if (client->trace != NULL) {
-        char text[HCSMS_HOST_MAX + 16];
-        snprintf(text, sizeof(text), client->host_is_ipv6 ? "[%s]:%u" : "%s:%u",
-                 client->host, (unsigned)client->port);
-        TRACE(client, HCSMS_TRACE_CONNECT, text);
+#if HCSMS_CONFIG_PROXY
+    if (client->proxy_host[0] != '\0') {
+        host = client->proxy_host;
+        port = client->proxy_port;
+        is_ipv6 = client->proxy_is_ipv6;
     }
 #endif
+#if HCSMS_CONFIG_TRACE
+    if (client->trace != NULL) {
+        char text[2 * HCSMS_HOST_MAX + 48];
+        int used = snprintf(text, sizeof(text), client->host_is_ipv6 ? "[%s]:%u" : "%s:%u",
+                            client->host, (unsigned)client->port);
+        if (host != client->host && used > 0 && (size_t)used < sizeof(text))
+            snprintf(text + used, sizeof(text) - (size_t)used,
+                     is_ipv6 ? " via proxy [%s]:%u" : " via proxy %s:%u", host, (unsigned)port);
+        TRACE(client, HCSMS_TRACE_CONNECT, text);
+    }
+#else
+    (void)is_ipv6;
+#endif
     address[0] = '\0';
-    rc = hcsms_tls_connect(&client->tls, client->host, client->port,
-                           client->connect_timeout_ms, deadline, address, sizeof(address));
+    rc = hcsms_tls_open(&client->tls, host, port, client->connect_timeout_ms, deadline, address,
+                        sizeof(address));
     if (address[0] != '\0')
         TRACE(client, HCSMS_TRACE_CONNECTED, address);
     if (rc != HCSMS_OK) {
-        note_failure(client, result,
-                     client->tls.socket.fd < 0 && address[0] == '\0' ? "connect" : "TLS handshake");
+        note_failure(client, result, host != client->host ? "connect to proxy" : "connect");
+        return rc;
+    }
+#if HCSMS_CONFIG_PROXY
+    if (host != client->host && (rc = hcsms_proxy_tunnel(client, deadline, result)) != HCSMS_OK) {
+        note_failure(client, result, "proxy CONNECT");
+        hcsms_tls_close(&client->tls);
+        return rc;
+    }
+#endif
+    rc = hcsms_tls_handshake(&client->tls, client->host, deadline);
+    if (rc != HCSMS_OK) {
+        note_failure(client, result, "TLS handshake");
         return rc;
     }
 #if HCSMS_CONFIG_TRACE
@@ -169,8 +200,8 @@ static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result 
     return HCSMS_OK;
 }
 
-static void write_header(hcsms_client *client, hcsms_http_writer *writer, const char *name,
-                         const char *value)
+void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const char *name,
+                        const char *value)
 {
 #if HCSMS_CONFIG_TRACE
     if (client->trace != NULL) {
@@ -262,9 +293,9 @@ static void write_aksk_headers(hcsms_client *client, hcsms_http_writer *writer,
     }
     names[used] = '\0';
 
-    write_header(client, writer, "X-Sdk-Date", sig->date);
+    hcsms_write_header(client, writer, "X-Sdk-Date", sig->date);
     if (client->project_id != NULL)
-        write_header(client, writer, "X-Project-Id", client->project_id);
+        hcsms_write_header(client, writer, "X-Project-Id", client->project_id);
     if (client->security_token != NULL) {
         TRACE(client, HCSMS_TRACE_REQUEST_HEADER, "X-Security-Token: (redacted)");
         hcsms_http_write_string(writer, "X-Security-Token: ");
@@ -290,11 +321,23 @@ static void write_aksk_headers(hcsms_client *client, hcsms_http_writer *writer,
 }
 #endif /* HCSMS_CONFIG_AKSK */
 
-static int send_request(hcsms_client *client, const hcsms_transport *transport,
-                        const char *task_id, const request_signature *sig, uint64_t deadline)
+void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer)
 {
-    hcsms_http_writer writer;
-    int rc;
+    hcsms_write_header(client, writer, "Host", client->host_header);
+    hcsms_write_header(client, writer, "User-Agent", "hcsms/" HCSMS_VERSION);
+    hcsms_write_header(client, writer, "Accept", "application/json");
+}
+
+/* The unlock request: line, headers, no body. */
+typedef struct unlock_request {
+    const char *task_id;
+    request_signature sig; /* cppcheck-suppress unusedStructMember */
+} unlock_request;
+
+static void write_unlock_request(hcsms_client *client, hcsms_http_writer *writer,
+                                 const void *context)
+{
+    const unlock_request *request = context;
 
 #if HCSMS_CONFIG_TRACE
     if (client->trace != NULL) {
@@ -302,35 +345,39 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
         char *line = (char *)client->body;
         size_t used, size = sizeof(client->body) - 17;
         memcpy(line, "POST /v3/tasks/", 16);
-        used = 15 + hcsms_encode_segment(task_id, line + 15, size - 15);
+        used = 15 + hcsms_encode_segment(request->task_id, line + 15, size - 15);
         memcpy(line + (used < size ? used : size - 1), "/unlock HTTP/1.1", 17);
         TRACE(client, HCSMS_TRACE_REQUEST_LINE, line);
     }
 #endif
-    hcsms_http_writer_init(&writer, transport, client->scratch.io, sizeof(client->scratch.io),
-                           deadline);
-    hcsms_http_write_string(&writer, "POST /v3/tasks/");
-    hcsms_write_segment(writer_sink, &writer, task_id);
-    hcsms_http_write_string(&writer, "/unlock HTTP/1.1\r\n");
-
-    write_header(client, &writer, "Host", client->host_header);
-    write_header(client, &writer, "User-Agent", "hcsms/" HCSMS_VERSION);
-    write_header(client, &writer, "Accept", "application/json");
-    write_header(client, &writer, "Content-Type", "application/json");
-    write_header(client, &writer, "Content-Length", "0");
+    hcsms_http_write_string(writer, "POST /v3/tasks/");
+    hcsms_write_segment(writer_sink, writer, request->task_id);
+    hcsms_http_write_string(writer, "/unlock HTTP/1.1\r\n");
+    hcsms_write_common_headers(client, writer);
+    hcsms_write_header(client, writer, "Content-Type", "application/json");
+    hcsms_write_header(client, writer, "Content-Length", "0");
     if (client->token != NULL) {
         TRACE(client, HCSMS_TRACE_REQUEST_HEADER, "X-Auth-Token: (redacted)");
-        hcsms_auth_write_token_header(&writer, client->token, client->token_len);
+        hcsms_auth_write_token_header(writer, client->token, client->token_len);
     } else {
 #if HCSMS_CONFIG_AKSK
-        write_aksk_headers(client, &writer, sig);
-#else
-        (void)sig; /* init refused AK/SK credentials */
+        write_aksk_headers(client, writer, &request->sig);
 #endif
     }
-    hcsms_http_write_string(&writer, "\r\n");
+    hcsms_http_write_string(writer, "\r\n");
+}
+
+static int send_request(hcsms_client *client, const hcsms_transport *transport,
+                        const hcsms_operation *operation, uint64_t deadline)
+{
+    hcsms_http_writer writer;
+    int rc;
+
+    hcsms_http_writer_init(&writer, transport, client->scratch.io, sizeof(client->scratch.io),
+                           deadline);
+    operation->write(client, &writer, operation->context);
     rc = hcsms_http_writer_flush(&writer);
-    /* The buffer held pieces of the token (or of the security token). */
+    /* The buffer held pieces of the token, the security token or a password. */
     mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
 #if HCSMS_CONFIG_TRACE
     if (rc == HCSMS_OK && client->trace != NULL) {
@@ -366,26 +413,15 @@ static void trace_response(hcsms_client *client, int leftover)
 #endif
 }
 
-/* One attempt: connect or reuse, send, read (with the one retry of a
- * kept-alive connection that died unanswered), fill result. */
-static int unlock_once(hcsms_client *client, const char *task_id, uint64_t deadline,
-                       hcsms_result *result)
+int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint64_t deadline,
+                   hcsms_result *result)
 {
     const hcsms_transport transport = {hcsms_tls_send, hcsms_tls_recv, &client->tls};
     const hcsms_http_response *response;
-    request_signature sig;
-    int rc, attempt, leftover = 0;
+    int attempt, leftover = 0;
 
-    memset(result, 0, sizeof(*result));
-#if HCSMS_CONFIG_AKSK
-    /* Signed per attempt: X-Sdk-Date must stay fresh across retries. */
-    if (client->token == NULL && (rc = sign_request(client, task_id, &sig)) != HCSMS_OK) {
-        result->failed_step = "signing";
-        return rc;
-    }
-#endif
     for (attempt = 0;; attempt++) {
-        int died_early = 0, reused = 0;
+        int rc, died_early = 0, reused = 0;
 
         if (client->tls.connected) {
             if (hcsms_tls_idle_ok(&client->tls)) {
@@ -401,7 +437,7 @@ static int unlock_once(hcsms_client *client, const char *task_id, uint64_t deadl
             return rc;
 
         result->attempts++;
-        rc = send_request(client, &transport, task_id, &sig, deadline);
+        rc = send_request(client, &transport, operation, deadline);
         if (rc != HCSMS_OK) {
             died_early = rc == HCSMS_ERR_CLOSED;
             note_failure(client, result, "send request");
@@ -409,6 +445,10 @@ static int unlock_once(hcsms_client *client, const char *task_id, uint64_t deadl
             hcsms_http_response_init(&client->response, result->request_id,
                                      sizeof(result->request_id), client->body,
                                      sizeof(client->body));
+            if (operation->subject_token != NULL)
+                hcsms_http_response_keep_subject_token(&client->response,
+                                                       operation->subject_token,
+                                                       operation->subject_token_size);
             rc = hcsms_http_read_response(&transport, client->scratch.io, sizeof(client->scratch.io),
                                           &client->response, deadline, &died_early, &leftover);
             if (rc != HCSMS_OK)
@@ -449,29 +489,44 @@ static int unlock_once(hcsms_client *client, const char *task_id, uint64_t deadl
     return HCSMS_ERR_SERVICE;
 }
 
-int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result)
+/* One attempt of an unlock, signed afresh (X-Sdk-Date must stay fresh
+ * across retries). */
+static int unlock_once(hcsms_client *client, const void *context, uint64_t deadline,
+                       hcsms_result *result)
+{
+    unlock_request request;
+    hcsms_operation operation;
+
+    memset(result, 0, sizeof(*result));
+    request.task_id = context;
+#if HCSMS_CONFIG_AKSK
+    if (client->token == NULL) {
+        int rc = sign_request(client, request.task_id, &request.sig);
+        if (rc != HCSMS_OK) {
+            result->failed_step = "signing";
+            return rc;
+        }
+    }
+#endif
+    memset(&operation, 0, sizeof(operation));
+    operation.write = write_unlock_request;
+    operation.context = &request;
+    return hcsms_exchange(client, &operation, deadline, result);
+}
+
+int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *context,
+              hcsms_result *result)
 {
     uint64_t deadline;
     unsigned retry, attempts = 0;
     int rc;
 
-    if (result == NULL)
-        return HCSMS_ERR_INVALID_ARGUMENT;
-    memset(result, 0, sizeof(*result));
-    if (client == NULL || !client->initialised) {
-        result->failed_step = "set-up";
-        return HCSMS_ERR_INVALID_ARGUMENT;
-    }
-    if ((rc = hcsms_check_task_id(task_id)) != HCSMS_OK) {
-        result->failed_step = "input";
-        return rc;
-    }
     /* One deadline for every attempt of this call together. */
     deadline = hcsms_port_now_ms() + client->timeout_ms;
     for (retry = 0;; retry++) {
         long wait;
 
-        rc = unlock_once(client, task_id, deadline, result);
+        rc = attempt(client, context, deadline, result);
         attempts += result->attempts;
         result->attempts = attempts;
         if (rc == HCSMS_OK || retry >= client->retries)
@@ -492,4 +547,26 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
 #endif
         hcsms_port_sleep_ms((uint32_t)wait);
     }
+}
+
+int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result)
+{
+    int rc;
+
+    if (result == NULL)
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    memset(result, 0, sizeof(*result));
+    if (client == NULL || !client->initialised) {
+        result->failed_step = "set-up";
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    }
+    if ((rc = hcsms_check_task_id(task_id)) != HCSMS_OK) {
+        result->failed_step = "input";
+        return rc;
+    }
+    if (client->token == NULL && client->access_key == NULL) {
+        result->failed_step = "input";
+        return HCSMS_ERR_INVALID_CREDENTIALS; /* a client made for IAM only */
+    }
+    return hcsms_run(client, unlock_once, task_id, result);
 }

@@ -52,21 +52,13 @@ static int is_ipv6_char(char c)
            c == ':' || c == '.';
 }
 
-int hcsms_endpoint_parse(const char *url, char *host, size_t host_size,
-                         uint16_t *port, uint8_t *is_ipv6)
+/* "host[:port][/]" after the scheme: a name or a bracketed IPv6 literal. */
+static int parse_authority(const char *p, char *host, size_t host_size, uint16_t *port,
+                           uint8_t *is_ipv6, unsigned long value)
 {
-    const char *p, *start;
+    const char *start;
     size_t len;
-    unsigned long value = 443;
 
-    if (url == NULL || host == NULL || host_size == 0)
-        return HCSMS_ERR_INVALID_ENDPOINT;
-    host[0] = '\0';
-    if (starts_with_nocase(url, "http://"))
-        return HCSMS_ERR_INSECURE_ENDPOINT;
-    if (!starts_with_nocase(url, "https://"))
-        return HCSMS_ERR_INVALID_ENDPOINT;
-    p = url + 8;
     *is_ipv6 = 0;
     if (*p == '[') {
         start = ++p;
@@ -110,6 +102,126 @@ int hcsms_endpoint_parse(const char *url, char *host, size_t host_size,
     host[len] = '\0';
     *port = (uint16_t)value;
     return HCSMS_OK;
+}
+
+int hcsms_endpoint_parse(const char *url, char *host, size_t host_size,
+                         uint16_t *port, uint8_t *is_ipv6)
+{
+    if (url == NULL || host == NULL || host_size == 0)
+        return HCSMS_ERR_INVALID_ENDPOINT;
+    host[0] = '\0';
+    if (starts_with_nocase(url, "http://"))
+        return HCSMS_ERR_INSECURE_ENDPOINT;
+    if (!starts_with_nocase(url, "https://"))
+        return HCSMS_ERR_INVALID_ENDPOINT;
+    return parse_authority(url + 8, host, host_size, port, is_ipv6, 443);
+}
+
+int hcsms_proxy_parse(const char *url, char *host, size_t host_size, uint16_t *port,
+                      uint8_t *is_ipv6)
+{
+    /* Only http:// proxies: the tunnel carries TLS end to end, so the proxy
+     * never sees the token. User info belongs in the credential fields. */
+    if (url == NULL || host == NULL || host_size == 0 || !starts_with_nocase(url, "http://"))
+        return HCSMS_ERR_INVALID_PROXY;
+    host[0] = '\0';
+    return parse_authority(url + 7, host, host_size, port, is_ipv6, 1080) == HCSMS_OK
+               ? HCSMS_OK
+               : HCSMS_ERR_INVALID_PROXY;
+}
+
+static int proxy_credential_ok(const char *text, size_t min, int colon_allowed)
+{
+    size_t i;
+
+    for (i = 0; text[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (i >= HCSMS_PROXY_USER_MAX || c < 0x20 || c == 0x7f || (c == ':' && !colon_allowed))
+            return 0;
+    }
+    return i >= min;
+}
+
+int hcsms_check_proxy(const char *proxy, const char *username, const char *password)
+{
+    char host[HCSMS_HOST_MAX + 1];
+    uint16_t port;
+    uint8_t is_ipv6;
+
+    if (hcsms_proxy_parse(proxy, host, sizeof(host), &port, &is_ipv6) != HCSMS_OK)
+        return HCSMS_ERR_INVALID_PROXY;
+    if (username == NULL)
+        return password == NULL ? HCSMS_OK : HCSMS_ERR_INVALID_PROXY;
+    /* RFC 7617: the user id cannot hold ':'; the password can. */
+    if (!proxy_credential_ok(username, 1, 0) ||
+        (password != NULL && !proxy_credential_ok(password, 0, 1)))
+        return HCSMS_ERR_INVALID_PROXY;
+    return HCSMS_OK;
+}
+
+static int same_letter(char a, char b)
+{
+    unsigned char x = (unsigned char)a, y = (unsigned char)b;
+
+    if (x >= 'A' && x <= 'Z')
+        x = (unsigned char)(x + ('a' - 'A'));
+    if (y >= 'A' && y <= 'Z')
+        y = (unsigned char)(y + ('a' - 'A'));
+    return x == y;
+}
+
+/* Does entry (len bytes) name host or a domain above it? */
+static int no_proxy_entry_matches(const char *entry, size_t len, const char *host)
+{
+    size_t host_len = strlen(host), i;
+
+    if (len > 0 && entry[0] == '[') {
+        /* "[::1]" or "[::1]:port" */
+        const char *close = memchr(entry, ']', len);
+        if (close == NULL)
+            return 0;
+        entry++;
+        len = (size_t)(close - entry);
+    } else {
+        const char *colon = memchr(entry, ':', len);
+        /* One ':' is a port; more make an IPv6 literal without brackets. */
+        if (colon != NULL && memchr(colon + 1, ':', len - (size_t)(colon + 1 - entry)) == NULL)
+            len = (size_t)(colon - entry);
+    }
+    if (len > 0 && entry[0] == '.') {
+        entry++;
+        len--;
+    }
+    while (len > 0 && entry[len - 1] == '.')
+        len--;
+    if (len == 0 || len > host_len)
+        return 0;
+    for (i = 0; i < len; i++) {
+        if (!same_letter(entry[i], host[host_len - len + i]))
+            return 0;
+    }
+    return len == host_len || host[host_len - len - 1] == '.';
+}
+
+int hcsms_no_proxy_match(const char *no_proxy, const char *host)
+{
+    const char *p = no_proxy;
+
+    if (no_proxy == NULL || host == NULL || host[0] == '\0')
+        return 0;
+    while (*p != '\0') {
+        size_t len;
+
+        while (*p == ',' || *p == ' ' || *p == '\t')
+            p++;
+        len = strcspn(p, ", \t");
+        if (len == 1 && p[0] == '*')
+            return 1;
+        if (len > 0 && no_proxy_entry_matches(p, len, host))
+            return 1;
+        p += len;
+    }
+    return 0;
 }
 
 int hcsms_check_task_id(const char *task_id)

@@ -14,6 +14,34 @@ static void copy_field(const hcsms_json *doc, int object, const char *key, char 
         result->truncated = 1;
 }
 
+/* IAM answers in Keystone's shape, {"error":{"code":401,"message":..,
+ * "title":..}}, its code a number or a string. */
+static void copy_nested_error(const hcsms_json *doc, hcsms_result *result)
+{
+    int object = hcsms_json_get(doc, 0, "error"), code;
+
+    if (!hcsms_json_is(doc, object, JSMN_OBJECT))
+        return;
+    code = hcsms_json_get(doc, object, "code");
+    if (hcsms_json_is(doc, code, JSMN_PRIMITIVE)) {
+        const jsmntok_t *t = &doc->tokens[code];
+        size_t len = (size_t)(t->end - t->start), i;
+        const char *text = doc->text + t->start;
+
+        for (i = 0; i < len && i < sizeof(result->error_code) - 1; i++) {
+            if (!((text[i] >= '0' && text[i] <= '9') || text[i] == '-'))
+                break; /* a number is all we take from a primitive */
+        }
+        if (i == len && len < sizeof(result->error_code)) {
+            memcpy(result->error_code, text, len);
+            result->error_code[len] = '\0';
+        }
+    } else {
+        copy_field(doc, object, "code", result->error_code, sizeof(result->error_code), result);
+    }
+    copy_field(doc, object, "message", result->error_msg, sizeof(result->error_msg), result);
+}
+
 void hcsms_parse_error_body(const unsigned char *body, size_t len, jsmntok_t *tokens,
                             unsigned max_tokens, hcsms_result *result)
 {
@@ -28,6 +56,8 @@ void hcsms_parse_error_body(const unsigned char *body, size_t len, jsmntok_t *to
 
     copy_field(&doc, 0, "error_code", result->error_code, sizeof(result->error_code), result);
     copy_field(&doc, 0, "error_msg", result->error_msg, sizeof(result->error_msg), result);
+    if (result->error_code[0] == '\0' && result->error_msg[0] == '\0')
+        copy_nested_error(&doc, result);
     copy_field(&doc, 0, "encoded_authorization_message", result->encoded_authorization_message,
                sizeof(result->encoded_authorization_message), result);
     /* API gateway errors carry the request id in the body too. */

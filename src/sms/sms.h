@@ -8,11 +8,62 @@
 #include "hcsms.h"
 #include "../http/http.h"
 
+#if HCSMS_CONFIG_TRACE
+#define TRACE(client, event, text)                                          \
+    do {                                                                    \
+        if ((client)->trace != NULL)                                        \
+            (client)->trace((client)->trace_user, (event), (text));         \
+    } while (0)
+#else
+#define TRACE(client, event, text) do { } while (0)
+#endif
+
+/* One request of an operation (unlock, IAM token): write() puts the whole
+ * request (line, headers, blank line, body) through the writer; the
+ * exchange sends it, reads the answer and fills the result. */
+typedef struct hcsms_operation {
+    void (*write)(hcsms_client *client, hcsms_http_writer *writer, const void *context);
+    const void *context;
+    char *subject_token;        /* keep X-Subject-Token here (IAM), or NULL */
+    size_t subject_token_size;
+} hcsms_operation;
+
+/* Connect (or reuse the kept-alive connection; through the proxy if one is
+ * set), send the operation's request, read the answer by deadline. A reused
+ * connection that dies before any byte of the answer is retried once. Fills
+ * result (which the caller zeroed). HCSMS_OK for 2xx, HCSMS_ERR_SERVICE
+ * (with the error body parsed) for other statuses, or the failure. */
+int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint64_t deadline,
+                   hcsms_result *result);
+
+/* One attempt of a call, and the retry loop around it: attempts until one
+ * succeeds, the retry policy says no, or the call's one deadline is near. */
+typedef int (*hcsms_attempt_fn)(hcsms_client *client, const void *context, uint64_t deadline,
+                                hcsms_result *result);
+int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *context,
+              hcsms_result *result);
+
+/* "Name: value\r\n" (traced with its value: never for secrets), and the
+ * headers every request carries (Host, User-Agent, Accept). */
+void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const char *name,
+                        const char *value);
+void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer);
+
 /* Parse "https://host[:port][/]" into host (without brackets, NUL-terminated,
  * host_size bytes), port (443 when absent) and *is_ipv6. Returns HCSMS_OK,
  * HCSMS_ERR_INSECURE_ENDPOINT for http://, or HCSMS_ERR_INVALID_ENDPOINT. */
 int hcsms_endpoint_parse(const char *url, char *host, size_t host_size,
                          uint16_t *port, uint8_t *is_ipv6);
+
+/* Parse a proxy "http://host[:port][/]" (port 1080 when absent) like
+ * hcsms_endpoint_parse(). Returns HCSMS_OK or HCSMS_ERR_INVALID_PROXY. */
+int hcsms_proxy_parse(const char *url, char *host, size_t host_size, uint16_t *port,
+                      uint8_t *is_ipv6);
+
+/* Turn the client's open connection to its proxy into a tunnel to the
+ * server (CONNECT host:port), by deadline. Returns HCSMS_OK, HCSMS_ERR_PROXY
+ * (result->proxy_status says the proxy's status) or a transport/HTTP error. */
+int hcsms_proxy_tunnel(hcsms_client *client, uint64_t deadline, hcsms_result *result);
 
 /* Percent-encode task_id as one path segment: every byte but A-Z a-z 0-9
  * - . _ ~ becomes %XX (upper-case hex). Writes at most out_size - 1 bytes and

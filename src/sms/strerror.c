@@ -11,7 +11,10 @@ const char *hcsms_strerror(int error)
     case HCSMS_ERR_INSECURE_ENDPOINT: return "refused http:// endpoint: tokens are only sent over https";
     case HCSMS_ERR_UNKNOWN_REGION: return "unknown region";
     case HCSMS_ERR_CA: return "no usable CA certificate";
-    case HCSMS_ERR_INVALID_CREDENTIALS: return "missing or malformed AK/SK credentials";
+    case HCSMS_ERR_INVALID_CREDENTIALS: return "missing or malformed credentials";
+    case HCSMS_ERR_INVALID_PROXY: return "invalid proxy (expected http://host[:port]) or proxy credentials";
+    case HCSMS_ERR_PROXY: return "the proxy refused the tunnel";
+    case HCSMS_ERR_NO_TOKEN: return "no valid X-Subject-Token in IAM's answer";
     case HCSMS_ERR_CLOCK: return "no trustworthy UTC time to sign the request with";
     case HCSMS_ERR_CRYPTO: return "hashing failed";
     case HCSMS_ERR_RESOLVE: return "host name did not resolve";
@@ -58,6 +61,7 @@ hcsms_error_class hcsms_error_class_of(int error)
     case HCSMS_ERR_UNKNOWN_REGION:
     case HCSMS_ERR_CA:
     case HCSMS_ERR_INVALID_CREDENTIALS:
+    case HCSMS_ERR_INVALID_PROXY:
     case HCSMS_ERR_BUFFER_TOO_SMALL:
         return HCSMS_CLASS_INPUT;
     default:

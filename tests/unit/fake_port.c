@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fake_port.h"
@@ -36,10 +37,10 @@ void fake_port_recv_event(enum fake_event kind)
 int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
                        uint32_t timeout_ms, char *address_text, size_t address_size)
 {
-    (void)host;
-    (void)port;
     (void)timeout_ms;
     fake.connects++;
+    snprintf(fake.connect_host, sizeof(fake.connect_host), "%s", host);
+    fake.connect_port = port;
     if (address_text != NULL && address_size > 0)
         address_text[0] = '\0';
     if (fake.connect_result != 0) {

@@ -48,6 +48,8 @@ struct fake_port {
     /* connect, clock, entropy */
     int connect_result;
     unsigned connects;
+    char connect_host[256];     /* where the last connect went */
+    uint16_t connect_port;
     uint64_t now_ms;
     int64_t utc_seconds;        /* 0: no clock (HCSMS_ERR_CLOCK) */
     uint64_t slept_ms;          /* total of hcsms_port_sleep_ms() */

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "../../src/http/http.h"
-#include "hcsms/error.h"
+#include "hcsms.h"
 
 enum split { WHOLE, BYTES, RANDOM };
 
@@ -24,7 +24,13 @@ struct outcome {
     hcsms_http_response r;
     char request_id[16];
     unsigned char body[32];
+    char subject[HCSMS_TOKEN_MAX + 2];
 };
+
+/* For the next runs: keep X-Subject-Token in subject_size bytes (0: not
+ * asked for), and parse as the answer to CONNECT. */
+static size_t subject_size;
+static int tunnel;
 
 static uint32_t lcg_state;
 static uint32_t lcg(void)
@@ -41,6 +47,10 @@ static void run(const char *input, size_t len, enum split split, int eof, struct
     memset(out, 0, sizeof(*out));
     hcsms_http_response_init(&out->r, out->request_id, sizeof(out->request_id), out->body,
                              sizeof(out->body));
+    if (subject_size > 0)
+        hcsms_http_response_keep_subject_token(&out->r, out->subject, subject_size);
+    if (tunnel)
+        hcsms_http_response_expect_tunnel(&out->r);
     out->rc = HCSMS_HTTP_MORE;
     while (pos < len) {
         size_t n = len - pos, used = 0;
@@ -74,6 +84,8 @@ static void run_all(const char *input, size_t len, int eof, struct outcome *out)
     assert_int_equal(other.r.body_bytes, out->r.body_bytes);
     assert_int_equal(other.r.keep_alive, out->r.keep_alive);
     assert_string_equal(other.request_id, out->request_id);
+    assert_string_equal(other.subject, out->subject);
+    assert_int_equal(other.r.subject_token_truncated, out->r.subject_token_truncated);
     for (seed = 1; seed <= 20; seed++) {
         lcg_state = (uint32_t)seed;
         run(input, len, RANDOM, eof, &other);
@@ -523,9 +535,173 @@ static void every_truncation_point_is_an_error(void **state)
     }
 }
 
+
+/* ---- X-Subject-Token (IAM) and CONNECT answers ---------------------------- */
+
+/* "HTTP/1.1 201 Created" with an X-Subject-Token of len bytes and a body. */
+static char *iam_answer(size_t token_len, const char *extra_headers, size_t *len)
+{
+    static const char head[] = "HTTP/1.1 201 Created\r\nX-Subject-Token:  ";
+    static const char tail[] = " \r\nContent-Length: 40\r\n\r\n"
+                               "{\"token\":{\"expires_at\":\"2026-11-28T00\"}}";
+    size_t i, extra = strlen(extra_headers), n = 0;
+    char *text = malloc(sizeof(head) + token_len + extra + sizeof(tail));
+
+    assert_non_null(text);
+    memcpy(text, head, sizeof(head) - 1);
+    n = sizeof(head) - 1;
+    for (i = 0; i < token_len; i++)
+        text[n++] = "MIIabc+/=-_0123456789"[i % 21];
+    memcpy(text + n, tail, 3); /* " \r\n" */
+    n += 3;
+    memcpy(text + n, extra_headers, extra);
+    n += extra;
+    memcpy(text + n, tail + 3, sizeof(tail) - 3);
+    n += sizeof(tail) - 4;
+    *len = n;
+    return text;
+}
+
+static void subject_token_16384_bytes(void **state)
+{
+    struct outcome out;
+    size_t len;
+    char *text = iam_answer(HCSMS_TOKEN_MAX, "", &len);
+
+    (void)state;
+    subject_size = HCSMS_TOKEN_MAX + 1;
+    run_all(text, len, 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.status, 201);
+    assert_int_equal(out.r.subject_token_seen, 1);
+    assert_int_equal(out.r.subject_token_truncated, 0);
+    assert_int_equal(out.r.subject_token_len, HCSMS_TOKEN_MAX);
+    assert_int_equal(strlen(out.subject), HCSMS_TOKEN_MAX); /* trimmed both sides */
+    assert_memory_equal(out.subject, "MIIabc+/=-", 10);
+    assert_int_equal(out.r.body_bytes, 40);
+    free(text);
+
+    /* One byte more than the buffer: flagged, never passed off as whole. */
+    text = iam_answer(HCSMS_TOKEN_MAX + 1, "", &len);
+    run_all(text, len, 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.subject_token_truncated, 1);
+    free(text);
+
+    /* A caller's smaller buffer. */
+    subject_size = 100;
+    text = iam_answer(100, "", &len);
+    run_all(text, len, 0, &out);
+    assert_int_equal(out.r.subject_token_truncated, 1);
+    free(text);
+    text = iam_answer(99, "", &len);
+    run_all(text, len, 0, &out);
+    assert_int_equal(out.r.subject_token_truncated, 0);
+    assert_int_equal(strlen(out.subject), 99);
+    free(text);
+    subject_size = 0;
+}
+
+static void subject_token_line_limits(void **state)
+{
+    struct outcome out;
+    size_t len;
+    char *text;
+
+    (void)state;
+    /* Longer than any token: the line itself is refused. */
+    subject_size = HCSMS_TOKEN_MAX + 1;
+    text = iam_answer(HCSMS_TOKEN_MAX + 100, "", &len);
+    run_all(text, len, 0, &out);
+    assert_int_equal(out.rc, HCSMS_ERR_HTTP_LINE_TOO_LONG);
+    free(text);
+    /* Not asked for: the usual line limit holds for it too. */
+    subject_size = 0;
+    text = iam_answer(HCSMS_HTTP_LINE_MAX, "", &len);
+    run_all(text, len, 0, &out);
+    assert_int_equal(out.rc, HCSMS_ERR_HTTP_LINE_TOO_LONG);
+    free(text);
+    /* Other headers keep the usual limit while a token is asked for. */
+    subject_size = HCSMS_TOKEN_MAX + 1;
+    text = malloc(HCSMS_HTTP_LINE_MAX + 64);
+    assert_non_null(text);
+    strcpy(text, "HTTP/1.1 201 Created\r\nX-Other: ");
+    len = strlen(text);
+    memset(text + len, 'a', HCSMS_HTTP_LINE_MAX);
+    strcpy(text + len + HCSMS_HTTP_LINE_MAX, "\r\n\r\n");
+    run_all(text, strlen(text), 0, &out);
+    assert_int_equal(out.rc, HCSMS_ERR_HTTP_LINE_TOO_LONG);
+    free(text);
+    subject_size = 0;
+}
+
+static void subject_token_twice_or_missing(void **state)
+{
+    struct outcome out;
+    size_t len;
+    char *text = iam_answer(20, "x-subject-token: MIIsecond\r\n", &len);
+
+    (void)state;
+    subject_size = 64;
+    run_all(text, len, 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.subject_token_seen, 2);
+    free(text);
+    /* White space inside: not a token. */
+    RUN("HTTP/1.1 201 Created\r\nX-Subject-Token: MII abc\r\nContent-Length: 0\r\n\r\n", 0,
+        &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.subject_token_seen, 2);
+    RUN("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_int_equal(out.r.subject_token_seen, 0);
+    assert_string_equal(out.subject, "");
+    /* A token in a 1xx does not survive into the final answer. */
+    RUN("HTTP/1.1 100 Continue\r\nX-Subject-Token: MIIearly\r\n\r\n"
+        "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.subject_token_seen, 0);
+    assert_string_equal(out.subject, "");
+    subject_size = 0;
+}
+
+static void connect_answers_end_at_their_headers(void **state)
+{
+    static const char established[] =
+        "HTTP/1.1 200 Connection established\r\nContent-Length: 5\r\n\r\n\x16\x03\x03";
+    struct outcome out;
+
+    (void)state;
+    tunnel = 1;
+    /* The bytes after the empty line are the tunnel's, not a body. */
+    RUN(established, 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.status, 200);
+    assert_int_equal(out.consumed, strlen(established) - 3);
+    RUN("HTTP/1.0 200 OK\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.consumed, 19);
+    /* A refusal ends there too: its body is never waited for. */
+    RUN("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n"
+        "Content-Length: 1000\r\n\r\n<html>", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.status, 407);
+    assert_int_equal(out.r.body_bytes, 0);
+    RUN("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", 0, &out);
+    assert_int_equal(out.rc, 0);
+    assert_int_equal(out.r.status, 200);
+    expect_error("HTTP/1.1 200 OK\r\nBad Header\r\n\r\n", 0, HCSMS_ERR_HTTP_HEADER);
+    expect_error("HTTP/1.1 200 OK\r\n", 1, HCSMS_ERR_HTTP_TRUNCATED);
+    expect_error("SSH-2.0-OpenSSH_9.2\r\n", 0, HCSMS_ERR_HTTP_STATUS_LINE);
+    tunnel = 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(subject_token_16384_bytes),
+        cmocka_unit_test(subject_token_line_limits),
+        cmocka_unit_test(subject_token_twice_or_missing),
+        cmocka_unit_test(connect_answers_end_at_their_headers),
         cmocka_unit_test(content_length_body),
         cmocka_unit_test(header_names_are_case_insensitive),
         cmocka_unit_test(chunked_with_extensions_and_trailers),

@@ -452,8 +452,13 @@ static void init_errors(void **state)
     free_client();
     config.endpoint = NULL;
 
+    /* No credentials at all: a client for IAM; unlock refuses before sending. */
     config.auth_token = NULL;
-    assert_int_equal(hcsms_client_init(&client, &config), HCSMS_ERR_INVALID_TOKEN);
+    assert_int_equal(hcsms_client_init(&client, &config), HCSMS_OK);
+    fake.connects = 0;
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_ERR_INVALID_CREDENTIALS);
+    assert_string_equal(result.failed_step, "input");
+    assert_int_equal(fake.connects, 0);
     free_client();
     config.auth_token = "";
     assert_int_equal(hcsms_client_init(&client, &config), HCSMS_ERR_INVALID_TOKEN);
@@ -649,7 +654,7 @@ static void set_token_keeps_the_old_one_on_failure(void **state)
 static const int input_errors[] = {
     HCSMS_ERR_INVALID_ARGUMENT, HCSMS_ERR_INVALID_TASK_ID, HCSMS_ERR_INVALID_TOKEN,
     HCSMS_ERR_INVALID_ENDPOINT, HCSMS_ERR_INSECURE_ENDPOINT, HCSMS_ERR_UNKNOWN_REGION,
-    HCSMS_ERR_CA, HCSMS_ERR_INVALID_CREDENTIALS,
+    HCSMS_ERR_CA, HCSMS_ERR_INVALID_CREDENTIALS, HCSMS_ERR_INVALID_PROXY,
 };
 
 static const int transport_errors[] = {
@@ -660,7 +665,7 @@ static const int transport_errors[] = {
     HCSMS_ERR_HTTP_HEADERS_TOO_LARGE, HCSMS_ERR_HTTP_CONTENT_LENGTH, HCSMS_ERR_HTTP_FRAMING,
     HCSMS_ERR_HTTP_CHUNK, HCSMS_ERR_HTTP_CHUNK_SIZE_TOO_LONG, HCSMS_ERR_HTTP_TOO_MANY_INTERIM,
     HCSMS_ERR_HTTP_BODY_TOO_LARGE, HCSMS_ERR_HTTP_TRUNCATED, HCSMS_ERR_HTTP_UNEXPECTED,
-    HCSMS_ERR_CLOCK, HCSMS_ERR_CRYPTO,
+    HCSMS_ERR_CLOCK, HCSMS_ERR_CRYPTO, HCSMS_ERR_PROXY, HCSMS_ERR_NO_TOKEN,
 };
 
 static void strerror_names_every_code(void **state)
@@ -676,7 +681,7 @@ static void strerror_names_every_code(void **state)
         all[n++] = input_errors[i];
     for (i = 0; i < sizeof(transport_errors) / sizeof(transport_errors[0]); i++)
         all[n++] = transport_errors[i];
-    assert_int_equal(n, 36); /* every value of hcsms_error in error.h */
+    assert_int_equal(n, 39); /* every value of hcsms_error in error.h */
     for (i = 0; i < n; i++) {
         const char *text = hcsms_strerror(all[i]);
         assert_non_null(text);
@@ -687,7 +692,7 @@ static void strerror_names_every_code(void **state)
     }
     assert_string_equal(hcsms_strerror(-9999), "unknown error");
     assert_string_equal(hcsms_strerror(1), "unknown error");
-    assert_string_equal(hcsms_strerror(-9), "unknown error");
+    assert_string_equal(hcsms_strerror(-10), "unknown error");
 }
 
 static void error_classes(void **state)
@@ -702,6 +707,186 @@ static void error_classes(void **state)
     for (i = 0; i < sizeof(transport_errors) / sizeof(transport_errors[0]); i++)
         assert_int_equal(hcsms_error_class_of(transport_errors[i]), HCSMS_CLASS_TRANSPORT);
     assert_int_equal(hcsms_error_class_of(-9999), HCSMS_CLASS_TRANSPORT);
+}
+
+
+/* ---- proxies ---------------------------------------------------------------- */
+
+static void proxy_urls(void **state)
+{
+    char host[HCSMS_HOST_MAX + 1];
+    uint16_t port;
+    uint8_t is_ipv6;
+    static const char *const bad[] = {
+        "https://proxy:3128",        /* only http:// proxies */
+        "socks5://proxy:1080",
+        "proxy:3128",                /* no scheme */
+        "http://",
+        "http://user:pw@proxy:3128", /* credentials go in their own fields */
+        "http://proxy:3128/path",
+        "http://proxy:0",
+        "http://proxy:65536",
+        "http://pro xy:3128",
+        "http://proxy:3128\r\nX: 1",
+        "http://[::1:3128",
+        NULL,
+    };
+    size_t i;
+
+    (void)state;
+    assert_int_equal(hcsms_proxy_parse("http://proxy.corp:3128", host, sizeof(host), &port,
+                                       &is_ipv6), HCSMS_OK);
+    assert_string_equal(host, "proxy.corp");
+    assert_int_equal(port, 3128);
+    assert_int_equal(is_ipv6, 0);
+    assert_int_equal(hcsms_proxy_parse("HTTP://proxy/", host, sizeof(host), &port, &is_ipv6),
+                     HCSMS_OK);
+    assert_int_equal(port, 1080); /* curl's default proxy port */
+    assert_int_equal(hcsms_proxy_parse("http://[::1]:8888", host, sizeof(host), &port,
+                                       &is_ipv6), HCSMS_OK);
+    assert_string_equal(host, "::1");
+    assert_int_equal(is_ipv6, 1);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(hcsms_proxy_parse(bad[i], host, sizeof(host), &port, &is_ipv6),
+                         HCSMS_ERR_INVALID_PROXY);
+        assert_int_equal(hcsms_check_proxy(bad[i], NULL, NULL), HCSMS_ERR_INVALID_PROXY);
+    }
+}
+
+static void proxy_credentials(void **state)
+{
+    char *longest = repeat('u', HCSMS_PROXY_USER_MAX);
+    char *too_long = repeat('u', HCSMS_PROXY_USER_MAX + 1);
+
+    (void)state;
+    assert_int_equal(hcsms_check_proxy("http://p:1", NULL, NULL), HCSMS_OK);
+    assert_int_equal(hcsms_check_proxy("http://p:1", "user", "pa:ss word"), HCSMS_OK);
+    assert_int_equal(hcsms_check_proxy("http://p:1", "user", NULL), HCSMS_OK);
+    assert_int_equal(hcsms_check_proxy("http://p:1", "user", ""), HCSMS_OK);
+    assert_int_equal(hcsms_check_proxy("http://p:1", longest, longest), HCSMS_OK);
+    assert_int_equal(hcsms_check_proxy("http://p:1", too_long, "x"), HCSMS_ERR_INVALID_PROXY);
+    assert_int_equal(hcsms_check_proxy("http://p:1", "u", too_long), HCSMS_ERR_INVALID_PROXY);
+    assert_int_equal(hcsms_check_proxy("http://p:1", "", "x"), HCSMS_ERR_INVALID_PROXY);
+    assert_int_equal(hcsms_check_proxy("http://p:1", "us:er", "x"), HCSMS_ERR_INVALID_PROXY);
+    assert_int_equal(hcsms_check_proxy("http://p:1", "user\r\n", "x"), HCSMS_ERR_INVALID_PROXY);
+    assert_int_equal(hcsms_check_proxy("http://p:1", "user", "p\nw"), HCSMS_ERR_INVALID_PROXY);
+    assert_int_equal(hcsms_check_proxy("http://p:1", NULL, "pw"), HCSMS_ERR_INVALID_PROXY);
+
+    /* init checks the same, and keeps the proxy apart from the endpoint */
+    config.proxy = "http://[::1]:3128";
+    config.proxy_username = "user";
+    config.proxy_password = "pw";
+    assert_int_equal(init_endpoint("https://sms.example.com"), HCSMS_OK);
+    assert_string_equal(client.proxy_host, "::1");
+    assert_int_equal(client.proxy_port, 3128);
+    assert_string_equal(client.host, "sms.example.com");
+    free_client();
+    config.proxy_username = "us:er";
+    assert_int_equal(init_endpoint("https://sms.example.com"), HCSMS_ERR_INVALID_PROXY);
+    free_client();
+    config.proxy = "https://p:1";
+    config.proxy_username = NULL;
+    config.proxy_password = NULL;
+    assert_int_equal(init_endpoint("https://sms.example.com"), HCSMS_ERR_INVALID_PROXY);
+    free_client();
+    config.proxy = NULL;
+    free(longest);
+    free(too_long);
+}
+
+static void no_proxy_lists(void **state)
+{
+    static const struct {
+        const char *list, *host;
+        int bypass;
+    } cases[] = {
+        {"localhost", "localhost", 1},
+        {"LOCALHOST", "localhost", 1},
+        {"example.com", "sms.example.com", 1},
+        {".example.com", "sms.example.com", 1},
+        {".example.com", "example.com", 1},
+        {"example.com", "badexample.com", 0},
+        {"sms.example.com", "example.com", 0},
+        {"a.com, b.com ,c.com", "x.c.com", 1},
+        {"a.com,,b.com", "b.com", 1},
+        {"a.com b.com", "b.com", 1},
+        {"*", "anything.example", 1},
+        {"*.example.com", "sms.example.com", 0}, /* no globbing, as curl */
+        {"127.0.0.1", "127.0.0.1", 1},
+        {"127.0.0.1", "127.0.0.10", 0},
+        {"10.0.0.1", "110.0.0.1", 0},
+        {"::1", "::1", 1},
+        {"[::1]", "::1", 1},
+        {"[::1]:8443", "::1", 1},
+        {"localhost:8443", "localhost", 1},
+        {"example.com.", "sms.example.com", 1},
+        {"", "localhost", 0},
+        {" , ", "localhost", 0},
+        {"host", "", 0},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (hcsms_no_proxy_match(cases[i].list, cases[i].host) != cases[i].bypass)
+            fail_msg("NO_PROXY '%s' for '%s': want %d", cases[i].list, cases[i].host,
+                     cases[i].bypass);
+    }
+    assert_int_equal(hcsms_no_proxy_match(NULL, "localhost"), 0);
+    assert_int_equal(hcsms_no_proxy_match("localhost", NULL), 0);
+}
+
+/* ---- IAM credentials ------------------------------------------------------------ */
+
+static void iam_credentials_checked_before_sending(void **state)
+{
+    char *longest = repeat('a', HCSMS_IAM_FIELD_MAX);
+    char *too_long = repeat('a', HCSMS_IAM_FIELD_MAX + 1);
+    hcsms_iam_credentials c = {"user", "pw", "account", "ap-southeast-3"};
+    char out[64];
+    struct {
+        const char **field;
+        const char *value;
+    } bad[5];
+    size_t i;
+
+    (void)state;
+    bad[0].field = &c.user, bad[0].value = "";
+    bad[1].field = &c.password, bad[1].value = NULL;
+    bad[2].field = &c.account, bad[2].value = too_long;
+    bad[3].field = &c.password, bad[3].value = "bad \xc3\x28 utf-8";
+    bad[4].field = &c.project, bad[4].value = "\xed\xa0\x80"; /* a surrogate */
+    config.auth_token = NULL;
+    assert_int_equal(init_endpoint("https://iam.example.com"), HCSMS_OK);
+    fake.connects = 0;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const char *saved = *bad[i].field;
+        *bad[i].field = bad[i].value;
+        strcpy(out, "old");
+        assert_int_equal(hcsms_iam_get_token(&client, &c, out, sizeof(out), &result),
+                         HCSMS_ERR_INVALID_CREDENTIALS);
+        assert_string_equal(out, "");
+        assert_string_equal(result.failed_step, "input");
+        *bad[i].field = saved;
+    }
+    assert_int_equal(fake.connects, 0);
+    assert_int_equal(hcsms_iam_get_token(&client, &c, NULL, 0, &result),
+                     HCSMS_ERR_INVALID_ARGUMENT);
+    assert_int_equal(hcsms_iam_get_token(&client, NULL, out, sizeof(out), &result),
+                     HCSMS_ERR_INVALID_CREDENTIALS);
+    assert_int_equal(hcsms_iam_get_token(&client, &c, out, sizeof(out), NULL),
+                     HCSMS_ERR_INVALID_ARGUMENT);
+    c.user = longest;
+    c.password = "p\"w\\\t\xc3\xa9"; /* escaped in the body, all valid */
+    c.project = NULL;
+    fake.connect_result = HCSMS_ERR_CONNECT;
+    assert_int_equal(hcsms_iam_get_token(&client, &c, out, sizeof(out), &result),
+                     HCSMS_ERR_CONNECT); /* accepted: it got as far as connecting */
+    assert_int_equal(fake.connects, 1);
+    free_client();
+    config.auth_token = token;
+    free(longest);
+    free(too_long);
 }
 
 int main(void)
@@ -729,6 +914,10 @@ int main(void)
         cmocka_unit_test_setup(set_token_keeps_the_old_one_on_failure, setup),
         cmocka_unit_test_setup(strerror_names_every_code, setup),
         cmocka_unit_test_setup(error_classes, setup),
+        cmocka_unit_test_setup(proxy_urls, setup),
+        cmocka_unit_test_setup(proxy_credentials, setup),
+        cmocka_unit_test_setup(no_proxy_lists, setup),
+        cmocka_unit_test_setup(iam_credentials_checked_before_sending, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

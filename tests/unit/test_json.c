@@ -1007,12 +1007,44 @@ static void random_mutations(void **state)
     }
 }
 
+
+/* ---- IAM's error shape ----------------------------------------------------
+ * {"error":{"code":401,"message":..,"title":..}}: code a number or a string;
+ * the SMS fields win when both are present. */
+
+static void iam_error_shape(void **state)
+{
+    (void)state;
+    parse("{\"error\":{\"code\":401,\"message\":\"The username or password is wrong.\","
+          "\"title\":\"Unauthorized\"}}");
+    assert_string_equal(result.error_code, "401");
+    assert_string_equal(result.error_msg, "The username or password is wrong.");
+    parse("{\"error\":{\"title\":\"Forbidden\",\"message\":\"m \\u00e9\",\"code\":\"IAM.0002\"}}");
+    assert_string_equal(result.error_code, "IAM.0002");
+    assert_string_equal(result.error_msg, "m \xc3\xa9");
+    /* Not a number: a primitive code is left out rather than guessed. */
+    parse("{\"error\":{\"code\":true,\"message\":\"m\"}}");
+    assert_string_equal(result.error_code, "");
+    assert_string_equal(result.error_msg, "m");
+    parse("{\"error\":{\"code\":123456789012345678901234567890123456789012345678901234567890"
+          "12345678901234567890}}");
+    assert_string_equal(result.error_code, "");
+    parse("{\"error_code\":\"SMS.9004\",\"error\":{\"code\":1,\"message\":\"x\"}}");
+    assert_string_equal(result.error_code, "SMS.9004");
+    assert_string_equal(result.error_msg, "");
+    parse("{\"error\":\"just text\"}");
+    assert_no_fields(&result);
+    parse("{\"x\":{\"error\":{\"code\":1}}}");
+    assert_no_fields(&result);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(documented_body_fills_every_field, setup),
         cmocka_unit_test_setup(documented_body_with_white_space, setup),
         cmocka_unit_test_setup(nested_unknown_values_are_skipped, setup),
+        cmocka_unit_test_setup(iam_error_shape, setup),
         cmocka_unit_test_setup(keys_in_any_order, setup),
         cmocka_unit_test_setup(simple_escapes_are_decoded, setup),
         cmocka_unit_test_setup(unicode_escapes_are_decoded, setup),

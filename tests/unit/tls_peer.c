@@ -28,6 +28,9 @@ static struct {
     size_t step_count;
     unsigned requests, handshakes;
     char last_request[FAKE_SENT_MAX];
+    const char *proxy_answer;  /* act as a proxy first (NULL: no) */
+    int proxy_done;            /* this connection's CONNECT was answered */
+    char proxy_request[1024];
 } peer;
 
 static int peer_entropy(void *unused, unsigned char *out, size_t len)
@@ -77,6 +80,7 @@ static void reset(void)
     peer.in_len = peer.in_pos = 0;
     peer.request_len = 0;
     peer.handshake_done = 0;
+    peer.proxy_done = 0;
     fake.peer_out_len = fake.peer_out_pos = 0;
     fake.peer_closed = 0;
 }
@@ -110,11 +114,38 @@ static void answer(void)
     }
 }
 
+/* The proxy's part: the CONNECT request up to its empty line, in clear. */
+static int proxy_step(void)
+{
+    const char *end;
+    size_t len, answer_len;
+
+    peer.in[peer.in_len < sizeof(peer.in) ? peer.in_len : sizeof(peer.in) - 1] = '\0';
+    end = strstr((const char *)peer.in, "\r\n\r\n");
+    if (end == NULL)
+        return 0;
+    len = (size_t)(end + 4 - (const char *)peer.in);
+    if (len >= sizeof(peer.proxy_request))
+        len = sizeof(peer.proxy_request) - 1;
+    memcpy(peer.proxy_request, peer.in, len);
+    peer.proxy_request[len] = '\0';
+    peer.in_pos = len;
+    answer_len = strlen(peer.proxy_answer);
+    memcpy(fake.peer_out + fake.peer_out_len, peer.proxy_answer, answer_len);
+    fake.peer_out_len += answer_len;
+    peer.proxy_done = 1;
+    if (strncmp(peer.proxy_answer + 9, "2", 1) != 0)
+        fake.peer_closed = 1;
+    return 1;
+}
+
 static void pump(void)
 {
     int ret;
 
     if (fake.peer_closed)
+        return;
+    if (peer.proxy_answer != NULL && !peer.proxy_done && !proxy_step())
         return;
     if (!peer.handshake_done) {
         ret = mbedtls_ssl_handshake(&peer.ssl);
@@ -172,6 +203,16 @@ void tls_peer_start(const struct peer_step *steps, size_t count)
     fake.peer_take = take;
     fake.peer_pump = pump;
     fake.peer_reset = reset;
+}
+
+void tls_peer_proxy(const char *answer)
+{
+    peer.proxy_answer = answer;
+}
+
+const char *tls_peer_proxy_request(void)
+{
+    return peer.proxy_request;
 }
 
 void tls_peer_stop(void)

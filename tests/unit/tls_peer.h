@@ -29,6 +29,12 @@ void tls_peer_stop(void);
 const unsigned char *tls_peer_ca(void);
 size_t tls_peer_ca_len(void);
 
+/* Act as an HTTP proxy first on each connection: read the CONNECT request
+ * in clear, answer it with answer (in clear); TLS follows only after a 2xx.
+ * Call after tls_peer_start(); NULL turns it off. */
+void tls_peer_proxy(const char *answer);
+const char *tls_peer_proxy_request(void); /* the last CONNECT request seen */
+
 /* What the peer saw. */
 unsigned tls_peer_requests(void);
 unsigned tls_peer_handshakes(void);

@@ -1,0 +1,125 @@
+/* Getting a user token from IAM (password method): the request is written
+ * by auth (its body holds the password, so it is counted, sent and wiped,
+ * never traced); the answer's X-Subject-Token is kept by the parser in the
+ * caller's buffer while the large body is drained. */
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "sms.h"
+#include "../auth/auth.h"
+
+#if HCSMS_CONFIG_IAM
+
+#define IAM_REQUEST_LINE "POST /v3/auth/tokens?nocatalog=true HTTP/1.1"
+
+typedef struct iam_request {
+    const hcsms_iam_credentials *credentials;
+    char body_length[24];
+    char *token;
+    size_t token_size;
+} iam_request;
+
+static void count_bytes(void *context, const void *data, size_t len)
+{
+    (void)data;
+    *(size_t *)context += len;
+}
+
+static void write_bytes(void *writer, const void *data, size_t len)
+{
+    hcsms_http_write(writer, data, len);
+}
+
+static void write_iam_request(hcsms_client *client, hcsms_http_writer *writer,
+                              const void *context)
+{
+    const iam_request *request = context;
+
+    TRACE(client, HCSMS_TRACE_REQUEST_LINE, IAM_REQUEST_LINE);
+    hcsms_http_write_string(writer, IAM_REQUEST_LINE "\r\n");
+    hcsms_write_common_headers(client, writer);
+    hcsms_write_header(client, writer, "Content-Type", "application/json;charset=utf8");
+    hcsms_write_header(client, writer, "Content-Length", request->body_length);
+    hcsms_http_write_string(writer, "\r\n");
+    hcsms_iam_write_body(write_bytes, writer, request->credentials);
+}
+
+static int iam_once(hcsms_client *client, const void *context, uint64_t deadline,
+                    hcsms_result *result)
+{
+    const iam_request *request = context;
+    hcsms_operation operation;
+
+    memset(result, 0, sizeof(*result));
+    operation.write = write_iam_request;
+    operation.context = request;
+    operation.subject_token = request->token;
+    operation.subject_token_size = request->token_size;
+    return hcsms_exchange(client, &operation, deadline, result);
+}
+
+/* The kept X-Subject-Token, judged: one header, whole, a valid token. */
+static int check_subject_token(const hcsms_http_response *response, size_t token_size)
+{
+    if (response->subject_token_seen != 1)
+        return HCSMS_ERR_NO_TOKEN;
+    if (response->subject_token_truncated)
+        return token_size > HCSMS_TOKEN_MAX ? HCSMS_ERR_NO_TOKEN : HCSMS_ERR_BUFFER_TOO_SMALL;
+    return hcsms_check_token(response->subject_token, response->subject_token_len) == HCSMS_OK
+               ? HCSMS_OK
+               : HCSMS_ERR_NO_TOKEN;
+}
+
+int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *credentials,
+                        char *token, size_t token_size, hcsms_result *result)
+{
+    iam_request request;
+    size_t body_length = 0;
+    int rc;
+
+    if (result == NULL)
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    memset(result, 0, sizeof(*result));
+    if (client == NULL || !client->initialised || token == NULL || token_size == 0) {
+        result->failed_step = "set-up";
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    }
+    token[0] = '\0';
+    if ((rc = hcsms_iam_check_credentials(credentials)) != HCSMS_OK) {
+        result->failed_step = "input";
+        return rc;
+    }
+    hcsms_iam_write_body(count_bytes, &body_length, credentials);
+    request.credentials = credentials;
+    snprintf(request.body_length, sizeof(request.body_length), "%lu",
+             (unsigned long)body_length);
+    request.token = token;
+    request.token_size = token_size;
+
+    rc = hcsms_run(client, iam_once, &request, result);
+    if (rc == HCSMS_OK && (rc = check_subject_token(&client->response, token_size)) != HCSMS_OK)
+        result->failed_step = "token in the answer";
+    if (rc != HCSMS_OK)
+        mbedtls_platform_zeroize(token, token_size);
+    return rc;
+}
+
+#else
+
+int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *credentials,
+                        char *token, size_t token_size, hcsms_result *result)
+{
+    (void)client;
+    (void)credentials;
+    (void)token;
+    (void)token_size;
+    if (result != NULL) {
+        memset(result, 0, sizeof(*result));
+        result->failed_step = "set-up";
+    }
+    return HCSMS_ERR_INVALID_ARGUMENT; /* built without HCSMS_CONFIG_IAM */
+}
+
+#endif /* HCSMS_CONFIG_IAM */
