@@ -56,7 +56,7 @@ int hcsms_proxy_tunnel(hcsms_client *client, uint64_t deadline, hcsms_result *re
 #if HCSMS_CONFIG_TRACE
     if (client->trace != NULL) {
         char text[48];
-        snprintf(text, sizeof(text), "proxy answered HTTP/1.%u %d",
+        snprintf(text, sizeof(text), "answered HTTP/1.%u %d",
                  (unsigned)response->http_minor, response->status);
         TRACE(client, HCSMS_TRACE_PROXY, text);
     }

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: what users type (endpoint URLs, task ids and their
  * percent-encoding: an accepted task id must encode to exactly one path
- * segment that decodes back to itself), and a server's Retry-After value.
+ * segment that decodes back to itself), proxy URLs and NO_PROXY lists, and
+ * a server's Retry-After value.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +16,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int hex(char c)
 {
     return c >= '0' && c <= '9' ? c - '0' : (c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1);
+}
+
+/* A NO_PROXY entry that is a host name as it stands. */
+static int plain_name(const char *s)
+{
+    size_t len = strlen(s);
+
+    return len > 0 && strcspn(s, ", \t:[") == len && s[0] != '.' && s[len - 1] != '.';
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -36,6 +45,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (strchr("/?#@ \r\n\t", host[i]) != NULL)
                 abort();
         }
+    }
+
+    if (hcsms_proxy_parse(text, host, sizeof(host), &port, &ipv6) == HCSMS_OK) {
+        if (host[0] == '\0' || port == 0 || strlen(host) > HCSMS_HOST_MAX ||
+            strchr(host, '@') != NULL || strchr(host, '/') != NULL || strchr(host, ' ') != NULL)
+            abort();
+    }
+    {
+        /* The list against a host taken from its own second half; "*" and a
+         * plain name (one entry, nothing to strip) always match. */
+        const char *half = text + size / 2;
+        int match = hcsms_no_proxy_match(text, half);
+        if (match != 0 && match != 1)
+            abort();
+        if (half[0] != '\0' && hcsms_no_proxy_match("*", half) != 1)
+            abort();
+        if (plain_name(half) && hcsms_no_proxy_match(half, half) != 1)
+            abort();
     }
 
     if (hcsms_check_task_id(text) == HCSMS_OK) {

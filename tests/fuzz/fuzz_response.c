@@ -1,6 +1,8 @@
 /*
  * libFuzzer target: the HTTP response parser. The first two bytes seed the
- * slice sizes, so the fuzzer also explores where the input is cut.
+ * slice sizes, so the fuzzer also explores where the input is cut; two bits
+ * of the first choose the modes: the answer to CONNECT, and keeping
+ * X-Subject-Token (in a small buffer, so cutting it is explored too).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hcsms_http_response r;
     char request_id[17];
     unsigned char body[64];
+    char subject[24];
+    int tunnel, keep_subject;
     uint32_t seed;
     size_t pos = 0;
     int rc = HCSMS_HTTP_MORE;
@@ -24,9 +28,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2)
         return 0;
     seed = (uint32_t)data[0] << 8 | data[1];
+    tunnel = data[0] & 1;
+    keep_subject = (data[0] >> 1) & 1;
     data += 2;
     size -= 2;
     hcsms_http_response_init(&r, request_id, sizeof(request_id), body, sizeof(body));
+    if (tunnel)
+        hcsms_http_response_expect_tunnel(&r);
+    if (keep_subject)
+        hcsms_http_response_keep_subject_token(&r, subject, sizeof(subject));
     while (pos < size && rc == HCSMS_HTTP_MORE) {
         size_t n, used = 0;
         seed = seed * 1103515245u + 12345u;
@@ -48,8 +58,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (rc == 0 && (r.status < 200 || r.status > 599))
         abort(); /* a completed response is always a final one */
-    if (rc == 0 && r.has_content_length && !r.chunked && r.body_bytes != r.content_length &&
-        r.status != 204 && r.status != 304)
+    if (rc == 0 && !tunnel && r.has_content_length && !r.chunked &&
+        r.body_bytes != r.content_length && r.status != 204 && r.status != 304)
         abort(); /* framing honoured exactly */
+    if (tunnel && r.body_bytes != 0)
+        abort(); /* the answer to CONNECT ends at its headers */
+    if (keep_subject && (memchr(subject, '\0', sizeof(subject)) == NULL ||
+                         strlen(subject) != r.subject_token_len ||
+                         r.subject_token_len >= sizeof(subject)))
+        abort();
     return 0;
 }

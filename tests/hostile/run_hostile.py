@@ -802,6 +802,163 @@ raw_case("tls-handshake-drip", "flight-drip", "exit 3 at the deadline", err=TIME
 
 
 # ============================================================== driver
+
+# ============================================================== hostile proxies
+# A proxy that misbehaves while hcsms waits for its answer to CONNECT. Nothing
+# it says may be taken as the tunnel, hang hcsms past --timeout, or leak the
+# token or the proxy password; every failure names the proxy.
+PROXY_USER, PROXY_PASSWORD = "agent", "Px-" + os.urandom(8).hex()
+
+
+class HostileProxy:
+    """Plain TCP on 127.0.0.1: reads up to the CONNECT request's empty line,
+    then plays script(conn). Stopped by stop(), which closes everything."""
+
+    def __init__(self, script):
+        import socket
+        import threading
+        self.script = script
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.requests = []
+        self.stopping = False
+        self.conns = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        import socket
+        while not self.stopping:
+            try:
+                conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.conns.append(conn)
+            conn.settimeout(0.2)
+            data = b""
+            while b"\r\n\r\n" not in data and not self.stopping:
+                try:
+                    piece = conn.recv(4096)
+                except socket.timeout:
+                    continue
+                except OSError:
+                    break
+                if not piece:
+                    break
+                data += piece
+            self.requests.append(data)
+            try:
+                self.script(self, conn)
+            except OSError:
+                pass
+
+    def pause(self, seconds):
+        end = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < end:
+            time.sleep(0.02)
+
+    def stop(self):
+        self.stopping = True
+        for conn in self.conns:
+            try:
+                conn.close()
+            except OSError:
+                pass
+        self.sock.close()
+        self.thread.join(5)
+
+
+def _proxy_silent(p, conn):
+    p.pause(60)
+
+
+def _proxy_drip(p, conn):
+    for b in b"HTTP/1.1 200 Connection established\r\n\r\n":
+        conn.sendall(bytes([b]))
+        p.pause(0.3)
+
+
+def _proxy_huge_header(p, conn):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 70000 + b"\r\n\r\n")
+    p.pause(60)
+
+
+def _proxy_close(p, conn):
+    conn.close()
+
+
+def _proxy_not_tls(p, conn):
+    conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    p.pause(0.1)
+    conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n" + b"\x00" * 64)
+    p.pause(60)
+
+
+def _proxy_407_endless(p, conn):
+    conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\""
+                 + PROXY_PASSWORD.encode() + b"\"\r\nContent-Length: 1000000000\r\n\r\n")
+    while not p.stopping:
+        try:
+            conn.sendall(b"x" * 4096)
+        except OSError:
+            return
+        p.pause(0.01)
+
+
+def _proxy_early_bytes(p, conn):
+    conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n\x16\x03\x03\x00\x2a")
+    p.pause(60)
+
+
+def _proxy_interim_storm(p, conn):
+    conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n" * 50)
+    p.pause(60)
+
+
+def proxy_case(name, script, *, deadline=False, status=None, err=None):
+    what = "exit 3" + (" at the deadline" if deadline else "")
+
+    @case("proxy-" + name, what)
+    def _(c):
+        proxy = HostileProxy(script)
+        try:
+            url = "http://%s:%s@127.0.0.1:%d" % (PROXY_USER, PROXY_PASSWORD, proxy.port)
+            tid = "ok-proxy-" + name
+            r = c.run([tid], timeout_ms=2000, args=("--proxy", url), deadline=deadline)
+        finally:
+            proxy.stop()
+        expect_rc(r, 3)
+        expect_eq(r.out, b"", "stdout")
+        for out, what_ in ((r.out, "stdout"), (r.err, "stderr")):
+            expect(PROXY_PASSWORD.encode() not in out, "the proxy password appears on %s" % what_)
+        lines = r.err_lines()
+        expect(len(lines) == 1, "stderr has %d lines, expected 1" % len(lines))
+        expect(b"proxy" in lines[0], "the failure does not name the proxy: %r" % lines[0])
+        if status is not None:
+            expect(("proxy answered %d" % status).encode() in lines[0],
+                   "the failure does not give the proxy's status %d" % status)
+        if err is not None:
+            expect(err.encode() in lines[0], "the failure does not say %r" % err)
+        expect(len(proxy.requests) == 1 and proxy.requests[0].startswith(b"CONNECT localhost:"),
+               "the proxy did not see one CONNECT")
+
+
+proxy_case("silent", _proxy_silent, deadline=True, err="timed out")
+proxy_case("drip", _proxy_drip, deadline=True, err="timed out")
+proxy_case("huge-header", _proxy_huge_header, err="HTTP line too long")
+proxy_case("closes", _proxy_close, err="closed")
+proxy_case("tunnel-not-tls", _proxy_not_tls, err="TLS")
+proxy_case("407-endless-body", _proxy_407_endless, status=407)
+proxy_case("bytes-before-hello", _proxy_early_bytes, err="unexpected HTTP response")
+proxy_case("interim-storm", _proxy_interim_storm, err="too many 1xx")
+
+
 def setup(c):
     subprocess.run(["bash", os.path.join(REPO, "tests", "e2e", "make_pki.sh"), c.pki], check=True, timeout=60,
                    stdin=subprocess.DEVNULL)
