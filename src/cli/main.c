@@ -443,7 +443,8 @@ static void report(const char *task_id, int rc, const hcsms_result *result, int 
         fputs("hcsms: ", stderr);
         put_safe(stderr, task_id);
         fprintf(stderr, ": HTTP %d", result->http_status);
-        if (result->error_code[0] != '\0') {
+        /* IAM's code is often the status again ("401"): say it once. */
+        if (result->error_code[0] != '\0' && atoi(result->error_code) != result->http_status) {
             fputc(' ', stderr);
             put_safe(stderr, result->error_code);
         }

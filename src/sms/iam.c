@@ -100,7 +100,7 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
 
     rc = hcsms_run(client, iam_once, &request, result);
     if (rc == HCSMS_OK && (rc = check_subject_token(&client->response, token_size)) != HCSMS_OK)
-        result->failed_step = "token in the answer";
+        result->failed_step = "read response";
     if (rc != HCSMS_OK)
         mbedtls_platform_zeroize(token, token_size);
     return rc;

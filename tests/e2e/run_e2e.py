@@ -6,6 +6,9 @@ Runs the real ``hcsms`` binary against
   * a second mock instance with an expired certificate,
   * a plain-TCP (non-TLS) HTTP server, a closed port and a full-backlog port,
   * nginx configured from tests/e2e/nginx.conf.in,
+  * the mock's IAM stand-in (POST /v3/auth/tokens) for ``hcsms token`` (cases iam-*),
+  * tinyproxy (tests/e2e/tinyproxy_server.py) as an HTTP CONNECT proxy (cases proxy-*;
+    they fail, not skip, when tinyproxy is missing),
 and checks exit status, stdout/stderr and what the servers saw.
 
 Usage:  tests/e2e/run_e2e.py [-k SUBSTRING]... [--list]
@@ -19,6 +22,7 @@ only.
 """
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -39,9 +43,10 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "servers"))
 sys.path.insert(0, HERE)
 
-from mock_sms import (BIGERROR_LEN, FORBIDDEN_DECODED_DETAIL, MockSMS,  # noqa: E402
-                      PlainHTTPServer)
+from mock_sms import (BIGERROR_LEN, FORBIDDEN_DECODED_DETAIL, IAM_TOKEN_ALPHABET,  # noqa: E402
+                      IAM_TOKEN_MAX, MockSMS, PlainHTTPServer)
 from nginx_server import NginxServer  # noqa: E402
+from tinyproxy_server import TinyProxy  # noqa: E402
 import aksk_verify  # noqa: E402
 
 FORBIDDEN_MSG = "You do not have permission to perform action sms:server:unlock on resource."
@@ -50,7 +55,10 @@ DEFAULT = object()
 # environment variables whose values are secrets: never in hcsms output, never in reports
 LEAK_WINDOW = 20
 SECRET_ENV = ("HCSMS_AUTH_TOKEN", "HCSMS_SK", "HUAWEICLOUD_SDK_SK", "HCSMS_SECURITY_TOKEN",
-              "HUAWEICLOUD_SDK_SECURITY_TOKEN")
+              "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HCSMS_PASSWORD")
+# proxy settings of the machine running the tests never reach hcsms (cases set their own)
+PROXY_ENV = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+             "NO_PROXY", "no_proxy")
 
 
 class CaseFail(Exception):
@@ -88,6 +96,15 @@ class Ctx:
         self.tmp_ak = "HCSTMP" + os.urandom(7).hex().upper()
         self.tmp_sk = "TmpSk" + os.urandom(17).hex() + "x"
         self.security_token = "gQ1jbi1ub3J0aC00" + os.urandom(48).hex() + "=="
+        # IAM stand-in users (see setup()); passwords are secrets like the token
+        self.iam_account = "e2e_account-" + os.urandom(3).hex()
+        self.iam_user = "e2e-iam-user"
+        self.iam_password = "IamPw-" + os.urandom(10).hex()
+        # needs JSON escaping: quote, backslash, tab, non-ASCII (UTF-8)
+        self.iam_special_password = 'Sp"ec\\ial\t\u00e9t\u00e9-' + os.urandom(6).hex()
+        # tinyproxy's BasicAuth only takes [-A-Za-z0-9._]
+        self.proxy_user = "e2eproxy"
+        self.proxy_pass = "Pr0xy.Pass-" + os.urandom(8).hex()
         self.mock = None
         self.mock_expired = None
         self.mock6 = None
@@ -96,6 +113,10 @@ class Ctx:
         self.nginx_big = None
         self.nginx_big_token = None
         self.nginx_error = None
+        self.tp = None          # tinyproxy with BasicAuth, every port
+        self.tp443 = None       # tinyproxy with BasicAuth, ConnectPort 443 only
+        self.tp_open = None     # tinyproxy without authentication
+        self.tinyproxy_error = None
         self.closed_sock = None
         self.closed_port = None
         self.backlog_sock = None
@@ -112,22 +133,37 @@ class Ctx:
             f.write(data if isinstance(data, bytes) else data.encode())
         return p
 
+    def fixed_secrets(self):
+        """{secret: what it is} for secrets that must never appear in any hcsms output."""
+        pa = "%s:%s" % (self.proxy_user, self.proxy_pass)
+        out = {self.sk: "an SK", self.tmp_sk: "an SK", self.security_token: "the security token",
+               self.proxy_pass: "the proxy password",
+               base64.b64encode(pa.encode()).decode(): "the proxy credentials (base64)"}
+        for pw in (self.iam_password, self.iam_special_password):
+            out[pw] = "an IAM password"
+            out.setdefault(json.dumps(pw)[1:-1], "an IAM password (JSON-escaped)")
+            out.setdefault(json.dumps(pw, ensure_ascii=False)[1:-1], "an IAM password (JSON-escaped)")
+        out[self.token] = "the token"
+        return out
+
     # ---- running hcsms
-    def run(self, argv, token=DEFAULT, extra_env=None, stdin_data=None, timeout=20.0):
+    def run(self, argv, token=DEFAULT, extra_env=None, stdin_data=None, timeout=20.0, umask=None):
         """Run ``hcsms argv...``; token via HCSMS_AUTH_TOKEN unless token is None."""
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith("HCSMS_") and not k.startswith("HUAWEICLOUD_SDK_")}
+               if not k.startswith("HCSMS_") and not k.startswith("HUAWEICLOUD_SDK_")
+               and k not in PROXY_ENV}
         note = []
         if token is DEFAULT:
             token = self.token
-        secrets = {token, self.token, self.sk, self.tmp_sk, self.security_token}
+        secrets = self.fixed_secrets()
         if token is not None:
             env["HCSMS_AUTH_TOKEN"] = token
             note.append("HCSMS_AUTH_TOKEN=<%d bytes>" % len(token))
+            secrets[token] = "the token"
         for k, v in (extra_env or {}).items():
             env[k] = v
             if k in SECRET_ENV:
-                secrets.add(v)
+                secrets.setdefault(v, "the value of %s" % k)
                 note.append("%s=<%d bytes>" % (k, len(v)))
             else:
                 note.append("%s=%s" % (k, v if len(v) < 80 else "<%d bytes>" % len(v)))
@@ -136,7 +172,8 @@ class Ctx:
         try:
             p = subprocess.run(cmd, env=env, capture_output=True, timeout=timeout * self.factor,
                                input=stdin_data,
-                               stdin=None if stdin_data is not None else subprocess.DEVNULL)
+                               stdin=None if stdin_data is not None else subprocess.DEVNULL,
+                               **({} if umask is None else {"umask": umask}))
         except subprocess.TimeoutExpired as e:
             r = Result(cmd, None, e.stdout or b"", e.stderr or b"", time.monotonic() - t0, " ".join(note))
             self.results.append(r)
@@ -147,20 +184,19 @@ class Ctx:
             raise CaseFail("hcsms killed by signal %d" % -r.rc)
         if self.wrapper and r.rc == 99:
             raise CaseFail("wrapper (valgrind) reported errors: exit 99")
-        for secret in secrets:
-            if secret and len(secret) >= 8:
-                sb = secret.encode("latin-1", "replace")
+        for secret, what in secrets.items():
+            if not secret or len(secret) < 8:
+                continue
+            for sb in {secret.encode("latin-1", "replace"), secret.encode("utf-8", "surrogateescape")}:
                 if sb in r.out or sb in r.err:
-                    what = "the token" if secret in (token, self.token) else "a secret (SK or security token)"
                     raise CaseFail("%s appears in hcsms output" % what)
                 if secret not in (token, self.token) and len(sb) > LEAK_WINDOW:
-                    # SKs and security tokens: a piece of one is a leak too (a server may
-                    # echo it inside a cut-off message)
+                    # SKs, security tokens, passwords: a piece of one is a leak too (a server
+                    # may echo it inside a cut-off message)
                     for i in range(len(sb) - LEAK_WINDOW + 1):
                         piece = sb[i:i + LEAK_WINDOW]
                         if piece in r.out or piece in r.err:
-                            raise CaseFail("%d bytes of a secret (SK or security token) appear in hcsms "
-                                           "output" % LEAK_WINDOW)
+                            raise CaseFail("%d bytes of %s appear in hcsms output" % (LEAK_WINDOW, what))
         return r
 
     def unlock(self, *args, endpoint=DEFAULT, cacert=DEFAULT, **kw):
@@ -1671,14 +1707,801 @@ def _(c):
     expect_eq(req["auth"], "token", "authentication the server saw")
 
 
+# ---- IAM token (hcsms token) ---------------------------------------------------------------
+# The mock's IAM stand-in (POST /v3/auth/tokens, see mock_sms.py) records every request in
+# c.mock.iam_requests and every token it hands out in c.mock.issued_tokens.  Passwords and
+# issued tokens are secrets: never in hcsms's stderr (stdout carries the token only when it
+# is the answer), never in a failure report of these cases.
+IAM_WRONG_MSG = "The username or password is wrong."
+IAM_PROJECT = "ap-southeast-3"
+
+
+def _iam_argv(c, user=DEFAULT, account=DEFAULT, scope=DEFAULT, endpoint=DEFAULT, cacert=DEFAULT):
+    argv = ["token"]
+    endpoint = c.mock.url if endpoint is DEFAULT else endpoint
+    if endpoint is not None:
+        argv += ["--iam-endpoint", endpoint]
+    cacert = c.ca if cacert is DEFAULT else cacert
+    if cacert is not None:
+        argv += ["--cacert", cacert]
+    user = c.iam_user if user is DEFAULT else user
+    if user is not None:
+        argv += ["--user", user]
+    account = c.iam_account if account is DEFAULT else account
+    if account is not None:
+        argv += ["--account", account]
+    argv += ["--project", IAM_PROJECT] if scope is DEFAULT else list(scope or ())
+    return argv
+
+
+def _token_leak(hay, tokens, window=24):
+    """None, or a description of how much of one of ``tokens`` appears in ``hay`` (bytes)."""
+    for t in tokens:
+        tb = t.encode("latin-1", "replace")
+        if tb in hay:
+            return "a whole issued IAM token (%d bytes)" % len(tb)
+        if len(hay) < window or len(tb) < window:
+            continue
+        pieces = {tb[i:i + window] for i in range(len(tb) - window + 1)}
+        for i in range(len(hay) - window + 1):
+            if hay[i:i + window] in pieces:
+                return "%d bytes of an issued IAM token" % window
+    return None
+
+
+def _iam(c, *args, password=DEFAULT, extra_env=None, token=None, user=DEFAULT, account=DEFAULT,
+         scope=DEFAULT, endpoint=DEFAULT, cacert=DEFAULT, **kw):
+    """Run ``hcsms token`` with the default user, account, project, endpoint and CA; the
+    password in HCSMS_PASSWORD (password=None: none).  No HCSMS_AUTH_TOKEN unless given.
+    Fails the case if a token the IAM stand-in issued during the run shows on stderr."""
+    env = dict(extra_env or {})
+    password = c.iam_password if password is DEFAULT else password
+    if password is not None:
+        env["HCSMS_PASSWORD"] = password
+    argv = _iam_argv(c, user=user, account=account, scope=scope, endpoint=endpoint, cacert=cacert)
+    before = set(c.mock.issued_tokens)
+    r = c.run(argv + list(args), token=token, extra_env=env, **kw)
+    time.sleep(0.02)  # the stand-in records the token just before sending it
+    r.issued = [t for t in list(c.mock.issued_tokens) if t not in before]
+    leak = _token_leak(r.err, r.issued)
+    if leak:
+        raise CaseFail("%s appears on stderr" % leak)
+    return r
+
+
+def _iam_snap(c):
+    return c.mock.iam_snapshot()
+
+
+def _new_iam(c, snap, n=None):
+    reqs = list(c.mock.iam_requests[snap[2]:])
+    if n is not None and len(reqs) != n:
+        raise CaseFail("the IAM stand-in saw %d token request(s), expected %d" % (len(reqs), n))
+    return reqs
+
+
+def _iam_ok(c, snap):
+    (rec,) = _new_iam(c, snap, 1)
+    if not rec["ok"]:
+        raise CaseFail("the IAM stand-in answered %s: %s" % (rec["status"], rec["error"]))
+    return rec
+
+
+def _iam_saw_nothing(c, snap):
+    time.sleep(0.1)  # let a connection the client may have made be counted
+    now = c.mock.iam_snapshot()
+    if now != snap:
+        raise CaseFail("the server saw %d connection(s) and %d token request(s); expected nothing"
+                       % (now[0] - snap[0], now[2] - snap[2]))
+
+
+def _expect_token_stdout(r, rec):
+    """stdout is exactly the token the stand-in sent in X-Subject-Token, then one newline."""
+    tok = rec["token"]
+    if tok is None:
+        raise CaseFail("the IAM stand-in sent no token")
+    if r.out == (tok + "\n").encode():
+        return
+    if r.out.startswith(tok.encode()):
+        raise CaseFail("stdout is the token followed by %r, expected one newline" % r.out[len(tok):][:40])
+    raise CaseFail("stdout (%d bytes) is not the %d-byte token plus a newline%s"
+                   % (len(r.out), len(tok), " (it holds part of it)" if _token_leak(r.out, [tok]) else ""))
+
+
+def _expect_password(rec, want, how):
+    got = rec["password"]
+    if got != want:
+        raise CaseFail("the password the IAM stand-in received (%s chars) differs from the one given "
+                       "%s (%d chars)" % (len(got) if got is not None else None, how, len(want)))
+
+
+def _expected_iam_body(user, password, account, scope):
+    sc = {"project": {"name": scope[1]}} if scope[0] == "project" else {"domain": {"name": scope[1]}}
+    return {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": user, "password": password, "domain": {"name": account}}}}, "scope": sc}}
+
+
+def _expect_mode_0600(path):
+    mode = os.stat(path).st_mode & 0o7777
+    if mode != 0o600:
+        raise CaseFail("%s has mode %04o, expected 0600" % (os.path.basename(path), mode))
+
+
+def _expect_file_token(path, rec):
+    with open(path, "rb") as f:
+        data = f.read()
+    tok = rec["token"]
+    if data != (tok + "\n").encode():
+        raise CaseFail("--out file (%d bytes) is not the %d-byte token plus a newline" % (len(data), len(tok)))
+
+
+@case("iam-token-stdout-16384-bytes")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c)
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    expect_eq(len(rec["token"]), IAM_TOKEN_MAX, "length of the token the stand-in sent")
+    _expect_token_stdout(r, rec)
+    expect_eq(c.mock.connections - s[0], 1, "number of new connections")
+
+
+@case("iam-request-shape")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c)
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    expect_eq(rec["method"], "POST", "method")
+    expect_eq(rec["path"], "/v3/auth/tokens", "path")
+    expect_eq(rec["query"], "nocatalog=true", "query")
+    expect_eq((rec["content_type"] or "").replace(" ", "").lower(), "application/json;charset=utf8",
+              "Content-Type")
+    expect_eq(rec["transfer_encoding"], None, "Transfer-Encoding")
+    expect_eq(rec["content_length"], str(rec["body_len"]), "Content-Length")
+    expect_eq((rec["user"], rec["account"], rec["scope"]),
+              (c.iam_user, c.iam_account, ("project", IAM_PROJECT)), "user, account, scope")
+    _expect_password(rec, c.iam_password, "in HCSMS_PASSWORD")
+    if rec["body_json"] != _expected_iam_body(c.iam_user, c.iam_password, c.iam_account,
+                                              ("project", IAM_PROJECT)):
+        raise CaseFail("the JSON body is not the documented one (keys: %s)"
+                       % sorted((rec["body_json"] or {}).get("auth", {})))
+    ua = rec["user_agent"] or ""
+    expect(ua.startswith("hcsms/"), "User-Agent %r does not start with hcsms/" % ua)
+    hdrs = {k.lower(): v for k, v in rec["headers"]}
+    expect_eq(hdrs.get("host"), "localhost:%d" % c.mock.port, "Host header")
+
+
+@case("iam-no-credentials-forwarded")
+def _(c):
+    # a token, AK/SK and a security token in the environment are for the SMS call: none of
+    # them is sent to IAM
+    s = _iam_snap(c)
+    r = _iam(c, token=c.token, extra_env=_aksk_env(c, ak=c.tmp_ak, sk=c.tmp_sk,
+                                                   security_token=c.security_token))
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    hdrs = {k.lower() for k, _v in rec["headers"]}
+    for h in ("x-auth-token", "authorization", "x-sdk-date", "x-security-token", "x-project-id"):
+        if h in hdrs:
+            raise CaseFail("%s was sent to IAM" % h)
+    _expect_token_stdout(r, rec)
+
+
+@case("iam-domain-scope")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, scope=["--domain-scope"])
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    expect_eq(rec["scope"], ("domain", c.iam_account), "scope")
+    if rec["body_json"] != _expected_iam_body(c.iam_user, c.iam_password, c.iam_account,
+                                              ("domain", c.iam_account)):
+        raise CaseFail("the JSON body is not the documented domain-scoped one")
+    _expect_token_stdout(r, rec)
+
+
+@case("iam-project-cn-north-4")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, scope=["--project", "cn-north-4"])
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    expect_eq(rec["scope"], ("project", "cn-north-4"), "scope")
+    _expect_token_stdout(r, rec)
+
+
+@case("iam-password-json-escaping-env")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, user="e2e-special", password=c.iam_special_password)
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    _expect_password(rec, c.iam_special_password, 'with " \\ tab and \u00e9 in HCSMS_PASSWORD')
+    _expect_token_stdout(r, rec)
+
+
+@case("iam-password-json-escaping-file")
+def _(c):
+    f = c.write((c.iam_special_password + "\n").encode("utf-8"))
+    s = _iam_snap(c)
+    r = _iam(c, "--password-file", f, user="e2e-special", password=None)
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    _expect_password(rec, c.iam_special_password, "in --password-file (one trailing newline dropped)")
+    _expect_token_stdout(r, rec)
+
+
+@case("iam-password-file-no-newline")
+def _(c):
+    f = c.write(c.iam_password.encode())
+    s = _iam_snap(c)
+    r = _iam(c, "--password-file", f, password=None)
+    expect_rc(r, 0)
+    _expect_password(_iam_ok(c, s), c.iam_password, "in --password-file without a newline")
+
+
+@case("iam-password-file-stdin")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, "--password-file", "-", password=None, stdin_data=(c.iam_password + "\n").encode())
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    _expect_password(rec, c.iam_password, "on standard input")
+    _expect_token_stdout(r, rec)
+
+
+@case("iam-out-file-0600")
+def _(c):
+    out = os.path.join(c.tmp, "iam-token-out")
+    s = _iam_snap(c)
+    r = _iam(c, "--out", out, umask=0)  # 0600 must not come from the umask
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    expect_eq(r.out, b"", "stdout")
+    _expect_file_token(out, rec)
+    _expect_mode_0600(out)
+
+
+@case("iam-out-file-existing-0644")
+def _(c):
+    out = c.write(b"an old token\n", name="iam-token-existing")
+    os.chmod(out, 0o644)
+    s = _iam_snap(c)
+    r = _iam(c, "--out", out, umask=0)
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    expect_eq(r.out, b"", "stdout")
+    _expect_file_token(out, rec)
+    _expect_mode_0600(out)
+
+
+@case("iam-wrong-password-401")
+def _(c):
+    wrong = "WrongPw-" + os.urandom(8).hex()
+    s = _iam_snap(c)
+    r = _iam(c, password=wrong)
+    expect_rc(r, 1)
+    (rec,) = _new_iam(c, s, 1)
+    expect_eq(rec["status"], 401, "the stand-in's answer")
+    expect_eq(r.out, b"", "stdout")
+    stderr_line_with(r, "401")
+    expect_in(IAM_WRONG_MSG, r.serr, "stderr")
+    # with --out: no file
+    out = os.path.join(c.tmp, "iam-token-wrong-pw")
+    r = _iam(c, "--out", out, password=wrong)
+    expect_rc(r, 1)
+    expect(not os.path.exists(out), "--out file created although IAM answered 401")
+
+
+@case("iam-unknown-user-401")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, user="nobody-" + os.urandom(3).hex())
+    expect_rc(r, 1)
+    expect_eq(_new_iam(c, s, 1)[0]["status"], 401, "the stand-in's answer")
+    expect_eq(r.out, b"", "stdout")
+    expect_in(IAM_WRONG_MSG, r.serr, "stderr")
+
+
+@case("iam-unknown-project-404")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, scope=["--project", "xx-nowhere-9"])
+    expect_rc(r, 1)
+    expect_eq(_new_iam(c, s, 1)[0]["status"], 404, "the stand-in's answer")
+    expect_eq(r.out, b"", "stdout")
+    stderr_line_with(r, "404")
+
+
+def _iam_usage_case(name, args=(), **kw):
+    @case(name)
+    def _(c):
+        s = _iam_snap(c)
+        r = _iam(c, *args, **kw)
+        expect_rc(r, 2)
+        _iam_saw_nothing(c, s)
+        expect_eq(r.out, b"", "stdout")
+
+
+_iam_usage_case("iam-usage-missing-user", user=None)
+_iam_usage_case("iam-usage-missing-account", account=None)
+_iam_usage_case("iam-usage-missing-scope", scope=[])
+_iam_usage_case("iam-usage-missing-password", password=None)
+_iam_usage_case("iam-usage-project-and-domain-scope", scope=["--project", IAM_PROJECT, "--domain-scope"])
+_iam_usage_case("iam-usage-password-file-missing", args=["--password-file", "/nonexistent/hcsms-pw"],
+                password=None)
+_iam_usage_case("iam-usage-password-option", args=["--password", "ArgvPassw0rd-123"], password=None)
+_iam_usage_case("iam-usage-password-option-equals", args=["--password=ArgvPassw0rd-123"], password=None)
+_iam_usage_case("iam-usage-http-endpoint", endpoint="http://localhost:1")
+_iam_usage_case("iam-usage-bad-timeout", args=["--timeout", "abc"])
+_iam_usage_case("iam-usage-bad-retries", args=["--retries", "x"])
+
+
+@case("iam-usage-http-endpoint-mock-port")
+def _(c):
+    # plain HTTP to the mock's own port: refused before connecting (the password never
+    # travels without TLS)
+    s = _iam_snap(c)
+    r = _iam(c, endpoint="http://localhost:%d" % c.mock.port)
+    expect_rc(r, 2)
+    _iam_saw_nothing(c, s)
+
+
+@case("iam-usage-bad-region")
+def _(c):
+    s = _iam_snap(c)
+    for bad in ("", "bad region", "ap-southeast-3/evil", "x@evil.example", "ap-southeast-3:443",
+                "evil.example#", "ap-southeast-3\nX"):
+        r = _iam(c, "--region", bad, endpoint=None)
+        if r.rc != 2:
+            raise CaseFail("--region %r: exit status %s, expected 2" % (bad, r.rc))
+        expect_eq(r.out, b"", "stdout for --region %r" % bad)
+    _iam_saw_nothing(c, s)
+
+
+@case("iam-no-subject-token")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, user="e2e-notoken")
+    expect_rc(r, 3)
+    rec = _iam_ok(c, s)
+    expect_eq(rec["token"], None, "token sent")
+    expect_eq(r.out, b"", "stdout")
+    out = os.path.join(c.tmp, "iam-token-none")
+    r = _iam(c, "--out", out, user="e2e-notoken")
+    expect_rc(r, 3)
+    expect(not os.path.exists(out), "--out file created although the 201 had no X-Subject-Token")
+
+
+@case("iam-token-16385-bytes-refused")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, user="e2e-toolong")
+    expect_rc(r, 3)
+    rec = _iam_ok(c, s)
+    expect_eq(len(rec["token"]), IAM_TOKEN_MAX + 1, "length of the token sent")
+    expect_eq(r.out, b"", "stdout")
+    out = os.path.join(c.tmp, "iam-token-toolong")
+    r = _iam(c, "--out", out, user="e2e-toolong")
+    expect_rc(r, 3)
+    expect(not os.path.exists(out), "--out file created for a 16,385-byte token")
+
+
+@case("iam-short-token")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, user="e2e-short")
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    expect_eq(len(rec["token"]), 200, "length of the token sent")
+    _expect_token_stdout(r, rec)
+
+
+@case("iam-chunked-300kb-body")
+def _(c):
+    # the 201's body (a 300 KB catalog, although nocatalog=true was asked) comes chunked
+    s = _iam_snap(c)
+    r = _iam(c, user="e2e-chunked")
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    expect(rec["chunked"] and rec["response_len"] > 250000, "the stand-in did not send a big chunked body")
+    _expect_token_stdout(r, rec)
+
+
+@case("iam-content-length-300kb-body")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, user="e2e-bigbody")
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    expect(not rec["chunked"] and rec["response_len"] > 250000, "the stand-in did not send a big body")
+    _expect_token_stdout(r, rec)
+
+
+@case("iam-round-trip-unlock")
+def _(c):
+    out = os.path.join(c.tmp, "iam-token-roundtrip")
+    s = _iam_snap(c)
+    r = _iam(c, "--out", out)
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    _expect_file_token(out, rec)
+    s = c.snap()
+    r = c.unlock("--token-file", out, "ok-iam-rt", token=None)
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-iam-rt\n", "stdout of unlock")
+    (req,) = c.valid_requests(s, 1)
+    expect(req["token"] == rec["token"], "unlock did not send the token IAM issued")
+    leak = _token_leak(r.out + r.err, [rec["token"]])
+    if leak:
+        raise CaseFail("%s appears in the output of unlock" % leak)
+
+
+@case("iam-verbose-no-secrets")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, "-v")
+    expect_rc(r, 0)
+    rec = _iam_ok(c, s)
+    _expect_token_stdout(r, rec)
+    expect_in("POST /v3/auth/tokens?nocatalog=true HTTP/1.1", r.serr, "stderr")
+    expect_in("content-type", r.serr.lower(), "stderr")
+    expect_in("201", r.serr, "stderr")
+    # password: Ctx.run; the token on stderr: _iam
+
+
+@case("iam-verbose-wrong-password")
+def _(c):
+    wrong = "WrongPw-" + os.urandom(8).hex()
+    r = _iam(c, "-v", password=wrong)
+    expect_rc(r, 1)
+    expect_in("401", r.serr, "stderr")
+    expect_eq(r.out, b"", "stdout")
+
+
+@case("iam-timeout")
+def _(c):
+    t0 = time.monotonic()
+    r = _iam(c, "--timeout", "1500", user="e2e-slow", timeout=30)
+    wall = time.monotonic() - t0
+    expect_rc(r, 3)
+    expect_eq(r.out, b"", "stdout")
+    bound = 6.0 if not c.wrapper else 12.0
+    if wall >= bound:
+        raise CaseFail("took %.1fs, expected < %.0fs" % (wall, bound))
+
+
+@case("iam-options-timeout-retries")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, "--timeout", "20000", "--retries", "1")
+    expect_rc(r, 0)
+    _expect_token_stdout(r, _iam_ok(c, s))
+
+
+@case("iam-connection-refused")
+def _(c):
+    r = _iam(c, endpoint="https://localhost:%d" % c.closed_port)
+    expect_rc(r, 3)
+    expect_eq(r.out, b"", "stdout")
+
+
+@case("iam-wrong-ca-password-not-sent")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, cacert=os.path.join(c.pki, "other-ca.pem"))
+    expect_rc(r, 3)
+    _new_iam(c, s, 0)
+
+
+@case("iam-hostname-mismatch-password-not-sent")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, endpoint="https://127.0.0.1:%d" % c.mock.port)
+    expect_rc(r, 3)
+    _new_iam(c, s, 0)
+
+
+@case("iam-help")
+def _(c):
+    r = c.run(["token", "--help"], token=None)
+    expect_rc(r, 0)
+    text = r.sout + r.serr
+    for opt in ("--user", "--account", "--project", "--domain-scope", "--password-file", "--out"):
+        expect_in(opt, text, "token --help output")
+
+
+# ---- HTTP proxy (CONNECT) --------------------------------------------------------------------
+# Three tinyproxy instances (see setup()): c.tp with BasicAuth, c.tp443 with BasicAuth and
+# ConnectPort 443 only, c.tp_open without authentication.  The proxy password (and its
+# base64 in Proxy-Authorization) is a secret: Ctx.run checks every output for it.
+def _tp(c, which="tp"):
+    t = getattr(c, which)
+    if t is None:
+        raise CaseFail("tinyproxy is not running: %s" % (c.tinyproxy_error or "not started"))
+    return t
+
+
+def _purl(c, tp=None, creds=True):
+    tp = tp or _tp(c)
+    return tp.proxy_url(c.proxy_user, c.proxy_pass) if creds else tp.url
+
+
+def _tp_snap(tp):
+    return len(tp.connect_requests()), tp.client_connections(), len(tp.requests())
+
+
+def _expect_connects(tp, snap, n, port):
+    got = tp.wait_connects(snap[0] + n)[snap[0]:]
+    if len(got) != n:
+        raise CaseFail("tinyproxy logged %d CONNECT(s) %s, expected %d" % (len(got), got, n))
+    for t in got:
+        if t not in ("localhost:%d" % port, "127.0.0.1:%d" % port):
+            raise CaseFail("tinyproxy logged CONNECT %s, expected localhost:%d" % (t, port))
+    others = [mt for mt in tp.requests()[snap[2]:] if mt[0] != "CONNECT"]
+    if others:
+        raise CaseFail("tinyproxy saw requests other than CONNECT: %s" % others)
+
+
+def _expect_proxy_unused(tp, snap):
+    time.sleep(0.2)  # tinyproxy logs a connection as it accepts it
+    now = _tp_snap(tp)
+    if now[1] != snap[1]:
+        raise CaseFail("the proxy saw %d new connection(s) (%s); expected a direct connection"
+                       % (now[1] - snap[1], tp.connect_requests()[snap[0]:]))
+
+
+def _expect_proxy_error(r, *needles):
+    expect_rc(r, 3)
+    expect_not_in(b"unlocked", r.out, "stdout")
+    low = r.serr.lower()
+    expect_in("proxy", low, "stderr")
+    for n in needles:
+        expect_in(n, r.serr, "stderr")
+
+
+@case("proxy-unlock-basic-auth")
+def _(c):
+    tp = _tp(c)
+    ts, s = _tp_snap(tp), c.snap()
+    r = c.unlock("--proxy", _purl(c), "ok-proxy1")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-proxy1\n", "stdout")
+    (req,) = c.valid_requests(s, 1)
+    expect_eq(dict(req["headers"]).get("Host"), "localhost:%d" % c.mock.port, "Host header")
+    _expect_connects(tp, ts, 1, c.mock.port)
+
+
+@case("proxy-unlock-open-proxy")
+def _(c):
+    tp = _tp(c, "tp_open")
+    ts, s = _tp_snap(tp), c.snap()
+    r = c.unlock("--proxy", tp.url, "ok-proxy2")
+    expect_rc(r, 0)
+    c.valid_requests(s, 1)
+    _expect_connects(tp, ts, 1, c.mock.port)
+
+
+@case("proxy-407-no-credentials")
+def _(c):
+    tp = _tp(c)
+    ts, s = _tp_snap(tp), c.snap()
+    r = c.unlock("--proxy", _purl(c, creds=False), "ok-proxy3")
+    _expect_proxy_error(r, "407")
+    c.saw_nothing(s)
+    _expect_connects(tp, ts, 1, c.mock.port)
+
+
+@case("proxy-wrong-credentials")
+def _(c):
+    # tinyproxy 1.11.1 answers wrong credentials "401 Unauthorized" (its issue #532; 407 from
+    # later versions): hcsms must report the proxy's status as a proxy failure (exit 3), not
+    # as the service's 401 (exit 1)
+    tp = _tp(c)
+    status, _head = tp.probe_connect("localhost:%d" % c.mock.port, (c.proxy_user, "wrong-pass"))
+    expect(status in (401, 407), "tinyproxy answered a CONNECT with wrong credentials %s" % status)
+    ts, s = _tp_snap(tp), c.snap()
+    r = c.unlock("--proxy", tp.proxy_url(c.proxy_user, "wrong-pass"), "ok-proxy4")
+    _expect_proxy_error(r, str(status))
+    c.saw_nothing(s)
+
+
+@case("proxy-connect-port-403")
+def _(c):
+    tp = _tp(c, "tp443")
+    s = c.snap()
+    r = c.unlock("--proxy", _purl(c, tp), "ok-proxy5")
+    _expect_proxy_error(r, "403")
+    c.saw_nothing(s)
+
+
+@case("proxy-port-closed")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--proxy", "http://127.0.0.1:%d" % c.closed_port, "ok-proxy6")
+    _expect_proxy_error(r)
+    c.saw_nothing(s)
+
+
+@case("proxy-batch-one-tunnel")
+def _(c):
+    tp = _tp(c)
+    ts, s = _tp_snap(tp), c.snap()
+    r = c.unlock("--proxy", _purl(c), "ok-px-a", "ok-px-b", "ok-px-c")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-px-a\nunlocked ok-px-b\nunlocked ok-px-c\n", "stdout")
+    reqs = c.valid_requests(s, 3)
+    expect_eq([q["task_id"] for q in reqs], ["ok-px-a", "ok-px-b", "ok-px-c"], "order of requests")
+    expect_eq(c.mock.connections - s[0], 1, "number of new connections to the mock")
+    _expect_connects(tp, ts, 1, c.mock.port)
+
+
+@case("proxy-reconnect-new-tunnel")
+def _(c):
+    # the server closes after close-1: the next task goes through a new CONNECT
+    tp = _tp(c)
+    ts, s = _tp_snap(tp), c.snap()
+    r = c.unlock("--proxy", _purl(c), "close-px1", "ok-px2")
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked close-px1\nunlocked ok-px2\n", "stdout")
+    c.valid_requests(s, 2)
+    _expect_connects(tp, ts, 2, c.mock.port)
+
+
+def _proxy_env_case(name, env_of, via_proxy, args_of=None, task="ok-pxenv"):
+    @case(name)
+    def _(c):
+        tp = _tp(c)
+        ts, s = _tp_snap(tp), c.snap()
+        args = list(args_of(c, tp)) if args_of else []
+        r = c.unlock(*(args + [task]), extra_env=env_of(c, tp))
+        expect_rc(r, 0)
+        expect_eq(r.out, ("unlocked %s\n" % task).encode(), "stdout")
+        c.valid_requests(s, 1)
+        if via_proxy:
+            _expect_connects(tp, ts, 1, c.mock.port)
+        else:
+            _expect_proxy_unused(tp, ts)
+
+
+_proxy_env_case("proxy-env-HTTPS_PROXY", lambda c, tp: {"HTTPS_PROXY": _purl(c, tp)}, True)
+_proxy_env_case("proxy-env-https_proxy-lowercase", lambda c, tp: {"https_proxy": _purl(c, tp)}, True)
+_proxy_env_case("proxy-env-NO_PROXY-localhost",
+                lambda c, tp: {"HTTPS_PROXY": _purl(c, tp), "NO_PROXY": "localhost"}, False)
+_proxy_env_case("proxy-env-no_proxy-lowercase",
+                lambda c, tp: {"https_proxy": _purl(c, tp), "no_proxy": "localhost"}, False)
+_proxy_env_case("proxy-env-NO_PROXY-list",
+                lambda c, tp: {"HTTPS_PROXY": _purl(c, tp), "NO_PROXY": "example.com,localhost"}, False)
+_proxy_env_case("proxy-env-NO_PROXY-star", lambda c, tp: {"HTTPS_PROXY": _purl(c, tp), "NO_PROXY": "*"}, False)
+_proxy_env_case("proxy-env-NO_PROXY-other-host-still-proxied",
+                lambda c, tp: {"HTTPS_PROXY": _purl(c, tp), "NO_PROXY": "example.com"}, True)
+_proxy_env_case("proxy-env-closed-proxy-NO_PROXY-direct",
+                lambda c, tp: {"HTTPS_PROXY": "http://127.0.0.1:%d" % c.closed_port, "NO_PROXY": "localhost"},
+                False)
+# --proxy given, HTTPS_PROXY pointing at a closed port: the option wins
+_proxy_env_case("proxy-option-wins-over-env",
+                lambda c, tp: {"HTTPS_PROXY": "http://127.0.0.1:%d" % c.closed_port}, True,
+                args_of=lambda c, tp: ["--proxy", _purl(c, tp)])
+
+
+@case("proxy-verbose-no-password")
+def _(c):
+    tp = _tp(c)
+    ts = _tp_snap(tp)
+    r = c.unlock("-v", "--proxy", _purl(c), "ok-pxv")
+    expect_rc(r, 0)
+    _expect_connects(tp, ts, 1, c.mock.port)
+    # the proxy password and Proxy-Authorization's base64: checked by Ctx.run
+
+
+@case("proxy-env-verbose-no-password")
+def _(c):
+    r = c.unlock("-v", "ok-pxv2", extra_env={"HTTPS_PROXY": _purl(c)})
+    expect_rc(r, 0)
+
+
+@case("proxy-verbose-407-no-password")
+def _(c):
+    r = c.unlock("-v", "--proxy", _tp(c).proxy_url(c.proxy_user, c.proxy_pass + "x"), "ok-pxv3")
+    expect_rc(r, 3)
+    # the wrong password is the right one plus "x": Ctx.run finds it if printed
+
+
+@case("proxy-bad-scheme")
+def _(c):
+    tp = _tp(c)
+    ts, s = _tp_snap(tp), c.snap()
+    for scheme in ("https", "socks5", "socks5h", "socks4"):
+        url = "%s://%s:%s@127.0.0.1:%d" % (scheme, c.proxy_user, c.proxy_pass, tp.port)
+        r = c.unlock("--proxy", url, "ok-pxs")
+        if r.rc != 2:
+            raise CaseFail("--proxy %s://...: exit status %s, expected 2" % (scheme, r.rc))
+    c.saw_nothing(s)
+    _expect_proxy_unused(tp, ts)
+
+
+@case("proxy-malformed-url")
+def _(c):
+    tp = _tp(c)
+    ts, s = _tp_snap(tp), c.snap()
+    for bad in ("http://", "http://:%d" % tp.port, "http://127.0.0.1:notaport", "http://127.0.0.1:99999",
+                "http://[::1", "http://u:p@", "http://127.0.0.1:%d\r\nX-Evil: 1" % tp.port,
+                "http://127.0.0.1 :%d" % tp.port, "127.0.0.1:%d:%d" % (tp.port, tp.port)):
+        r = c.unlock("--proxy", bad, "ok-pxm")
+        if r.rc != 2:
+            raise CaseFail("--proxy %r: exit status %s, expected 2" % (bad, r.rc))
+    c.saw_nothing(s)
+    _expect_proxy_unused(tp, ts)
+
+
+@case("proxy-iam-token")
+def _(c):
+    tp = _tp(c)
+    ts, s = _tp_snap(tp), _iam_snap(c)
+    r = _iam(c, "--proxy", _purl(c))
+    expect_rc(r, 0)
+    _expect_token_stdout(r, _iam_ok(c, s))
+    _expect_connects(tp, ts, 1, c.mock.port)
+
+
+@case("proxy-iam-token-env")
+def _(c):
+    tp = _tp(c)
+    ts, s = _tp_snap(tp), _iam_snap(c)
+    r = _iam(c, extra_env={"HTTPS_PROXY": _purl(c)})
+    expect_rc(r, 0)
+    _expect_token_stdout(r, _iam_ok(c, s))
+    _expect_connects(tp, ts, 1, c.mock.port)
+
+
+@case("proxy-iam-token-407")
+def _(c):
+    s = _iam_snap(c)
+    r = _iam(c, "--proxy", _purl(c, creds=False))
+    expect_rc(r, 3)
+    expect_eq(r.out, b"", "stdout")
+    expect_in("proxy", r.serr.lower(), "stderr")
+    expect_in("407", r.serr, "stderr")
+    _iam_saw_nothing(c, s)
+
+
+@case("proxy-aksk-signed-through-proxy")
+def _(c):
+    # the signature covers the origin's Host, not the proxy's
+    tp = _tp(c)
+    ts, s = _tp_snap(tp), c.snap()
+    r = _aksk_run(c, "--proxy", _purl(c), "ok-pxak")
+    expect_rc(r, 0)
+    (req,) = c.valid_requests(s, 1)
+    _signed_ok(c, req)
+    _expect_connects(tp, ts, 1, c.mock.port)
+
+
 # --------------------------------------------------------------------------- setup
-def setup(c, want_nginx):
+def iam_users(c):
+    """The IAM stand-in's users: (account, user) -> password or options (see mock_sms.py)."""
+    a = c.iam_account
+    return {
+        (a, c.iam_user): c.iam_password,                       # 16,384-byte tokens
+        (a, "e2e-special"): c.iam_special_password,
+        (a, "e2e-chunked"): {"password": c.iam_password, "chunked": True, "big_body": True},
+        (a, "e2e-bigbody"): {"password": c.iam_password, "big_body": True},
+        (a, "e2e-short"): {"password": c.iam_password, "token_len": 200},
+        (a, "e2e-notoken"): {"password": c.iam_password, "no_token": True},
+        (a, "e2e-toolong"): {"password": c.iam_password, "token_len": IAM_TOKEN_MAX + 1},
+        (a, "e2e-slow"): {"password": c.iam_password, "delay_s": 10},
+    }
+
+
+def setup(c, want_nginx, want_proxy=False):
     subprocess.run(["bash", os.path.join(HERE, "make_pki.sh"), c.pki], check=True, timeout=60,
                    stdin=subprocess.DEVNULL)
     pem = lambda n: os.path.join(c.pki, n)  # noqa: E731
     c.mock = MockSMS(pem("server.pem"), pem("server.key"), c.token,
                      credentials={c.ak: c.sk, c.tmp_ak: c.tmp_sk},
-                     security_tokens={c.tmp_ak: c.security_token}).start()
+                     security_tokens={c.tmp_ak: c.security_token},
+                     iam_users=iam_users(c)).start()
     c.mock_expired = MockSMS(pem("expired.pem"), pem("expired.key"), c.token).start()
     # IPv6: a mock on ::1 with a certificate for IP ::1
     c.mock6 = MockSMS(pem("server6.pem"), pem("server6.key"), c.token, host="::1").start()
@@ -1718,10 +2541,23 @@ def setup(c, want_nginx):
                 if n is not None:
                     n.stop()
             c.nginx = c.nginx_big = None
+    if want_proxy:
+        auth = (c.proxy_user, c.proxy_pass)
+        try:
+            c.tp = TinyProxy(os.path.join(c.tmp, "tinyproxy"), basic_auth=auth).start()
+            c.tp443 = TinyProxy(os.path.join(c.tmp, "tinyproxy-443"), basic_auth=auth,
+                                connect_ports=[443]).start()
+            c.tp_open = TinyProxy(os.path.join(c.tmp, "tinyproxy-open")).start()
+        except Exception as e:  # reported by the proxy cases (they fail, never skip)
+            c.tinyproxy_error = str(e)
+            for t in (c.tp, c.tp443, c.tp_open):
+                if t is not None:
+                    t.stop()
+            c.tp = c.tp443 = c.tp_open = None
 
 
 def teardown(c):
-    for name in ("nginx", "nginx_big", "mock", "mock_expired", "mock6", "plain"):
+    for name in ("tp", "tp443", "tp_open", "nginx", "nginx_big", "mock", "mock_expired", "mock6", "plain"):
         srv = getattr(c, name, None)
         if srv is not None:
             try:
@@ -1736,7 +2572,8 @@ def teardown(c):
 def tail(b, lines=15, chars=3000, secrets=()):
     for sec in secrets:
         if sec and len(sec) >= 8:
-            b = b.replace(sec.encode("latin-1", "replace"), b"<TOKEN>")
+            for sb in (sec.encode("latin-1", "replace"), sec.encode("utf-8", "surrogateescape")):
+                b = b.replace(sb, b"<TOKEN>")
     text = b.decode("utf-8", "replace")
     if len(text) > chars:
         text = "..." + text[-chars:]
@@ -1752,11 +2589,17 @@ def report_failure(c, name, reason):
         for q in c.new_requests(c.case_snap):
             if q["problem"]:
                 print("    mock rejected %s %s: %s" % (q["method"], q["raw_path"], q["problem"]))
+        for q in c.mock.iam_requests[getattr(c, "case_iam_snap", 0):]:
+            if q["error"]:
+                print("    IAM stand-in answered %s %s?%s with %s: %s"
+                      % (q["method"], q["path"], q["query"], q["status"], q["error"]))
     for r in c.results[-2:]:
         shown = " ".join(shlex.quote(a) if len(a) < 120 else "'<%d bytes>'" % len(a) for a in r.cmd)
         print("    command: %s%s" % ((r.env_note + " ") if r.env_note else "", shown))
         print("    exit: %s  (%.2fs)" % (r.rc, r.elapsed))
-        secrets = (c.token, c.nginx_big_token, c.sk, c.tmp_sk, c.security_token)
+        secrets = [c.nginx_big_token] + list(c.fixed_secrets())
+        if c.mock is not None:
+            secrets += list(c.mock.issued_tokens)
         print("    stdout:\n%s" % tail(r.out, secrets=secrets))
         print("    stderr:\n%s" % tail(r.err, lines=40 if c.wrapper else 15, secrets=secrets))
 
@@ -1793,7 +2636,8 @@ def main():
         c = Ctx(binary, wrapper, tmp)
         try:
             try:
-                setup(c, any(n.startswith("nginx") for n, _f in selected))
+                setup(c, any(n.startswith("nginx") for n, _f in selected),
+                      any("proxy" in n for n, _f in selected))
             except Exception as e:
                 print("FAIL setup: %s" % e)
                 traceback.print_exc(file=sys.stdout)
@@ -1802,6 +2646,7 @@ def main():
             for name, fn in selected:
                 c.results = []
                 c.case_snap = c.mock.snapshot()
+                c.case_iam_snap = len(c.mock.iam_requests)
                 t0 = time.monotonic()
                 try:
                     fn(c)

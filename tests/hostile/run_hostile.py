@@ -959,6 +959,29 @@ proxy_case("bytes-before-hello", _proxy_early_bytes, err="unexpected HTTP respon
 proxy_case("interim-storm", _proxy_interim_storm, err="too many 1xx")
 
 
+@case("proxy-credentials-percent-decoded", "exit 3, Basic credentials decoded from the URL")
+def _(c):
+    import base64
+
+    def refuse(p, conn):
+        conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+        p.pause(60)
+
+    proxy = HostileProxy(refuse)
+    try:
+        url = "http://us%%40er:p%%3Ass%%25w-%s@127.0.0.1:%d" % (PROXY_PASSWORD, proxy.port)
+        r = c.run(["ok-proxy-decoded"], timeout_ms=2000, args=("--proxy", url))
+    finally:
+        proxy.stop()
+    expect_rc(r, 3)
+    want = base64.b64encode(("us@er:p:ss%w-" + PROXY_PASSWORD).encode())
+    expect(len(proxy.requests) == 1, "the proxy saw %d requests" % len(proxy.requests))
+    expect(b"\r\nProxy-Authorization: Basic " + want + b"\r\n" in proxy.requests[0],
+           "Proxy-Authorization is not Basic base64(us@er:p:ss%%w-...): %r" % proxy.requests[0])
+    expect(PROXY_PASSWORD.encode() not in r.err, "the proxy password appears on stderr")
+
+
+
 def setup(c):
     subprocess.run(["bash", os.path.join(REPO, "tests", "e2e", "make_pki.sh"), c.pki], check=True, timeout=60,
                    stdin=subprocess.DEVNULL)

@@ -34,11 +34,46 @@ X-Auth-Token is needed.  Each request entry records ``auth`` ("token"/"aksk"/Non
 ``signed_headers``, ``aksk_ok``, ``auth_error``, ``canonical``, ``sdk_date``,
 ``security_token``, ``project_id``.
 
+IAM stand-in: the same server also answers ``POST /v3/auth/tokens`` (query empty,
+``nocatalog=true`` or ``nocatalog=false``) like Huawei IAM's "obtain a user token" with the
+password method, validated strictly: Host, Content-Type ``application/json;charset=utf8``
+(case and spaces ignored), a Content-Length equal to the body (no Transfer-Encoding, at most
+64 KB), a UTF-8 JSON body with exactly the documented keys and no duplicates::
+
+    {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":USER,
+     "password":PASSWORD,"domain":{"name":ACCOUNT}}}},
+     "scope":{"project":{"name":PROJECT}}}}        (or "scope":{"domain":{"name":ACCOUNT}})
+
+Users: ``iam_users={(account, user): password}``; a value may be a dict instead, with
+``password`` and any of ``token_len`` (default ``iam_token_len``, 16,384), ``chunked`` (the
+201 body is sent chunked; default ``iam_chunked``), ``no_token`` (201 without
+X-Subject-Token), ``big_body`` (the ~300 KB catalog even with nocatalog=true), ``delay_s``
+(wait before answering; aborted when the server stops).  Projects: ``iam_projects``
+(default ``IAM_PROJECTS``).  Answers (JSON, always with X-Request-Id):
+
+  400 ``{"error":{"code":400,"message":"The request is malformed.","title":"Bad Request"}}``
+      for anything malformed (headers, query, JSON, structure, domain scope != account);
+      the connection is closed when the body could not be read exactly
+  401 ``{"error":{"code":401,"message":"The username or password is wrong.","title":"Unauthorized"}}``
+  404 ``{"error":{"code":404,"message":"Could not find project: NAME.","title":"Not Found"}}``
+  405 for a method other than POST
+  201 Created, ``X-Subject-Token: <token>`` (base64-like characters A-Z a-z 0-9 + / = - _,
+      random per issue), ``Content-Type: application/json;charset=UTF-8``, a token body of
+      a few KB with nocatalog=true and about 300 KB (a catalog) without; Content-Length
+      unless chunked; the connection is kept alive.
+
+Every IAM request is appended to ``iam_requests`` (see ``_iam_record``: method, path, query,
+content_type, content_length, body_json, user, account, password, scope ``('project', NAME)``
+or ``('domain', NAME)``, nocatalog, ok, error, status, token, ...); each issued token goes into
+``issued_tokens``, and the unlock path accepts any of them as X-Auth-Token (besides the
+configured token), so ``hcsms token --out F`` then ``hcsms unlock --token-file F`` works.
+
 Usable as a module (``MockSMS(...).start()`` / ``.stop()``; ``connections``,
-``requests``) or standalone::
+``requests``, ``iam_requests``, ``issued_tokens``) or standalone::
 
     python3 tests/servers/mock_sms.py --port 0 --cert server.pem --key server.key \\
         --token-file token [--aksk AK:SKFILE]... [--security-token AK:FILE]...
+        [--iam-user ACCOUNT:USER:PASSFILE]... [--iam-project NAME]...
         [--host 127.0.0.1] [--ready-file F]
 
 Standalone it prints the base URL once it is ready (and writes it to the ready
@@ -46,6 +81,7 @@ file) and serves until SIGTERM/SIGINT.  Python 3 standard library only.
 """
 
 import argparse
+import hashlib
 import http.server
 import json
 import os
@@ -82,6 +118,158 @@ HTML_BODY = (
 )
 
 BIGERROR_LEN = 65535
+
+# ---- IAM stand-in (POST /v3/auth/tokens)
+IAM_PATH = "/v3/auth/tokens"
+IAM_PROJECTS = ("ap-southeast-3", "cn-north-4", "ap-southeast-1", "my-kualalumpur-1", "ru-moscow-1")
+IAM_CONTENT_TYPE = "application/json;charset=utf8"   # what the request must carry
+IAM_TOKEN_MAX = 16384                                 # documented maximum token size
+IAM_TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_"
+IAM_BODY_MAX = 65536
+IAM_MALFORMED = (400, "Bad Request", "The request is malformed.")
+IAM_WRONG_PASSWORD = (401, "Unauthorized", "The username or password is wrong.")
+IAM_QUERIES = {"": None, "nocatalog=true": True, "nocatalog=false": False}
+
+
+def iam_error_body(code, title, message):
+    return _json({"error": {"code": code, "message": message, "title": title}})
+
+
+def iam_request_body(user, password, account, project=None, domain_scope=False):
+    """The body a correct client sends (for tests that talk to the mock directly)."""
+    scope = {"domain": {"name": account}} if domain_scope else {"project": {"name": project}}
+    return _json({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": user, "password": password, "domain": {"name": account}}}}, "scope": scope}})
+
+
+def _iam_token(length):
+    rnd = os.urandom(length)
+    n = len(IAM_TOKEN_ALPHABET)
+    body = "".join(IAM_TOKEN_ALPHABET[b % n] for b in rnd)
+    return ("MII" + body)[:length]  # real (PKI) tokens start with MII
+
+
+class _IAMBad(Exception):
+    """A malformed IAM request: (text for the record)."""
+
+
+def _no_dup_pairs(pairs):
+    d = {}
+    for k, v in pairs:
+        if k in d:
+            raise _IAMBad("duplicate JSON key %r" % k)
+        d[k] = v
+    return d
+
+
+def _reject_constant(name):
+    raise _IAMBad("JSON constant %s is not JSON" % name)
+
+
+def _keys(obj, want, where):
+    if not isinstance(obj, dict):
+        raise _IAMBad("%s is not an object" % where)
+    if set(obj) != set(want):
+        raise _IAMBad("%s has keys %s, expected %s" % (where, sorted(obj), sorted(want)))
+    return obj
+
+
+def _string(v, where):
+    if not isinstance(v, str) or v == "":
+        raise _IAMBad("%s is not a non-empty string" % where)
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in v):
+        raise _IAMBad("%s holds a lone surrogate escape" % where)
+    return v
+
+
+def iam_parse_body(raw):
+    """(body_json, user, password, account, scope) of a strict token request; raises _IAMBad."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _IAMBad("body is not UTF-8: %s" % e)
+    if text.startswith("\ufeff"):
+        raise _IAMBad("body starts with a byte order mark")
+    try:
+        obj = json.loads(text, object_pairs_hook=_no_dup_pairs, parse_constant=_reject_constant)
+    except ValueError as e:
+        raise _IAMBad("body is not JSON: %s" % e)
+    auth = _keys(_keys(obj, ["auth"], "body")["auth"], ["identity", "scope"], "auth")
+    ident = _keys(auth["identity"], ["methods", "password"], "auth.identity")
+    if ident["methods"] != ["password"]:
+        raise _IAMBad("auth.identity.methods is %r, expected [\"password\"]" % (ident["methods"],))
+    user = _keys(_keys(ident["password"], ["user"], "auth.identity.password")["user"],
+                 ["name", "password", "domain"], "auth.identity.password.user")
+    name = _string(user["name"], "user.name")
+    password = _string(user["password"], "user.password")
+    account = _string(_keys(user["domain"], ["name"], "user.domain")["name"], "user.domain.name")
+    scope_obj = auth["scope"]
+    if not isinstance(scope_obj, dict) or len(scope_obj) != 1 or \
+            next(iter(scope_obj)) not in ("project", "domain"):
+        raise _IAMBad("auth.scope must hold exactly one of project, domain: %r" % (scope_obj,))
+    kind = next(iter(scope_obj))
+    scope_name = _string(_keys(scope_obj[kind], ["name"], "auth.scope.%s" % kind)["name"],
+                         "auth.scope.%s.name" % kind)
+    return obj, name, password, account, (kind, scope_name)
+
+
+def _hex_id(text):
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+def _iam_catalog_endpoints():
+    services = ["iam", "ecs", "evs", "vpc", "elb", "obs", "rds", "dcs", "dms", "cce", "cts", "ces",
+                "kms", "sms", "ims", "as", "dns", "smn", "apig", "functiongraph", "swr", "lts",
+                "aom", "waf", "hss", "bms", "sfs", "cbr", "dds", "gaussdb", "mrs", "dws", "css",
+                "dli", "dgc", "modelarts", "iotda", "cdn", "nat", "vpcep", "er", "cfw", "ddos",
+                "scm", "rms", "organizations", "eps", "bss", "ges", "dis", "cse", "servicestage",
+                "codearts", "csms", "ram", "tms", "config", "cloudtable", "das", "drs"]
+    regions = ["ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+               "cn-north-4", "cn-north-1", "cn-east-3", "cn-east-2", "cn-south-1", "cn-southwest-2",
+               "af-south-1", "la-south-2", "la-north-2", "sa-brazil-1", "na-mexico-1",
+               "tr-west-1", "me-east-1", "ru-moscow-1", "my-kualalumpur-1", "eu-west-101",
+               "eu-west-0", "ae-ad-1", "cn-north-9", "ap-southeast-5", "cn-east-4",
+               "cn-north-11", "ap-northeast-1"]
+    catalog = []
+    n = 0
+    for svc in services:
+        eps = []
+        for reg in regions:
+            n += 1
+            eps.append({"id": _hex_id("ep%d" % n), "interface": "public",
+                        "region": reg, "region_id": reg,
+                        "url": "https://%s.%s.myhuaweicloud.com/v3/$(tenant_id)s" % (svc, reg)})
+        catalog.append({"endpoints": eps, "id": _hex_id(svc),
+                        "name": svc, "type": svc})
+    return catalog
+
+
+_IAM_CATALOG = None
+
+
+def iam_token_body(user, account, scope, catalog):
+    """The 201 body: a Keystone/IAM-like token object (about 300 KB with the catalog)."""
+    global _IAM_CATALOG
+    now = time.time()
+    fmt = lambda t: time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(t))  # noqa: E731
+    dom = {"name": account, "id": _hex_id("domain:" + account)}
+    tok = {"expires_at": fmt(now + 86400), "methods": ["password"], "issued_at": fmt(now),
+           "user": {"domain": dom, "name": user, "password_expires_at": "",
+                    "id": _hex_id("user:%s/%s" % (account, user))},
+           "roles": [{"name": "op_gated_%s_%02d" % (w, i), "id": str(i)}
+                     for i, w in enumerate(["sms", "ecs", "evs", "vpc", "obs", "rds", "iam", "kms"] * 12)]}
+    if scope[0] == "project":
+        tok["project"] = {"domain": dom, "name": scope[1],
+                          "id": _hex_id("project:" + scope[1])}
+    else:
+        tok["domain"] = dom
+    if catalog:
+        if _IAM_CATALOG is None:
+            _IAM_CATALOG = _iam_catalog_endpoints()
+        tok["catalog"] = _IAM_CATALOG
+    else:
+        tok["catalog"] = []
+    return _json({"token": tok})
 
 
 def _json(obj):
@@ -185,7 +373,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         token = h.get("X-Auth-Token")
         self.auth_info["auth"] = "token" if token is not None else None
         want = self.server.mock.token
-        if want is None or token != want:
+        if token is None or (token != want and token not in self.server.mock.issued_tokens):
             if token is None:
                 return task_id, "X-Auth-Token missing", ("APIGW.0307", "The token must be updated.")
             return task_id, "X-Auth-Token wrong (%d bytes)" % len(token), ("APIGW.0307",
@@ -234,6 +422,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _handle(self):
         self.request_id = secrets.token_hex(16)
         self.status_sent = None
+        if self.path.split("?", 1)[0] == IAM_PATH:
+            self._handle_iam()
+            return
         task_id, problem, auth_error = self._validate()
         self.rec = self.server.mock._record(self, task_id, self.path, problem, None)
         if getattr(self, "drop_next", False):
@@ -259,6 +450,141 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.rec = None
 
     do_POST = do_GET = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _handle
+
+    # ------------------------------------------------------------------ IAM
+    def _iam_answer(self, rec, status, title, message, close=False):
+        rec["status"] = status
+        if status >= 400 and rec["error"] is None:
+            rec["error"] = message
+        self.status_sent = status
+        body = iam_error_body(status, title, message)
+        self._respond(status, title, body, ctype="application/json;charset=UTF-8", close=close)
+
+    def _handle_iam(self):
+        mock = self.server.mock
+        rec = mock._iam_record(self)
+        h = self.headers
+        try:
+            if self.command != "POST":
+                rec["error"] = "method must be POST, got %s" % self.command
+                self._iam_answer(rec, 405, "Method Not Allowed",
+                                 "The method is not allowed for the requested URL.", close=True)
+                return
+            for name in ("Host", "Content-Type", "Content-Length", "Transfer-Encoding",
+                         "X-Auth-Token", "Authorization"):
+                vals = h.get_all(name) or []
+                if len(vals) > 1:
+                    rec["error"] = "header %s appears %d times" % (name, len(vals))
+                    self._iam_answer(rec, *IAM_MALFORMED, close=True)
+                    return
+            if not h.get("Host"):
+                rec["error"] = "Host header missing"
+            elif h.get("Transfer-Encoding") is not None:
+                rec["error"] = "request must not use Transfer-Encoding (got %r)" % h.get("Transfer-Encoding")
+            elif rec["content_length"] is None:
+                rec["error"] = "Content-Length missing"
+            elif not rec["content_length"].strip().isdigit():
+                rec["error"] = "Content-Length %r is not a number" % rec["content_length"]
+            elif int(rec["content_length"]) > IAM_BODY_MAX:
+                rec["error"] = "Content-Length %s is over %d" % (rec["content_length"], IAM_BODY_MAX)
+            if rec["error"] is not None:
+                self._iam_answer(rec, *IAM_MALFORMED, close=True)  # the body cannot be skipped
+                return
+            want = int(rec["content_length"])
+            raw = b""
+            self.connection.settimeout(3.0)
+            try:
+                while len(raw) < want:
+                    got = self.rfile.read1(want - len(raw))
+                    if not got:
+                        break
+                    raw += got
+            except (socket.timeout, OSError, ssl.SSLError):
+                pass
+            rec["body_len"] = len(raw)
+            if len(raw) != want:
+                rec["error"] = "body has %d bytes, shorter than Content-Length %d" % (len(raw), want)
+                self._iam_answer(rec, *IAM_MALFORMED, close=True)
+                return
+            self.connection.settimeout(self.timeout)
+            rec["raw_body"] = raw
+            raw_query = rec["query"]
+            if raw_query not in IAM_QUERIES:
+                rec["error"] = "query %r is not empty, nocatalog=true or nocatalog=false" % raw_query
+                self._iam_answer(rec, *IAM_MALFORMED)
+                return
+            rec["nocatalog"] = IAM_QUERIES[raw_query] is True
+            ct = rec["content_type"]
+            if ct is None or ct.replace(" ", "").replace("\t", "").lower() != IAM_CONTENT_TYPE:
+                rec["error"] = "Content-Type must be %s, got %r" % (IAM_CONTENT_TYPE, ct)
+                self._iam_answer(rec, *IAM_MALFORMED)
+                return
+            try:
+                obj, user, password, account, scope = iam_parse_body(raw)
+            except _IAMBad as e:
+                try:
+                    rec["body_json"] = json.loads(raw.decode("utf-8"))
+                except ValueError:
+                    pass
+                rec["error"] = str(e)
+                self._iam_answer(rec, *IAM_MALFORMED)
+                return
+            rec.update(body_json=obj, user=user, password=password, account=account, scope=scope)
+            if scope[0] == "domain" and scope[1] != account:
+                rec["error"] = "domain scope %r is not the user's account %r" % (scope[1], account)
+                self._iam_answer(rec, *IAM_MALFORMED)
+                return
+            opts = mock._iam_user(account, user)
+            if opts is None or opts["password"] != password:
+                rec["error"] = "unknown user" if opts is None else "wrong password"
+                self._iam_answer(rec, *IAM_WRONG_PASSWORD)
+                return
+            if scope[0] == "project" and scope[1] not in mock.iam_projects:
+                rec["error"] = "unknown project %r" % scope[1]
+                self._iam_answer(rec, 404, "Not Found", "Could not find project: %s." % scope[1])
+                return
+            if opts["delay_s"] and mock._stop_event.wait(opts["delay_s"]):
+                self.close_connection = True
+                return
+            self._iam_success(rec, opts, user, account, scope)
+        finally:
+            if rec["ok"] is None:
+                rec["ok"] = False
+
+    def _iam_success(self, rec, opts, user, account, scope):
+        mock = self.server.mock
+        body = iam_token_body(user, account, scope, catalog=opts["big_body"] or not rec["nocatalog"])
+        headers = [("Server", "mock-iam"), ("Date", self.date_time_string())]
+        token = None
+        if not opts["no_token"]:
+            token = _iam_token(opts["token_len"])
+            with mock._lock:
+                mock.issued_tokens.add(token)
+            headers.append(("X-Subject-Token", token))
+        headers += [("X-Request-Id", self.request_id),
+                    ("Content-Type", "application/json;charset=UTF-8")]
+        if opts["chunked"]:
+            headers.append(("Transfer-Encoding", "chunked"))
+        else:
+            headers.append(("Content-Length", str(len(body))))
+        rec.update(token=token, status=201, ok=True, response_len=len(body), chunked=opts["chunked"])
+        self.status_sent = 201
+        head = self._head(201, "Created", headers)
+        if not opts["chunked"]:
+            self._raw(head + body)
+            return
+        # chunks of varied sizes, one with an extension, then a trailer
+        out = [head]
+        pos, sizes, i = 0, (1, 7, 4096, 16384, 3, 30000, 100), 0
+        while pos < len(body):
+            n = sizes[i % len(sizes)]
+            piece = body[pos:pos + n]
+            ext = ";ext=%d" % i if i == 1 else ""
+            out.append(b"%x%s\r\n%s\r\n" % (len(piece), ext.encode(), piece))
+            pos += n
+            i += 1
+        out.append(b"0\r\nX-Trailer: mock\r\n\r\n")
+        self._raw(b"".join(out))
 
     def _behave(self, task_id):
         stop = self.server.mock._stop_event
@@ -440,7 +766,9 @@ class MockSMS:
     """In-process mock SMS server.  ``start()`` returns self; always call ``stop()``."""
 
     def __init__(self, cert, key, token, host="127.0.0.1", port=0, verbose=False,
-                 credentials=None, security_tokens=None, clock_skew_s=0.0, max_skew_s=900):
+                 credentials=None, security_tokens=None, clock_skew_s=0.0, max_skew_s=900,
+                 iam_users=None, iam_projects=IAM_PROJECTS, iam_chunked=False,
+                 iam_token_len=IAM_TOKEN_MAX):
         self.cert = cert
         self.key = key
         self.token = token                            # None: no X-Auth-Token is accepted
@@ -463,6 +791,13 @@ class MockSMS:
         self.handshake_failures = 0   # of which the TLS handshake failed
         self.handshake_errors = []    # (serial, text)
         self.requests = []            # one dict per request (see _record)
+        # IAM stand-in (see the module docstring)
+        self.iam_users = dict(iam_users or {})        # (account, user) -> password or dict
+        self.iam_projects = set(iam_projects or ())
+        self.iam_chunked = iam_chunked
+        self.iam_token_len = iam_token_len
+        self.iam_requests = []        # one dict per POST /v3/auth/tokens (see _iam_record)
+        self.issued_tokens = set()    # every X-Subject-Token sent; accepted as X-Auth-Token
 
     # ----------------------------------------------------------- lifecycle
     def start(self):
@@ -561,6 +896,60 @@ class MockSMS:
         with self._lock:
             return self.connections, len(self.requests)
 
+    def iam_snapshot(self):
+        """(connections, number of SMS requests, number of IAM requests)."""
+        with self._lock:
+            return self.connections, len(self.requests), len(self.iam_requests)
+
+    def _iam_user(self, account, user):
+        """The user's options (dict with every key) or None if unknown."""
+        v = self.iam_users.get((account, user))
+        if v is None:
+            return None
+        opts = {"password": None, "token_len": self.iam_token_len, "chunked": self.iam_chunked,
+                "no_token": False, "big_body": False, "delay_s": 0}
+        if isinstance(v, dict):
+            unknown = set(v) - set(opts)
+            if unknown:
+                raise ValueError("unknown IAM user option(s) %s" % sorted(unknown))
+            opts.update(v)
+        else:
+            opts["password"] = v
+        return opts
+
+    def _iam_record(self, handler):
+        h = handler.headers
+        raw_path, _, raw_query = handler.path.partition("?")
+        rec = {
+            "conn": handler.conn_serial,
+            "method": handler.command,
+            "path": raw_path,
+            "query": raw_query,
+            "headers": list(h.items()),
+            "content_type": h.get("Content-Type"),
+            "content_length": h.get("Content-Length"),
+            "transfer_encoding": h.get("Transfer-Encoding"),
+            "user_agent": h.get("User-Agent"),
+            "body_len": None,
+            "raw_body": None,
+            "body_json": None,
+            "user": None, "account": None, "password": None, "scope": None,
+            "nocatalog": None,
+            "ok": None,
+            "error": None,
+            "status": None,
+            "token": None,          # the X-Subject-Token sent (None if none)
+            "response_len": None,
+            "chunked": None,
+            "request_id": handler.request_id,
+            "time": time.monotonic(),
+        }
+        with self._lock:
+            self.iam_requests.append(rec)
+        if self.verbose:
+            sys.stderr.write("mock_sms: conn %d IAM %s %s\n" % (rec["conn"], rec["method"], handler.path))
+        return rec
+
 
 class PlainHTTPServer:
     """A plain-TCP (no TLS) server answering ``HTTP/1.1 400`` to whatever arrives."""
@@ -640,6 +1029,11 @@ def main(argv=None):
                          "(repeatable)")
     ap.add_argument("--security-token", action="append", default=[], metavar="AK:FILE",
                     help="AK is temporary: X-Security-Token must equal FILE's content (repeatable)")
+    ap.add_argument("--iam-user", action="append", default=[], metavar="ACCOUNT:USER:PASSFILE",
+                    help="IAM stand-in: accept this user with the password read from PASSFILE "
+                         "(one trailing newline dropped; repeatable)")
+    ap.add_argument("--iam-project", action="append", default=[], metavar="NAME",
+                    help="IAM stand-in: a known project (repeatable; default: the SMS regions)")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--ready-file", help="write the base URL here once listening")
     ap.add_argument("--verbose", action="store_true", help="log requests to stderr")
@@ -654,6 +1048,17 @@ def main(argv=None):
             ap.error("%s wants AK:FILE, got %r" % (opt, spec))
         into[ak] = _read_token(path)
 
+    iam_users = {}
+    for spec in a.iam_user:
+        parts = spec.split(":", 2)
+        if len(parts) != 3 or not all(parts):
+            ap.error("--iam-user wants ACCOUNT:USER:PASSFILE, got %r" % spec)
+        with open(parts[2], "rb") as f:
+            pw = f.read()
+        if pw.endswith(b"\n"):
+            pw = pw[:-1]
+        iam_users[(parts[0], parts[1])] = pw.decode("utf-8")
+
     done = threading.Event()
 
     def on_signal(signum, frame):
@@ -664,7 +1069,8 @@ def main(argv=None):
 
     mock = MockSMS(a.cert, a.key, _read_token(a.token_file) if a.token_file else None,
                    host=a.host, port=a.port, verbose=a.verbose,
-                   credentials=credentials, security_tokens=security_tokens)
+                   credentials=credentials, security_tokens=security_tokens,
+                   iam_users=iam_users, iam_projects=a.iam_project or IAM_PROJECTS)
     mock.start()
     try:
         if a.ready_file:

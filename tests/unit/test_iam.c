@@ -171,7 +171,7 @@ static void answers_that_are_not_a_token(void **state)
         memset(token, 'x', sizeof(token));
         assert_int_equal(hcsms_iam_get_token(&client, &credentials, token, sizeof(token),
                                              &result), HCSMS_ERR_NO_TOKEN);
-        assert_string_equal(result.failed_step, "token in the answer");
+        assert_string_equal(result.failed_step, "read response");
         assert_int_equal(token[0], '\0');
         assert_null(memchr(token, 'M', sizeof(token))); /* no piece of it left */
         finish(NULL);
