@@ -444,7 +444,9 @@ static void report(const char *task_id, int rc, const hcsms_result *result, int 
         put_safe(stderr, task_id);
         fprintf(stderr, ": HTTP %d", result->http_status);
         /* IAM's code is often the status again ("401"): say it once. */
-        if (result->error_code[0] != '\0' && atoi(result->error_code) != result->http_status) {
+        char status_text[16];
+        snprintf(status_text, sizeof(status_text), "%d", result->http_status);
+        if (result->error_code[0] != '\0' && strcmp(result->error_code, status_text) != 0) {
             fputc(' ', stderr);
             put_safe(stderr, result->error_code);
         }
