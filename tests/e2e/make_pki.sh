@@ -3,10 +3,12 @@
 #
 # Creates in OUTDIR:
 #   ca.pem / ca.key           test CA (EC P-256, CA:TRUE)
-#   server.pem / server.key   signed by ca, SAN DNS:localhost ONLY, valid 2 days, serverAuth
+#   server.pem / server.key   signed by ca, SAN DNS:localhost and DNS:dual.hcsms.test (a name
+#                             the dual-stack test resolves to ::1 and 127.0.0.1), valid 2 days
 #   other-ca.pem / other-ca.key  an unrelated CA (did not sign server.pem)
 #   expired.pem / expired.key signed by ca, SAN DNS:localhost, validity entirely in the past
-#   server6.pem / server6.key signed by ca, SAN IP:::1 (for https://[::1]:PORT), valid 2 days
+#   server6.pem / server6.key signed by ca, SAN IP:::1 (for https://[::1]:PORT) and
+#                             DNS:dual.hcsms.test, valid 2 days
 #
 # Idempotent: if a complete, still-valid set already exists it is kept; otherwise
 # everything is regenerated. Fast: EC keys only.
@@ -59,7 +61,7 @@ authorityKeyIdentifier = keyid:always
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature
 extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:localhost
+subjectAltName         = DNS:localhost, DNS:dual.hcsms.test
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid, issuer
 
@@ -67,7 +69,7 @@ authorityKeyIdentifier = keyid, issuer
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature
 extendedKeyUsage       = serverAuth
-subjectAltName         = IP:::1
+subjectAltName         = IP:::1, DNS:dual.hcsms.test
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid, issuer
 CNF

@@ -147,7 +147,8 @@ class Ctx:
         return out
 
     # ---- running hcsms
-    def run(self, argv, token=DEFAULT, extra_env=None, stdin_data=None, timeout=20.0, umask=None):
+    def run(self, argv, token=DEFAULT, extra_env=None, stdin_data=None, timeout=20.0, umask=None,
+            prefix=()):
         """Run ``hcsms argv...``; token via HCSMS_AUTH_TOKEN unless token is None."""
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("HCSMS_") and not k.startswith("HUAWEICLOUD_SDK_")
@@ -167,7 +168,7 @@ class Ctx:
                 note.append("%s=<%d bytes>" % (k, len(v)))
             else:
                 note.append("%s=%s" % (k, v if len(v) < 80 else "<%d bytes>" % len(v)))
-        cmd = self.wrapper + [self.bin] + list(argv)
+        cmd = list(prefix) + self.wrapper + [self.bin] + list(argv)
         t0 = time.monotonic()
         try:
             p = subprocess.run(cmd, env=env, capture_output=True, timeout=timeout * self.factor,
@@ -783,6 +784,42 @@ def _(c):
         expect_eq(r.out, b"unlocked ok-v6\n", "stdout")
         (req,) = c.valid_requests(s, 1, server=c.mock6)
         expect_eq(dict(req["headers"]).get("Host"), "[::1]:%d" % c.mock6.port, "Host header")
+
+
+# A host name with both an IPv6 and an IPv4 address, ::1 first, as a resolver
+# gives it: /etc/hosts replaced for one run inside a private mount namespace
+# (unshare -rm: util-linux, no root needed), so nothing of the machine changes.
+DUAL_NAME = "dual.hcsms.test"
+
+
+def _dual_stack_prefix(c):
+    hosts = c.write("::1 %s\n127.0.0.1 %s\n" % (DUAL_NAME, DUAL_NAME), "hosts-dual")
+    return ["unshare", "-rm", "sh", "-c", 'mount --bind "$0" /etc/hosts && exec "$@"', hosts]
+
+
+@case("ipv6-dual-stack-name")
+def _(c):
+    prefix = _dual_stack_prefix(c)
+    probe = subprocess.run(prefix + ["getent", "ahostsv6", DUAL_NAME], capture_output=True)
+    if probe.returncode != 0 or b"::1" not in probe.stdout:
+        raise CaseFail("cannot give %s a private /etc/hosts (unshare -rm): %r"
+                       % (DUAL_NAME, probe.stderr[-200:]))
+    # The server listens on ::1 only: the first address (IPv6) is the one used.
+    s = c.snap(c.mock6)
+    r = c.run(["unlock", "-v", "--endpoint", "https://%s:%d" % (DUAL_NAME, c.mock6.port),
+               "--cacert", c.ca, "ok-dual6"], prefix=prefix)
+    expect_rc(r, 0)
+    expect_eq(r.out, b"unlocked ok-dual6\n", "stdout")
+    expect_in(b"connected to [::1]:", r.err, "stderr (-v)")
+    (req,) = c.valid_requests(s, 1, server=c.mock6)
+    expect_eq(dict(req["headers"]).get("Host"), "%s:%d" % (DUAL_NAME, c.mock6.port), "Host header")
+    # The server listens on 127.0.0.1 only: ::1 is refused, IPv4 answers.
+    s = c.snap()
+    r = c.run(["unlock", "-v", "--endpoint", "https://%s:%d" % (DUAL_NAME, c.mock.port),
+               "--cacert", c.ca, "ok-dual4"], prefix=prefix)
+    expect_rc(r, 0)
+    expect_in(b"connected to 127.0.0.1:", r.err, "stderr (-v)")
+    c.valid_requests(s, 1)
 
 
 @case("plain-http-server")
