@@ -439,7 +439,8 @@ def main():
     ap.add_argument("--curl", default="build/bench/curl_unlock",
                     help="the measured curl program; its size from its -stripped sibling")
     ap.add_argument("--hcsms-objects", default="", help="hcsms's own objects/archives (for nm)")
-    ap.add_argument("--runs", type=int, default=5, help="wall-time runs of each (median)")
+    ap.add_argument("--runs", type=int, default=11,
+                    help="wall-time runs of each (median; loopback timings on a small VM vary by 20%%)")
     ap.add_argument("--tasks", type=int, default=1000, help="unlocks per wall-time run")
     ap.add_argument("--ir-runs", type=int, default=3, help="callgrind runs of each N (median)")
     ap.add_argument("--warm", type=int, default=101, help="N of the many-task valgrind runs")
