@@ -1,0 +1,54 @@
+# make bench: the hcsms command against a libcurl program making the same
+# unlock call (tests/bench/curl_unlock.c), both against nginx on 127.0.0.1.
+# It measures and prints; it never fails on the numbers, and it is not part
+# of make test. Included by the top Makefile, so its variables apply.
+#
+#   make bench-build   build what is measured (CI builds this)
+#   make bench         build, run tests/bench/run_bench.py, print the table
+#                      (also written to $(BUILD)/bench/results.md)
+#   make bench BENCH_ARGS="--runs 3 --tasks 500"    fewer or more runs
+
+BENCH = $(BUILD)/bench
+BENCH_ARGS ?=
+STRIP ?= $(CROSS_COMPILE)strip
+# Debian's libcurl4-openssl-dev has a pkg-config file; -lcurl is its answer.
+BENCH_CURL_CFLAGS = $(shell pkg-config --cflags libcurl 2>/dev/null)
+BENCH_CURL_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+BENCH_BINARIES = $(BENCH)/hcsms $(BENCH)/hcsms-stripped $(BENCH)/hcsms-static \
+                 $(BENCH)/curl_unlock $(BENCH)/curl_unlock-stripped
+
+.PHONY: bench bench-build
+
+bench-build: $(BENCH_BINARIES)
+
+# The hcsms that is run: mbedTLS linked in statically, as an appliance
+# would ship it; libc shared like the curl program's, so that valgrind can
+# see every malloc. Not stripped: the profile needs the symbols.
+$(BENCH)/hcsms: $(CLI_OBJECTS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CLI_OBJECTS) $(LIB) \
+	  -Wl,-Bstatic $(MBEDTLS_LIBS) -Wl,-Bdynamic
+
+# For the size only: everything static (glibc too), stripped. The linker
+# warns that static getaddrinfo still loads NSS modules at run time; the
+# size is what this binary is for.
+$(BENCH)/hcsms-static: $(CLI_OBJECTS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -static -o $@ $(CLI_OBJECTS) $(LIB) $(MBEDTLS_LIBS)
+	$(STRIP) $@
+
+$(BUILD)/obj/tests/bench/curl_unlock.o: tests/bench/curl_unlock.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(BENCH_CURL_CFLAGS) -c $< -o $@
+
+$(BENCH)/curl_unlock: $(BUILD)/obj/tests/bench/curl_unlock.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BENCH_CURL_LIBS)
+
+# Sizes are compared stripped, the measured binaries keep their symbols.
+$(BENCH)/%-stripped: $(BENCH)/%
+	$(STRIP) -o $@ $<
+
+bench: bench-build
+	$(PYTHON) tests/bench/run_bench.py --dir $(BENCH) --hcsms $(BENCH)/hcsms \
+	  --curl $(BENCH)/curl_unlock --hcsms-objects "$(LIB) $(CLI_OBJECTS)" $(BENCH_ARGS)

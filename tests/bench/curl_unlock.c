@@ -1,0 +1,151 @@
+/*
+ * curl_unlock: the yardstick for `make bench`. The same unlock call as the
+ * hcsms command, made with libcurl (Debian's libcurl4-openssl-dev):
+ *
+ *   HCSMS_AUTH_TOKEN=... curl_unlock [-v] --endpoint URL --cacert FILE TASK_ID...
+ *   curl_unlock --version
+ *
+ * POST URL/v3/tasks/{id}/unlock with the headers hcsms sends (Host,
+ * User-Agent, Accept and Content-Type application/json, Content-Length: 0,
+ * X-Auth-Token), verified against the CA file only, TLS 1.2 and HTTP/1.1 as
+ * hcsms with mbedTLS 2.28 does, and one easy handle for every task so that
+ * libcurl keeps one connection alive across them. Like hcsms it prints
+ * "unlocked ID" per success, so both pay for the same output. The answer's
+ * body ({} on 200) is discarded unread: only the status matters here.
+ * Exit 0 only if every answer was 2xx.
+ *
+ * -v prints libcurl's own remarks (connection, TLS version and cipher,
+ * reuse) to stderr, never a header or data, so the token stays out of it.
+ *
+ * Task ids go into the URL as given (the benchmark's are UUIDs); hcsms
+ * checks and percent-encodes them, which is not what is measured here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+static size_t discard(char *data, size_t size, size_t count, void *user)
+{
+    (void)data;
+    (void)user;
+    return size * count;
+}
+
+/* -v: libcurl's informational text only (CURLINFO_TEXT), no headers. */
+static int remarks_only(CURL *curl, curl_infotype type, char *text, size_t size, void *user)
+{
+    (void)curl;
+    (void)user;
+    if (type == CURLINFO_TEXT)
+        fprintf(stderr, "* %.*s", (int)size, text);
+    return 0;
+}
+
+static int usage(void)
+{
+    fputs("usage: HCSMS_AUTH_TOKEN=... curl_unlock [-v] --endpoint URL --cacert FILE TASK_ID...\n"
+          "       curl_unlock --version\n",
+          stderr);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    /* "X-Auth-Token: " and a token as long as hcsms takes (16 KB). */
+    static char token_header[16384 + 32];
+    static char url[4096];
+    const char *endpoint = NULL, *cacert = NULL, *token = getenv("HCSMS_AUTH_TOKEN");
+    struct curl_slist *headers = NULL;
+    CURL *curl;
+    int i = 1, status = 0, verbose = 0;
+
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("%s\n", curl_version());
+        return 0;
+    }
+    if (i < argc && strcmp(argv[i], "-v") == 0) {
+        verbose = 1;
+        i++;
+    }
+    for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
+        if (strcmp(argv[i], "--endpoint") == 0)
+            endpoint = argv[i + 1];
+        else if (strcmp(argv[i], "--cacert") == 0)
+            cacert = argv[i + 1];
+        else
+            return usage();
+    }
+    if (endpoint == NULL || cacert == NULL || i >= argc || token == NULL)
+        return usage();
+    if ((size_t)snprintf(token_header, sizeof(token_header), "X-Auth-Token: %s", token) >=
+        sizeof(token_header))
+        return usage();
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || (curl = curl_easy_init()) == NULL) {
+        fputs("curl_unlock: libcurl set-up failed\n", stderr);
+        return 3;
+    }
+    /* Host comes from the URL; Content-Length: 0 from the empty POST body. */
+    headers = curl_slist_append(headers, "Accept: application/json");
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, token_header);
+    if (headers == NULL) {
+        fputs("curl_unlock: out of memory\n", stderr);
+        return 3;
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "libcurl/" LIBCURL_VERSION);
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, 0L);
+    curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    /* The same trust as hcsms --cacert: that file only, no CA directory. */
+    curl_easy_setopt(curl, CURLOPT_CAINFO, cacert);
+    curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    /* hcsms on mbedTLS 2.28 speaks TLS 1.2; compare like with like. */
+    curl_easy_setopt(curl, CURLOPT_SSLVERSION,
+                     (long)(CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2));
+    /* hcsms's defaults: 10 s to connect, 30 s per task. */
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+    if (verbose) {
+        curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, remarks_only);
+        curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+    }
+
+    for (; i < argc; i++) {
+        long http_status = 0;
+        CURLcode rc;
+
+        if ((size_t)snprintf(url, sizeof(url), "%s/v3/tasks/%s/unlock", endpoint, argv[i]) >=
+            sizeof(url)) {
+            fprintf(stderr, "curl_unlock: %s: URL too long\n", argv[i]);
+            status = 2;
+            continue;
+        }
+        curl_easy_setopt(curl, CURLOPT_URL, url);
+        rc = curl_easy_perform(curl);
+        if (rc == CURLE_OK)
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
+        if (rc == CURLE_OK && http_status >= 200 && http_status < 300) {
+            printf("unlocked %s\n", argv[i]);
+            fflush(stdout); /* as hcsms does, one line per task */
+        } else if (rc == CURLE_OK) {
+            fprintf(stderr, "curl_unlock: %s: HTTP %ld\n", argv[i], http_status);
+            status = status > 1 ? status : 1;
+        } else {
+            fprintf(stderr, "curl_unlock: %s: %s\n", argv[i], curl_easy_strerror(rc));
+            status = 3;
+        }
+    }
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    curl_global_cleanup();
+    return status;
+}
