@@ -255,6 +255,8 @@ int hcsms_port_recv(hcsms_socket *sock, unsigned char *data, size_t len,
             sock->os_error = errno;
             return errno == ECONNRESET ? HCSMS_ERR_CLOSED : HCSMS_ERR_RECV;
         }
+        if (timeout_ms == 0)
+            return 0; /* "do not wait": nothing is there now (no poll needed) */
         revents = wait_for(sock->fd, POLLIN, left_until(deadline), &sock->os_error);
         if (revents == 0)
             return 0;

@@ -63,6 +63,19 @@ void hcsms_http_write(hcsms_http_writer *writer, const void *data, size_t len)
         size_t room = writer->size - writer->used;
         size_t n = len < room ? len : room;
 
+        if (len > room && len >= writer->size) {
+            /* A piece larger than the buffer (a long token): send what is
+             * buffered, then the piece from where it is, in as few writes
+             * (TLS records) as the transport takes, with no copy. */
+            if (hcsms_http_writer_flush(writer) != 0)
+                return;
+            writer->error = hcsms_http_send_all(writer->transport, bytes, len,
+                                                writer->deadline_ms);
+            if (writer->error == 0)
+                writer->bytes_sent += len;
+            return;
+        }
+
         memcpy(writer->buffer + writer->used, bytes, n);
         writer->used += n;
         bytes += n;

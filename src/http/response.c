@@ -579,6 +579,29 @@ static int head_byte(hcsms_http_response *r, unsigned char c)
     }
 }
 
+/* The bytes of a field value nobody keeps (or of the reason phrase) that can
+ * be taken in one step: field bytes up to the line end, within the line and
+ * header limits (the byte that would pass a limit is left to head_byte(),
+ * which names the error). Counts them; returns how many. Measured: the
+ * byte-by-byte path cost about 65 instructions a byte of such values. */
+static size_t skip_field_bytes(hcsms_http_response *r, const unsigned char *data, size_t len)
+{
+    size_t allowed, n = 0;
+
+    if (r->line_len >= HCSMS_HTTP_LINE_MAX || r->header_bytes >= HCSMS_HTTP_HEADER_BYTES_MAX)
+        return 0;
+    allowed = HCSMS_HTTP_LINE_MAX - r->line_len;
+    if (HCSMS_HTTP_HEADER_BYTES_MAX - r->header_bytes < allowed)
+        allowed = HCSMS_HTTP_HEADER_BYTES_MAX - r->header_bytes;
+    if (len > allowed)
+        len = allowed;
+    while (n < len && is_field_byte(data[n]))
+        n++;
+    r->line_len += (uint32_t)n;
+    r->header_bytes += (uint32_t)n;
+    return n;
+}
+
 int hcsms_http_response_feed(hcsms_http_response *response,
                              const unsigned char *data, size_t len,
                              size_t *consumed)
@@ -615,6 +638,15 @@ int hcsms_http_response_feed(hcsms_http_response *response,
                 }
             }
         } else {
+            if (!r->saw_cr && ((r->state == ST_HEADER_VALUE && r->header == H_OTHER) ||
+                               (r->state == ST_REASON && r->value_started))) {
+                size_t n = skip_field_bytes(r, data + i, len - i);
+                if (n > 0) {
+                    i += n;
+                    r->bytes_seen += n;
+                    continue;
+                }
+            }
             err = head_byte(r, data[i]);
             i++;
             r->bytes_seen++;

@@ -285,8 +285,19 @@ size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size)
 void hcsms_write_segment(void (*sink)(void *context, const void *data, size_t len),
                          void *context, const char *task_id)
 {
-    for (; *task_id != '\0'; task_id++) {
+    while (*task_id != '\0') {
+        size_t run = 0;
         char piece[3];
+
+        /* Runs of unreserved bytes go out in one piece (a UUID: one call). */
+        while (task_id[run] != '\0' && is_unreserved((unsigned char)task_id[run]))
+            run++;
+        if (run > 0) {
+            sink(context, task_id, run);
+            task_id += run;
+            continue;
+        }
         sink(context, piece, encode_byte((unsigned char)*task_id, piece));
+        task_id++;
     }
 }
