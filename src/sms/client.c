@@ -140,6 +140,43 @@ static void note_failure(hcsms_client *client, hcsms_result *result, const char 
     result->tls_verify_flags = client->tls.verify_flags;
 }
 
+static HCSMS_NOINLINE void trace_connect(const hcsms_client *client, const char *host,
+                                          uint16_t port, uint8_t is_ipv6)
+{
+#if HCSMS_CONFIG_TRACE
+    if (client->trace != NULL) {
+        char text[HCSMS_HOST_MAX + 32];
+        snprintf(text, sizeof(text), client->host_is_ipv6 ? "[%s]:%u" : "%s:%u", client->host,
+                 (unsigned)client->port);
+        TRACE(client, HCSMS_TRACE_CONNECT, text);
+        if (host != client->host) {
+            snprintf(text, sizeof(text), is_ipv6 ? "via proxy [%s]:%u" : "via proxy %s:%u", host,
+                     (unsigned)port);
+            TRACE(client, HCSMS_TRACE_PROXY, text);
+        }
+    }
+#else
+    (void)client;
+    (void)host;
+    (void)port;
+    (void)is_ipv6;
+#endif
+}
+
+static HCSMS_NOINLINE void trace_tls(const hcsms_client *client)
+{
+#if HCSMS_CONFIG_TRACE
+    if (client->trace != NULL) {
+        char text[96];
+        snprintf(text, sizeof(text), "%s %s", hcsms_tls_protocol(&client->tls),
+                 hcsms_tls_ciphersuite(&client->tls));
+        TRACE(client, HCSMS_TRACE_TLS, text);
+    }
+#else
+    (void)client;
+#endif
+}
+
 static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result *result)
 {
     const char *host = client->host;
@@ -155,19 +192,8 @@ static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result 
         is_ipv6 = client->proxy_is_ipv6;
     }
 #endif
-#if HCSMS_CONFIG_TRACE
-    if (client->trace != NULL) {
-        char text[2 * HCSMS_HOST_MAX + 48];
-        int used = snprintf(text, sizeof(text), client->host_is_ipv6 ? "[%s]:%u" : "%s:%u",
-                            client->host, (unsigned)client->port);
-        if (host != client->host && used > 0 && (size_t)used < sizeof(text))
-            snprintf(text + used, sizeof(text) - (size_t)used,
-                     is_ipv6 ? " via proxy [%s]:%u" : " via proxy %s:%u", host, (unsigned)port);
-        TRACE(client, HCSMS_TRACE_CONNECT, text);
-    }
-#else
-    (void)is_ipv6;
-#endif
+    if (TRACING(client))
+        trace_connect(client, host, port, is_ipv6);
     address[0] = '\0';
     rc = hcsms_tls_open(&client->tls, host, port, client->connect_timeout_ms, deadline, address,
                         sizeof(address));
@@ -189,29 +215,39 @@ static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result 
         note_failure(client, result, "TLS handshake");
         return rc;
     }
+    if (TRACING(client))
+        trace_tls(client);
+    return HCSMS_OK;
+}
+
+/* A request header line to the trace, from pieces, out of line (see
+ * HCSMS_NOINLINE): its buffer is not on the stack while the request is
+ * written. */
+static HCSMS_NOINLINE void trace_header(const hcsms_client *client, const char *a,
+                                        const char *b, const char *c, const char *d,
+                                        const char *e)
+{
 #if HCSMS_CONFIG_TRACE
     if (client->trace != NULL) {
-        char text[96];
-        snprintf(text, sizeof(text), "%s %s", hcsms_tls_protocol(&client->tls),
-                 hcsms_tls_ciphersuite(&client->tls));
-        TRACE(client, HCSMS_TRACE_TLS, text);
+        char text[HCSMS_HOST_MAX + 96];
+        snprintf(text, sizeof(text), "%s%s%s%s%s", a, b, c, d, e);
+        TRACE(client, HCSMS_TRACE_REQUEST_HEADER, text);
     }
+#else
+    (void)client;
+    (void)a;
+    (void)b;
+    (void)c;
+    (void)d;
+    (void)e;
 #endif
-    return HCSMS_OK;
 }
 
 void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const char *name,
                         const char *value)
 {
-#if HCSMS_CONFIG_TRACE
-    if (client->trace != NULL) {
-        char text[HCSMS_HOST_MAX + 32];
-        snprintf(text, sizeof(text), "%s: %s", name, value);
-        TRACE(client, HCSMS_TRACE_REQUEST_HEADER, text);
-    }
-#else
-    (void)client;
-#endif
+    if (TRACING(client))
+        trace_header(client, name, ": ", value, "", "");
     hcsms_http_write_string(writer, name);
     hcsms_http_write_string(writer, ": ");
     hcsms_http_write_string(writer, value);
@@ -257,7 +293,7 @@ static size_t signed_headers(const hcsms_client *client, const char *date,
     return n;
 }
 
-static int sign_request(const hcsms_client *client, const char *task_id, request_signature *sig)
+static HCSMS_NOINLINE int sign_request(const hcsms_client *client, const char *task_id, request_signature *sig)
 {
     hcsms_signed_header headers[5];
     hcsms_aksk_signer signer;
@@ -309,15 +345,9 @@ static void write_aksk_headers(hcsms_client *client, hcsms_http_writer *writer,
     hcsms_http_write_string(writer, ", Signature=");
     hcsms_http_write_string(writer, sig->value);
     hcsms_http_write_string(writer, "\r\n");
-#if HCSMS_CONFIG_TRACE
-    if (client->trace != NULL) {
-        char text[256];
-        snprintf(text, sizeof(text),
-                 "Authorization: SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=(redacted)",
-                 client->access_key, names);
-        TRACE(client, HCSMS_TRACE_REQUEST_HEADER, text);
-    }
-#endif
+    if (TRACING(client))
+        trace_header(client, "Authorization: SDK-HMAC-SHA256 Access=", client->access_key,
+                     ", SignedHeaders=", names, ", Signature=(redacted)");
 }
 #endif /* HCSMS_CONFIG_AKSK */
 
@@ -389,7 +419,7 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
     return rc;
 }
 
-static void trace_response(hcsms_client *client, int leftover)
+static HCSMS_NOINLINE void trace_response(hcsms_client *client, int leftover)
 {
 #if HCSMS_CONFIG_TRACE
     const hcsms_http_response *response = &client->response;
@@ -469,7 +499,8 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
     }
 
     response = &client->response;
-    trace_response(client, leftover);
+    if (TRACING(client))
+        trace_response(client, leftover);
     result->http_status = response->status;
     result->body_bytes = response->body_bytes;
     result->body_truncated = response->body_truncated;
@@ -514,19 +545,37 @@ static int unlock_once(hcsms_client *client, const void *context, uint64_t deadl
     return hcsms_exchange(client, &operation, deadline, result);
 }
 
+static HCSMS_NOINLINE void trace_retry(const hcsms_client *client, int rc, long wait,
+                                       unsigned retry)
+{
+#if HCSMS_CONFIG_TRACE
+    if (client->trace != NULL) {
+        char text[96];
+        snprintf(text, sizeof(text), "%s; waiting %ld ms (attempt %u of %u)",
+                 rc == HCSMS_ERR_SERVICE ? "the service asked to come back" : hcsms_strerror(rc),
+                 wait, retry + 2, client->retries + 1u);
+        TRACE(client, HCSMS_TRACE_RETRY, text);
+    }
+#else
+    (void)client;
+    (void)rc;
+    (void)wait;
+    (void)retry;
+#endif
+}
+
 int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *context,
               hcsms_result *result)
 {
     uint64_t deadline;
     unsigned retry, attempts = 0;
-    int rc;
 
     /* One deadline for every attempt of this call together. */
     deadline = hcsms_port_now_ms() + client->timeout_ms;
     for (retry = 0;; retry++) {
         long wait;
+        int rc = attempt(client, context, deadline, result);
 
-        rc = attempt(client, context, deadline, result);
         attempts += result->attempts;
         result->attempts = attempts;
         if (rc == HCSMS_OK || retry >= client->retries)
@@ -536,15 +585,8 @@ int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *contex
                                    retry);
         if (wait < 0 || (uint64_t)wait >= hcsms_time_left(deadline))
             return rc; /* not safe to repeat, or no time left to wait */
-#if HCSMS_CONFIG_TRACE
-        if (client->trace != NULL) {
-            char text[96];
-            snprintf(text, sizeof(text), "%s; waiting %ld ms (attempt %u of %u)",
-                     rc == HCSMS_ERR_SERVICE ? "the service asked to come back" : hcsms_strerror(rc),
-                     wait, retry + 2, client->retries + 1u);
-            TRACE(client, HCSMS_TRACE_RETRY, text);
-        }
-#endif
+        if (TRACING(client))
+            trace_retry(client, rc, wait, retry);
         hcsms_port_sleep_ms((uint32_t)wait);
     }
 }

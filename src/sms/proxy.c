@@ -12,31 +12,37 @@
 
 #if HCSMS_CONFIG_PROXY
 
+static void write_authority(const hcsms_client *client, hcsms_http_writer *writer,
+                            const char *port)
+{
+    if (client->host_is_ipv6)
+        hcsms_http_write_string(writer, "[");
+    hcsms_http_write_string(writer, client->host);
+    if (client->host_is_ipv6)
+        hcsms_http_write_string(writer, "]");
+    hcsms_http_write_string(writer, port);
+}
+
 int hcsms_proxy_tunnel(hcsms_client *client, uint64_t deadline, hcsms_result *result)
 {
     const hcsms_transport tcp = {hcsms_tcp_send, hcsms_tcp_recv, &client->tls.socket};
     hcsms_http_response *response = &client->response;
     hcsms_http_writer writer;
-    char authority[HCSMS_HOST_MAX + 9]; /* "[v6]:65535" */
+    char port[8];
     int rc, died_early = 0, leftover = 0;
 
-    /* The authority form always carries the port (RFC 9110 9.3.6). */
-    snprintf(authority, sizeof(authority), client->host_is_ipv6 ? "[%s]:%u" : "%s:%u",
-             client->host, (unsigned)client->port);
-#if HCSMS_CONFIG_TRACE
-    if (client->trace != NULL) {
-        char text[sizeof(authority) + 64];
-        snprintf(text, sizeof(text), "CONNECT %s HTTP/1.1%s", authority,
-                 client->proxy_username != NULL ? " (Proxy-Authorization: Basic, redacted)" : "");
-        TRACE(client, HCSMS_TRACE_PROXY, text);
-    }
-#endif
+    TRACE(client, HCSMS_TRACE_PROXY,
+          client->proxy_username != NULL ? "CONNECT (Proxy-Authorization: Basic, redacted)"
+                                         : "CONNECT");
+    /* The authority form always carries the port (RFC 9110 9.3.6); it is
+     * written in pieces, as the Host header: no buffer for it. */
+    snprintf(port, sizeof(port), ":%u", (unsigned)client->port);
     hcsms_http_writer_init(&writer, &tcp, client->scratch.io, sizeof(client->scratch.io),
                            deadline);
     hcsms_http_write_string(&writer, "CONNECT ");
-    hcsms_http_write_string(&writer, authority);
+    write_authority(client, &writer, port);
     hcsms_http_write_string(&writer, " HTTP/1.1\r\nHost: ");
-    hcsms_http_write_string(&writer, authority);
+    write_authority(client, &writer, port);
     hcsms_http_write_string(&writer, "\r\nUser-Agent: hcsms/" HCSMS_VERSION "\r\n");
     if (client->proxy_username != NULL)
         hcsms_auth_write_basic(&writer, "Proxy-Authorization", client->proxy_username,

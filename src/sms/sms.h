@@ -8,14 +8,24 @@
 #include "hcsms.h"
 #include "../http/http.h"
 
+/* For helpers that format trace text or hold big locals: kept out of line so
+ * that their buffers are not part of the deepest stack chain (connect). */
+#if defined(__GNUC__)
+#define HCSMS_NOINLINE __attribute__((noinline))
+#else
+#define HCSMS_NOINLINE
+#endif
+
 #if HCSMS_CONFIG_TRACE
 #define TRACE(client, event, text)                                          \
     do {                                                                    \
         if ((client)->trace != NULL)                                        \
             (client)->trace((client)->trace_user, (event), (text));         \
     } while (0)
+#define TRACING(client) ((client)->trace != NULL)
 #else
 #define TRACE(client, event, text) do { } while (0)
+#define TRACING(client) 0
 #endif
 
 /* One request of an operation (unlock, IAM token): write() puts the whole
