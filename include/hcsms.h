@@ -46,7 +46,7 @@ extern "C" {
  * text never holds a secret: request headers are reported with their values
  * except X-Auth-Token, which is reported as "(redacted)". */
 typedef enum hcsms_trace_event {
-    HCSMS_TRACE_CONNECT,        /* text: "host:port" about to connect (or "... via proxy h:p") */
+    HCSMS_TRACE_CONNECT,        /* text: "host:port" about to connect */
     HCSMS_TRACE_CONNECTED,      /* text: the peer address */
     HCSMS_TRACE_TLS,            /* text: "TLSv1.2 TLS-ECDHE-..." after the handshake */
     HCSMS_TRACE_REUSE,          /* text: why a kept-alive connection is used or dropped */
@@ -57,7 +57,7 @@ typedef enum hcsms_trace_event {
     HCSMS_TRACE_RESPONSE_DONE,  /* text: framing and body bytes */
     HCSMS_TRACE_CLOSE,          /* text: why the connection was closed */
     HCSMS_TRACE_RETRY,          /* text: why the request is sent again */
-    HCSMS_TRACE_PROXY           /* text: the CONNECT line, then the proxy's answer */
+    HCSMS_TRACE_PROXY           /* text: "via proxy h:p", "CONNECT", the proxy's answer */
 } hcsms_trace_event;
 
 typedef void (*hcsms_trace_fn)(void *user, hcsms_trace_event event, const char *text);
