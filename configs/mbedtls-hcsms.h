@@ -209,8 +209,15 @@
 #define MBEDTLS_SSL_PROTO_TLS1_2
 /* TLS 1.3: preferred where offered (the mock endpoint and nginx do). */
 #define MBEDTLS_SSL_PROTO_TLS1_3
-/* TLS 1.3 (EC)DHE-only handshake (no PSK modes: hcsms never resumes). */
+/* TLS 1.3 (EC)DHE handshake. */
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
+/* Session resumption on reconnect (HCSMS_CONFIG_TLS_RESUME): a reconnect in a
+ * batch (the server closed the kept-alive connection) skips the certificate
+ * check and the signature verification of a full handshake, which are most of
+ * its cost (two P-256 verifications: seconds on a small Cortex-M). TLS 1.2
+ * tickets and TLS 1.3 tickets with (EC)DHE (no PSK-only mode, no early data). */
+#define MBEDTLS_SSL_SESSION_TICKETS
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL_ENABLED
 /* TLS 1.3 middlebox compatibility mode (RFC 8446 D.4): fewer handshakes broken by middleboxes. */
 #define MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE
 /* TLS 1.2 ECDHE with ECDSA certificates. */
@@ -256,9 +263,8 @@
  *   MBEDTLS_SSL_COOKIE_C                 server side
  *   MBEDTLS_SSL_PROTO_DTLS and all DTLS_* (CID, anti-replay, SRTP...)  datagrams
  *   MBEDTLS_SSL_RENEGOTIATION            TLS 1.2 renegotiation
- *   MBEDTLS_SSL_SESSION_TICKETS          resumption: hcsms never resumes; a TLS 1.3
- *                                        NewSessionTicket is then ignored
- *   MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK(_EPHEMERAL)_ENABLED, MBEDTLS_SSL_EARLY_DATA
+ *   MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ENABLED (PSK without (EC)DHE: no
+ *                                        forward secrecy), MBEDTLS_SSL_EARLY_DATA
  *   MBEDTLS_SSL_MAX_FRAGMENT_LENGTH, MBEDTLS_SSL_RECORD_SIZE_LIMIT  not negotiated by servers
  *   MBEDTLS_SSL_ALPN, MBEDTLS_SSL_KEYING_MATERIAL_EXPORT,
  *   MBEDTLS_SSL_CONTEXT_SERIALIZATION, MBEDTLS_SSL_ALL_ALERT_MESSAGES,

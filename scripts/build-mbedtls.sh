@@ -191,6 +191,14 @@ add_config() {  # $1 = macro name, $2 = file, $3 = installed name
     sum=$(sha256sum "$abs" | cut -d' ' -f1)
     CFLAGS_ALL="$CFLAGS_ALL -D$macro='\"$abs\"'"
     CONFIG_STAMP="${CONFIG_STAMP}config: $macro=$abs sha256=$sum"$'\n'
+    # A configuration that #includes another of its folder (the -test and
+    # -baremetal ones include mbedtls-hcsms.h): that one's edits rebuild too.
+    local inc
+    for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$abs"); do
+        [ -f "$(dirname "$abs")/$inc" ] || continue
+        sum=$(sha256sum "$(dirname "$abs")/$inc" | cut -d' ' -f1)
+        CONFIG_STAMP="${CONFIG_STAMP}config include: $inc sha256=$sum"$'\n'
+    done
     CONSUMER_CFLAGS="${CONSUMER_CFLAGS:+$CONSUMER_CFLAGS }-D$macro='\"$inst\"'"
     INSTALL_CONFIGS+=("$abs" "$inst")
 }

@@ -122,6 +122,17 @@
 #define HCSMS_CONFIG_CA_FILE 1
 #endif
 
+/* 1: a reconnect resumes the last TLS session (TLS 1.2 session id or
+ * ticket; TLS 1.3 ticket where mbedTLS has MBEDTLS_SSL_SESSION_TICKETS),
+ * skipping the certificate and key exchange work of a full handshake. Costs
+ * the session struct in the context and mbedTLS's heap copy of the session
+ * (the ticket; with MBEDTLS_SSL_KEEP_PEER_CERTIFICATE the server's
+ * certificate too) between connections. 0: every connection is a full
+ * handshake. */
+#ifndef HCSMS_CONFIG_TLS_RESUME
+#define HCSMS_CONFIG_TLS_RESUME 1
+#endif
+
 /* 1: HTTP proxies (CONNECT tunnel, Basic proxy auth) are compiled in.
  * 0: hcsms_client_config.proxy must be NULL. */
 #ifndef HCSMS_CONFIG_PROXY

@@ -47,6 +47,10 @@ typedef struct hcsms_tls {
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;
     mbedtls_ctr_drbg_context drbg;
+#if HCSMS_CONFIG_TLS_RESUME
+    mbedtls_ssl_session session; /* the last connection's, offered on the next */
+    uint8_t have_session;
+#endif
     uint64_t io_deadline_ms; /* the bio callbacks wait at most until then */
     int port_error;          /* last HCSMS_ERR_* from the port in a callback */
     int mbedtls_error;       /* last mbedTLS error code, for diagnostics */

@@ -112,6 +112,43 @@ static int map_error(hcsms_tls *tls, int ret, int otherwise)
     return otherwise;
 }
 
+#if HCSMS_CONFIG_TLS_RESUME && defined(MBEDTLS_SSL_CLI_C)
+#define RESUME 1
+/* Keep this connection's session (after a TLS 1.2 handshake; for TLS 1.3,
+ * each time the server sends a ticket) for the next connection. */
+static void keep_session(hcsms_tls *tls)
+{
+    mbedtls_ssl_session_free(&tls->session);
+    mbedtls_ssl_session_init(&tls->session);
+    tls->have_session = mbedtls_ssl_get_session(&tls->ssl, &tls->session) == 0;
+}
+
+static void forget_session(hcsms_tls *tls)
+{
+    mbedtls_ssl_session_free(&tls->session);
+    mbedtls_ssl_session_init(&tls->session);
+    tls->have_session = 0;
+}
+#else
+#define RESUME 0
+#endif
+
+/* A TLS 1.3 ticket arrived (only signalled when resumption is on): keep it
+ * and go on with what was being done. */
+static int took_ticket(hcsms_tls *tls, int ret)
+{
+#if RESUME && defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+    if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        keep_session(tls);
+        return 1;
+    }
+#else
+    (void)tls;
+    (void)ret;
+#endif
+    return 0;
+}
+
 int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
                     const char *ca_file)
 {
@@ -130,6 +167,9 @@ int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
     mbedtls_ssl_config_init(&tls->conf);
     mbedtls_x509_crt_init(&tls->ca);
     mbedtls_ctr_drbg_init(&tls->drbg);
+#if RESUME
+    mbedtls_ssl_session_init(&tls->session);
+#endif
     tls->socket.fd = -1;
     tls->initialised = 1;
 
@@ -185,6 +225,13 @@ int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
     mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
                                  MBEDTLS_SSL_MINOR_VERSION_3); /* TLS 1.2 */
 #endif
+#if RESUME && defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS) && \
+    defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+    /* TLS 1.3 tickets come after the handshake: have them signalled, so
+     * the read loops can keep them (took_ticket). */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &tls->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#endif
     ret = mbedtls_ssl_setup(&tls->ssl, &tls->conf);
     if (ret != 0) {
         tls->mbedtls_error = ret;
@@ -229,9 +276,17 @@ int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadli
         hcsms_port_close(&tls->socket);
         return map_error(tls, ret, HCSMS_ERR_TLS);
     }
+#if RESUME
+    /* Offered, not trusted: a server that does not know it does a full
+     * handshake, certificate check included. */
+    if (tls->have_session && mbedtls_ssl_set_session(&tls->ssl, &tls->session) != 0)
+        forget_session(tls);
+#endif
     mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, bio_recv, NULL);
     tls->io_deadline_ms = deadline_ms;
     while ((ret = mbedtls_ssl_handshake(&tls->ssl)) != 0) {
+        if (took_ticket(tls, ret))
+            continue;
         if (is_want(ret)) {
             if (hcsms_time_left(deadline_ms) == 0) {
                 err = HCSMS_ERR_TIMEOUT;
@@ -249,9 +304,15 @@ int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadli
         break;
     }
     if (ret != 0) {
+#if RESUME
+        forget_session(tls); /* never offer it again after a failure */
+#endif
         hcsms_port_close(&tls->socket);
         return err;
     }
+#if RESUME
+    keep_session(tls);
+#endif
     tls->connected = 1;
     return 0;
 }
@@ -270,6 +331,8 @@ int hcsms_tls_send(void *context, const unsigned char *data, size_t len,
         int ret = mbedtls_ssl_write(&tls->ssl, data, len);
         if (ret > 0)
             return ret;
+        if (took_ticket(tls, ret))
+            continue;
         if (!is_want(ret))
             return map_error(tls, ret, HCSMS_ERR_TLS);
         if (hcsms_time_left(deadline) == 0)
@@ -293,6 +356,8 @@ int hcsms_tls_recv(void *context, unsigned char *data, size_t len,
             return ret;
         if (ret == 0)
             return HCSMS_ERR_CLOSED;
+        if (took_ticket(tls, ret))
+            continue;
         if (!is_want(ret))
             return map_error(tls, ret, HCSMS_ERR_TLS);
         if (hcsms_time_left(deadline) == 0)
@@ -311,7 +376,9 @@ int hcsms_tls_idle_ok(hcsms_tls *tls)
         return 0;
     tls->io_deadline_ms = 0; /* do not wait */
     tls->port_error = 0;
-    ret = mbedtls_ssl_read(&tls->ssl, &byte, 1);
+    do
+        ret = mbedtls_ssl_read(&tls->ssl, &byte, 1);
+    while (took_ticket(tls, ret)); /* a TLS 1.3 ticket is not an answer */
     return ret == MBEDTLS_ERR_SSL_WANT_READ;
 }
 
@@ -340,6 +407,9 @@ void hcsms_tls_free(hcsms_tls *tls)
     if (tls->initialised) {
         hcsms_tls_close(tls);
         mbedtls_ssl_free(&tls->ssl);
+#if RESUME
+        mbedtls_ssl_session_free(&tls->session);
+#endif
         mbedtls_ssl_config_free(&tls->conf);
         mbedtls_x509_crt_free(&tls->ca);
         mbedtls_ctr_drbg_free(&tls->drbg);

@@ -451,6 +451,33 @@ def _(c):
     expect_eq(c.mock.connections - s[0], 3, "number of new connections")
 
 
+@case("tls-session-resumed-on-reconnect")
+def _(c):
+    # The server closes after each answer: the second and third connections
+    # resume the first's TLS session (a TLS 1.2 session ticket or id with
+    # mbedTLS 2.28, a TLS 1.3 ticket with 3.6) instead of a full handshake.
+    s = c.snap()
+    r = c.unlock("close-1", "close-2", "close-3")
+    expect_rc(r, 0)
+    reqs = c.valid_requests(s, 3)
+    conns = [q["conn"] for q in reqs]
+    expect(len(set(conns)) == 3, "expected three connections, saw %s" % conns)
+    resumed = [c.mock.resumed.get(n) for n in conns]
+    expect(resumed == [False, True, True],
+           "TLS session reused per connection: %s, expected [False, True, True]" % resumed)
+
+
+@case("tls-session-not-carried-to-a-new-process")
+def _(c):
+    # Nothing is stored between runs: a new process makes a full handshake.
+    s = c.snap()
+    expect_rc(c.unlock("ok-1"), 0)
+    expect_rc(c.unlock("ok-2"), 0)
+    reqs = c.valid_requests(s, 2)
+    resumed = [c.mock.resumed.get(q["conn"]) for q in reqs]
+    expect(resumed == [False, False], "TLS session reused across processes: %s" % resumed)
+
+
 @case("server-dropped-keepalive")
 def _(c):
     # the answer looked keep-alive, but the server closed the connection right after it

@@ -727,6 +727,8 @@ class _TLSServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
                 mock._handshake_failed(serial, e)
                 return
             mock._track(request, tls)
+            with mock._lock:
+                mock.resumed[serial] = tls.session_reused
             h = self.RequestHandlerClass.__new__(self.RequestHandlerClass)
             h.conn_serial = serial
             h.__init__(tls, client_address, self)
@@ -790,6 +792,7 @@ class MockSMS:
         self.connections = 0          # accepted TCP connections
         self.handshake_failures = 0   # of which the TLS handshake failed
         self.handshake_errors = []    # (serial, text)
+        self.resumed = {}             # connection serial -> the TLS session was resumed
         self.requests = []            # one dict per request (see _record)
         # IAM stand-in (see the module docstring)
         self.iam_users = dict(iam_users or {})        # (account, user) -> password or dict
