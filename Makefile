@@ -167,6 +167,16 @@ $(RAM_PROBE): $(BUILD)/obj/tests/ram/ram_probe.o $(LIB)
 ram: $(RAM_PROBE)
 	@bash tests/ram/run_ram.sh $(RAM_PROBE)
 
+# The end-to-end suite with every hcsms run under valgrind memcheck: any
+# error or leak (mbedTLS's included) is exit 99, a failure.
+valgrind: $(CLI)
+	HCSMS_WRAPPER="valgrind --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 -q" \
+	  $(PYTHON) tests/e2e/run_e2e.py
+
+# The main job: start the bundled local SMS endpoint, unlock, show a 403.
+demo: $(CLI)
+	@bash tests/demo.sh
+
 # hcsms code must not allocate: no object of the library may reference the
 # C allocator (mbedTLS and libc allocate on their own account).
 check-alloc: $(LIB_OBJECTS)
