@@ -221,7 +221,8 @@ typedef struct hcsms_iam_credentials {
  * endpoint (e.g. "https://iam.ap-southeast-3.myhuaweicloud.com"; the
  * client's own credentials are not used). The token (the X-Subject-Token
  * header, up to HCSMS_TOKEN_MAX bytes) is written NUL-terminated to token,
- * token_size bytes, caller-owned; the response body is drained, not kept.
+ * token_size bytes, caller-owned; of the large body only the first
+ * HCSMS_BODY_KEEP_MAX bytes are kept (for IAM's error), the rest is drained.
  * The password goes only into the request body and is wiped from the I/O
  * buffer after sending. Returns HCSMS_OK, HCSMS_ERR_SERVICE (IAM's error in
  * result), HCSMS_ERR_INVALID_CREDENTIALS, HCSMS_ERR_BUFFER_TOO_SMALL (token
@@ -233,8 +234,9 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
 /* Whether host should bypass the proxy by a NO_PROXY-style list: entries
  * separated by commas and/or white space, each a host name (matching it and
  * its subdomains; a leading '.' is ignored), an IP literal (IPv6 with or
- * without brackets), or "*" for every host. Case-insensitive; a ":port"
- * after an entry is ignored. Returns 1 to bypass, 0 to use the proxy. */
+ * without brackets) matching only that address, an IPv4 range
+ * ("10.0.0.0/8"), or "*" for every host. Case-insensitive; a ":port" after
+ * an entry is ignored. Returns 1 to bypass, 0 to use the proxy. */
 int hcsms_no_proxy_match(const char *no_proxy, const char *host);
 
 /* Close the connection (if any), free mbedTLS's state and wipe the context.

@@ -50,6 +50,7 @@ typedef struct hcsms_tls {
 #if HCSMS_CONFIG_TLS_RESUME
     mbedtls_ssl_session session; /* the last connection's, offered on the next */
     uint8_t have_session;
+    uint8_t offered_session;     /* the last handshake offered it */
 #endif
     uint64_t io_deadline_ms; /* the bio callbacks wait at most until then */
     int port_error;          /* last HCSMS_ERR_* from the port in a callback */

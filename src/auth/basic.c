@@ -22,6 +22,7 @@ static void encode_group(basic_encoder *encoder)
     /* 1..3 bytes always fit 4 characters and a NUL: it cannot fail. */
     (void)mbedtls_base64_encode(out, sizeof(out), &written, encoder->group, encoder->used);
     hcsms_http_write(encoder->writer, out, written);
+    mbedtls_platform_zeroize(out, sizeof(out));
     encoder->used = 0;
 }
 

@@ -44,6 +44,7 @@ static const char *secret_key, *security_token;
 static char password_buffer[HCSMS_IAM_FIELD_MAX + 3];
 static char proxy_url[HCSMS_HOST_MAX + 32];
 static char proxy_user[HCSMS_PROXY_USER_MAX + 1], proxy_password[HCSMS_PROXY_USER_MAX + 1];
+static char proxy_env_copy[HCSMS_HOST_MAX + 3 * (HCSMS_PROXY_USER_MAX + 1) + 32];
 
 static int verbose;
 static struct timespec started;
@@ -807,22 +808,115 @@ static void url_host(const char *url, char *out, size_t size)
     }
 }
 
-/* --proxy, else https_proxy/HTTPS_PROXY, unless the endpoint's host is in
- * no_proxy/NO_PROXY. Credentials in the URL are taken out of it (and out of
- * argv, so that ps shows stars). Fills config; 0 or an exit status. */
-static int choose_proxy(const struct options *opts, const char *endpoint_url,
-                        hcsms_client_config *config)
+/* Split a proxy URL, [http://][user[:password]@]host[:port][/], into
+ * proxy_url (the same without the user info) and the percent-decoded
+ * proxy_user / proxy_password. The user info ends at the last '@' before
+ * the first '/', '?' or '#' (a password may hold '@'). With hide, the
+ * password's bytes in url are overwritten with '*' (argv, so that ps shows
+ * stars, as curl does), also when the URL is refused. Nothing of the user
+ * info is ever printed. Sets *has_user / *has_password; 0 or an exit status. */
+static int split_proxy_url(char *url, int hide, const char *origin, int *has_user,
+                           int *has_password)
 {
-    const char *url = opts->proxy, *origin = "--proxy", *rest, *at, *colon, *no_proxy;
-    char host[HCSMS_HOST_MAX + 1];
-    size_t scheme_len;
+    char *scheme_end = strstr(url, "://"), *rest, *end, *at = NULL, *colon = NULL, *p;
+    size_t scheme_len = scheme_end != NULL ? (size_t)(scheme_end - url) : 0;
+    int bad = 0;
 
-    if (url == NULL) {
-        url = env_either("https_proxy", "HTTPS_PROXY");
-        origin = getenv("https_proxy") != NULL ? "https_proxy" : "HTTPS_PROXY";
+    *has_user = *has_password = 0;
+    rest = scheme_end != NULL ? scheme_end + 3 : url; /* no scheme: http://, as for curl */
+    end = rest + strcspn(rest, "/?#");
+    for (p = rest; p < end; p++) {
+        if (*p == '@')
+            at = p;
     }
-    if (url == NULL || url[0] == '\0')
+    if (at != NULL) {
+        /* Decoded, then starred: before anything can refuse the URL. */
+        colon = memchr(rest, ':', (size_t)(at - rest));
+        bad = percent_decode(rest, (size_t)((colon != NULL ? colon : at) - rest), proxy_user,
+                             sizeof(proxy_user)) != 0 ||
+              (colon != NULL && percent_decode(colon + 1, (size_t)(at - colon - 1),
+                                               proxy_password, sizeof(proxy_password)) != 0);
+        if (hide && colon != NULL)
+            memset(colon + 1, '*', (size_t)(at - colon - 1));
+    }
+    if (scheme_end != NULL && !(scheme_len == 4 && strncasecmp(url, "http", 4) == 0)) {
+        /* Name the scheme only when it is one (not a piece of a password). */
+        if (scheme_len > 0 && scheme_len < 16 &&
+            strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") ==
+                scheme_len)
+            return usage_error("%s: only http:// proxies are supported, not '%.*s://'", origin,
+                               (int)scheme_len, url);
+        return usage_error("%s: malformed proxy URL", origin);
+    }
+    if (bad)
+        return usage_error("%s: malformed user or password in the proxy URL", origin);
+    if (at != NULL) {
+        *has_user = 1;
+        *has_password = colon != NULL;
+        rest = at + 1;
+    }
+    if (snprintf(proxy_url, sizeof(proxy_url), "http://%s", rest) >= (int)sizeof(proxy_url))
+        return usage_error("%s: proxy host too long", origin);
+    if (hcsms_check_proxy(proxy_url, *has_user ? proxy_user : NULL,
+                          *has_password ? proxy_password : NULL) != HCSMS_OK) {
+        fputs("hcsms: ", stderr);
+        fputs(origin, stderr);
+        fputs(": ", stderr);
+        fputs(hcsms_strerror(HCSMS_ERR_INVALID_PROXY), stderr);
+        /* Shown only when no '@' is left in it: a password with a '/' in it
+         * would otherwise look like a path, and be printed. */
+        if (strchr(proxy_url, '@') == NULL) {
+            fputs(" '", stderr);
+            put_safe(stderr, proxy_url);
+            fputc('\'', stderr);
+        }
+        fputc('\n', stderr);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* What --proxy said, split as soon as the options are read (so that its
+ * password is starred before anything else happens). */
+static int proxy_option_split, proxy_has_user, proxy_has_password;
+
+static int take_proxy_option(const struct options *opts)
+{
+    if (opts->proxy == NULL || opts->proxy[0] == '\0')
         return 0;
+    proxy_option_split = 1;
+    /* opts->proxy points into argv, which is ours to change. */
+    return split_proxy_url((char *)opts->proxy, 1, "--proxy", &proxy_has_user,
+                           &proxy_has_password);
+}
+
+/* --proxy, else https_proxy/HTTPS_PROXY, unless the endpoint's host is in
+ * no_proxy/NO_PROXY. Fills config; 0 or an exit status. */
+static int choose_proxy(const char *endpoint_url, hcsms_client_config *config)
+{
+    const char *no_proxy;
+    char host[HCSMS_HOST_MAX + 1];
+
+    if (!proxy_option_split) {
+        char *env = getenv("https_proxy");
+        const char *origin = "https_proxy";
+        int rc;
+
+        if (env == NULL) {
+            env = getenv("HTTPS_PROXY");
+            origin = "HTTPS_PROXY";
+        }
+        if (env == NULL || env[0] == '\0')
+            return 0;
+        /* Split a copy: the environment's string is not starred. */
+        if (strlen(env) >= sizeof(proxy_env_copy))
+            return usage_error("%s: proxy URL too long", origin);
+        memcpy(proxy_env_copy, env, strlen(env) + 1);
+        rc = split_proxy_url(proxy_env_copy, 0, origin, &proxy_has_user, &proxy_has_password);
+        mbedtls_platform_zeroize(proxy_env_copy, sizeof(proxy_env_copy));
+        if (rc != 0)
+            return rc;
+    }
     url_host(endpoint_url, host, sizeof(host));
     no_proxy = env_either("no_proxy", "NO_PROXY");
     if (hcsms_no_proxy_match(no_proxy, host)) {
@@ -831,45 +925,9 @@ static int choose_proxy(const struct options *opts, const char *endpoint_url,
                     host);
         return 0;
     }
-    /* A proxy URL without a scheme is an http:// one, as for curl. */
-    rest = strstr(url, "://");
-    scheme_len = rest != NULL ? (size_t)(rest - url) : 0;
-    if (rest != NULL && !(scheme_len == 4 && strncasecmp(url, "http", 4) == 0))
-        return usage_error("%s: only http:// proxies are supported, not '%.*s://'", origin,
-                           (int)scheme_len, url);
-    rest = rest != NULL ? rest + 3 : url;
-    at = strchr(rest, '@');
-    if (at != NULL && memchr(rest, '/', (size_t)(at - rest)) != NULL)
-        at = NULL;
-    if (at != NULL) {
-        colon = memchr(rest, ':', (size_t)(at - rest));
-        if (percent_decode(rest, (size_t)((colon != NULL ? colon : at) - rest), proxy_user,
-                           sizeof(proxy_user)) != 0 ||
-            (colon != NULL && percent_decode(colon + 1, (size_t)(at - colon - 1), proxy_password,
-                                             sizeof(proxy_password)) != 0))
-            return usage_error("%s: malformed user or password in the proxy URL", origin);
-        config->proxy_username = proxy_user;
-        config->proxy_password = colon != NULL ? proxy_password : NULL;
-        /* Hide the password of --proxy (argv's own bytes) from ps, as curl
-         * does; the environment's copy is not ours to change. */
-        if (colon != NULL && url == opts->proxy)
-            memset((char *)colon + 1, '*', (size_t)(at - colon - 1));
-        rest = at + 1;
-    }
-    if (snprintf(proxy_url, sizeof(proxy_url), "http://%s", rest) >= (int)sizeof(proxy_url))
-        return usage_error("%s: proxy host too long", origin);
     config->proxy = proxy_url;
-    if (hcsms_check_proxy(config->proxy, config->proxy_username, config->proxy_password) !=
-        HCSMS_OK) {
-        fputs("hcsms: ", stderr);
-        fputs(origin, stderr);
-        fputs(": ", stderr);
-        fputs(hcsms_strerror(HCSMS_ERR_INVALID_PROXY), stderr);
-        fputs(" '", stderr);
-        put_safe(stderr, proxy_url);
-        fputs("'\n", stderr);
-        return EXIT_USAGE;
-    }
+    config->proxy_username = proxy_has_user ? proxy_user : NULL;
+    config->proxy_password = proxy_has_password ? proxy_password : NULL;
     return 0;
 }
 
@@ -898,7 +956,7 @@ static int start_client(const struct options *opts, hcsms_client_config *config)
         snprintf(region_url, sizeof(region_url), "https://%s", host ? host : "");
         endpoint_url = region_url;
     }
-    if ((rc = choose_proxy(opts, endpoint_url, config)) != 0)
+    if ((rc = choose_proxy(endpoint_url, config)) != 0)
         return rc;
     config->connect_timeout_ms = opts->connect_timeout;
     config->timeout_ms = opts->timeout;
@@ -948,6 +1006,8 @@ static int run_unlock(int argc, char **argv)
     rc = parse_options(argc, argv, FOR_UNLOCK, &opts, &task_count);
     if (rc != 0)
         return rc < 0 ? 0 : rc;
+    if ((rc = take_proxy_option(&opts)) != 0)
+        return rc;
     hcsms_client_config_init(&config);
     config.endpoint = getenv("HCSMS_ENDPOINT");
     /* An explicit endpoint wins; a region given on the command line beats
@@ -1011,12 +1071,32 @@ static int run_unlock(int argc, char **argv)
 /* Write the token to path through a new file of mode 0600 in the same
  * folder, renamed over path: a reader never sees half a token, and the
  * token never sits in a file others may read. 0 or an exit status. */
+/* --out FILE must be a new file or a regular one (not a device, a folder or
+ * a link to one): checked before asking IAM, so no token is got for
+ * nothing. "-" is standard output. 0 or an exit status. */
+static int check_out_path(const char *path)
+{
+    struct stat st;
+
+    if (path == NULL || strcmp(path, "-") == 0)
+        return 0;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return usage_error("--out %s: not a regular file (a new file or a regular one only)", path);
+    if (lstat(path, &st) != 0 && errno != ENOENT)
+        return usage_error("--out %s: %s", path, strerror(errno));
+    return 0;
+}
+
 static int write_token_file(const char *path, const char *token)
 {
     static char temp[4096 + 16];
     size_t len = strlen(token);
     int fd, ok;
 
+    if (strcmp(path, "-") == 0) {
+        printf("%s\n", token);
+        return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+    }
     if (snprintf(temp, sizeof(temp), "%s.XXXXXX", path) >= (int)sizeof(temp))
         return usage_error("--out: path too long");
     fd = mkstemp(temp); /* O_EXCL, mode 0600 */
@@ -1049,6 +1129,8 @@ static int run_token(int argc, char **argv)
     rc = parse_options(argc, argv, FOR_TOKEN, &opts, &operands);
     if (rc != 0)
         return rc < 0 ? 0 : rc;
+    if ((rc = take_proxy_option(&opts)) != 0)
+        return rc;
     if (operands > 0)
         return usage_error("token takes no operands ('%s')", argv[0]);
     if (opts.user == NULL || opts.account == NULL)
@@ -1056,9 +1138,12 @@ static int run_token(int argc, char **argv)
     if ((opts.project != NULL) == (opts.domain_scope != 0))
         return usage_error("token needs one of --project NAME or --domain-scope");
     if (opts.password_file != NULL) {
-        if (read_secret_file(opts.password_file, "password", password_buffer,
-                             sizeof(password_buffer)) < 0)
+        long len = read_secret_file(opts.password_file, "password", password_buffer,
+                                    sizeof(password_buffer));
+        if (len < 0)
             return EXIT_USAGE;
+        if (memchr(password_buffer, '\0', (size_t)len) != NULL)
+            return usage_error("the password in %s holds a NUL byte", opts.password_file);
     } else if ((password = getenv("HCSMS_PASSWORD")) != NULL) {
         if (strlen(password) >= sizeof(password_buffer))
             return usage_error("HCSMS_PASSWORD is longer than %d bytes", HCSMS_IAM_FIELD_MAX);
@@ -1084,6 +1169,8 @@ static int run_token(int argc, char **argv)
         snprintf(endpoint, sizeof(endpoint), "https://iam.%s.myhuaweicloud.com", region);
         config.endpoint = endpoint;
     }
+    if ((rc = check_out_path(opts.out)) != 0)
+        return rc;
     if ((rc = start_client(&opts, &config)) != 0)
         return rc;
 

@@ -40,6 +40,12 @@ int hcsms_tls_open(hcsms_tls *tls, const char *host, uint16_t port,
  * is closed. */
 int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadline_ms);
 
+/* 1 if the last handshake offered a saved session for resumption. When that
+ * handshake failed the session is already forgotten: a full handshake on a
+ * new connection may still work (mbedTLS offers only the saved session's TLS
+ * version when it resumes; the server may have changed since). */
+int hcsms_tls_offered_session(const hcsms_tls *tls);
+
 /* Transport callbacks (port return rules), context = the hcsms_tls. */
 int hcsms_tls_send(void *context, const unsigned char *data, size_t len,
                    uint32_t timeout_ms);

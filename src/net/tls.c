@@ -114,8 +114,8 @@ static int map_error(hcsms_tls *tls, int ret, int otherwise)
 
 #if HCSMS_CONFIG_TLS_RESUME && defined(MBEDTLS_SSL_CLI_C)
 #define RESUME 1
-/* Keep this connection's session (after a TLS 1.2 handshake; for TLS 1.3,
- * each time the server sends a ticket) for the next connection. */
+/* Keep the connection's session for the next connection: after a TLS 1.2
+ * handshake, and for TLS 1.3 each time the server sends a ticket. */
 static void keep_session(hcsms_tls *tls)
 {
     mbedtls_ssl_session_free(&tls->session);
@@ -129,12 +129,28 @@ static void forget_session(hcsms_tls *tls)
     mbedtls_ssl_session_init(&tls->session);
     tls->have_session = 0;
 }
+
+/* After a handshake. mbedTLS offers only the saved session's version when
+ * it resumes, so a TLS 1.3 session without a ticket must not be kept (it
+ * would pin the next ClientHello to 1.3 for nothing), and a ticket that was
+ * just used is not offered again (RFC 8446 C.4): TLS 1.3 sessions are kept
+ * only from the tickets that follow. */
+static void session_after_handshake(hcsms_tls *tls)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    if (mbedtls_ssl_get_version_number(&tls->ssl) == MBEDTLS_SSL_VERSION_TLS1_3) {
+        forget_session(tls);
+        return;
+    }
+#endif
+    keep_session(tls);
+}
 #else
 #define RESUME 0
 #endif
 
-/* A TLS 1.3 ticket arrived (only signalled when resumption is on): keep it
- * and go on with what was being done. */
+/* A TLS 1.3 ticket arrived (only signalled when resumption is on): keep it.
+ * The caller goes on with what it was doing, deadline permitting. */
 static int took_ticket(hcsms_tls *tls, int ret)
 {
 #if RESUME && defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
@@ -147,6 +163,20 @@ static int took_ticket(hcsms_tls *tls, int ret)
     (void)ret;
 #endif
     return 0;
+}
+
+/* A connection that failed in TLS itself (a bad record, a fatal alert) must
+ * not be resumed (RFC 5246 7.2.2); a close or a port error says nothing
+ * about the session. */
+static int tls_failure(hcsms_tls *tls, int ret)
+{
+    int err = map_error(tls, ret, HCSMS_ERR_TLS);
+
+#if RESUME
+    if (err == HCSMS_ERR_TLS)
+        forget_session(tls);
+#endif
+    return err;
 }
 
 int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
@@ -279,15 +309,18 @@ int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadli
 #if RESUME
     /* Offered, not trusted: a server that does not know it does a full
      * handshake, certificate check included. */
-    if (tls->have_session && mbedtls_ssl_set_session(&tls->ssl, &tls->session) != 0)
-        forget_session(tls);
+    tls->offered_session = 0;
+    if (tls->have_session) {
+        if (mbedtls_ssl_set_session(&tls->ssl, &tls->session) == 0)
+            tls->offered_session = 1;
+        else
+            forget_session(tls);
+    }
 #endif
     mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, bio_recv, NULL);
     tls->io_deadline_ms = deadline_ms;
     while ((ret = mbedtls_ssl_handshake(&tls->ssl)) != 0) {
-        if (took_ticket(tls, ret))
-            continue;
-        if (is_want(ret)) {
+        if (is_want(ret) || took_ticket(tls, ret)) {
             if (hcsms_time_left(deadline_ms) == 0) {
                 err = HCSMS_ERR_TIMEOUT;
                 break;
@@ -311,7 +344,7 @@ int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadli
         return err;
     }
 #if RESUME
-    keep_session(tls);
+    session_after_handshake(tls);
 #endif
     tls->connected = 1;
     return 0;
@@ -331,10 +364,8 @@ int hcsms_tls_send(void *context, const unsigned char *data, size_t len,
         int ret = mbedtls_ssl_write(&tls->ssl, data, len);
         if (ret > 0)
             return ret;
-        if (took_ticket(tls, ret))
-            continue;
-        if (!is_want(ret))
-            return map_error(tls, ret, HCSMS_ERR_TLS);
+        if (!is_want(ret) && !took_ticket(tls, ret))
+            return tls_failure(tls, ret);
         if (hcsms_time_left(deadline) == 0)
             return 0;
     }
@@ -356,10 +387,8 @@ int hcsms_tls_recv(void *context, unsigned char *data, size_t len,
             return ret;
         if (ret == 0)
             return HCSMS_ERR_CLOSED;
-        if (took_ticket(tls, ret))
-            continue;
-        if (!is_want(ret))
-            return map_error(tls, ret, HCSMS_ERR_TLS);
+        if (!is_want(ret) && !took_ticket(tls, ret))
+            return tls_failure(tls, ret);
         if (hcsms_time_left(deadline) == 0)
             return 0;
     }
@@ -368,7 +397,7 @@ int hcsms_tls_recv(void *context, unsigned char *data, size_t len,
 int hcsms_tls_idle_ok(hcsms_tls *tls)
 {
     unsigned char byte;
-    int ret;
+    int ret, tickets = 0;
 
     if (!tls->connected)
         return 0;
@@ -376,10 +405,22 @@ int hcsms_tls_idle_ok(hcsms_tls *tls)
         return 0;
     tls->io_deadline_ms = 0; /* do not wait */
     tls->port_error = 0;
+    /* A TLS 1.3 ticket is not an answer; a server that sends nothing but
+     * tickets gets a fresh connection instead. */
     do
         ret = mbedtls_ssl_read(&tls->ssl, &byte, 1);
-    while (took_ticket(tls, ret)); /* a TLS 1.3 ticket is not an answer */
+    while (took_ticket(tls, ret) && ++tickets < 8);
     return ret == MBEDTLS_ERR_SSL_WANT_READ;
+}
+
+int hcsms_tls_offered_session(const hcsms_tls *tls)
+{
+#if RESUME
+    return tls->offered_session;
+#else
+    (void)tls;
+    return 0;
+#endif
 }
 
 const char *hcsms_tls_protocol(const hcsms_tls *tls)

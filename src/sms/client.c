@@ -177,7 +177,8 @@ static HCSMS_NOINLINE void trace_tls(const hcsms_client *client)
 #endif
 }
 
-static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result *result)
+/* One connection: TCP to the server or the proxy, the tunnel, TLS. */
+static int connect_once(hcsms_client *client, uint64_t deadline, hcsms_result *result)
 {
     const char *host = client->host;
     uint16_t port = client->port;
@@ -218,6 +219,25 @@ static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result 
     if (TRACING(client))
         trace_tls(client);
     return HCSMS_OK;
+}
+
+static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result *result)
+{
+    int rc = connect_once(client, deadline, result);
+
+    /* A handshake that offered the saved session and failed (other than
+     * in the certificate check or for time) gets one full handshake on a
+     * new connection: resuming pins the TLS version, and the server behind
+     * the name may have changed. Nothing of the request was sent. */
+    if (rc != HCSMS_OK && rc != HCSMS_ERR_TLS_VERIFY && rc != HCSMS_ERR_TIMEOUT &&
+        result->failed_step != NULL && strcmp(result->failed_step, "TLS handshake") == 0 &&
+        hcsms_tls_offered_session(&client->tls) && hcsms_time_left(deadline) > 0) {
+        TRACE(client, HCSMS_TRACE_RETRY,
+              "the handshake resuming the last TLS session failed; a full one on a new connection");
+        result->failed_step = NULL;
+        rc = connect_once(client, deadline, result);
+    }
+    return rc;
 }
 
 /* A request header line to the trace, from pieces, out of line (see

@@ -170,11 +170,46 @@ static int same_letter(char a, char b)
     return x == y;
 }
 
-/* Does entry (len bytes) name host or a domain above it? */
+/* An IPv4 address in dotted-quad form (exactly four decimal parts), into
+ * *out; len bytes of text. */
+static int parse_ipv4(const char *text, size_t len, uint32_t *out)
+{
+    uint32_t value = 0;
+    unsigned parts = 0, part = 0, digits = 0;
+    size_t i;
+
+    for (i = 0; i <= len; i++) {
+        if (i == len || text[i] == '.') {
+            if (digits == 0 || part > 255 || ++parts > 4)
+                return 0;
+            value = value << 8 | part;
+            part = digits = 0;
+        } else if (text[i] >= '0' && text[i] <= '9' && digits < 3) {
+            part = part * 10 + (unsigned)(text[i] - '0');
+            digits++;
+        } else {
+            return 0;
+        }
+    }
+    *out = value;
+    return parts == 4;
+}
+
+static int is_ip_literal(const char *host, size_t len, uint32_t *ipv4)
+{
+    return parse_ipv4(host, len, ipv4) || memchr(host, ':', len) != NULL;
+}
+
+/* Does entry (len bytes) name host or a domain above it? An IP address
+ * matches only itself, or an IPv4 entry "a.b.c.d/bits" its range. */
 static int no_proxy_entry_matches(const char *entry, size_t len, const char *host)
 {
     size_t host_len = strlen(host), i;
+    uint32_t host_ip = 0, entry_ip;
+    const char *slash;
 
+    while (host_len > 0 && host[host_len - 1] == '.')
+        host_len--; /* "example.com." is example.com */
     if (len > 0 && entry[0] == '[') {
         /* "[::1]" or "[::1]:port" */
         const char *close = memchr(entry, ']', len);
@@ -188,6 +223,33 @@ static int no_proxy_entry_matches(const char *entry, size_t len, const char *hos
         if (colon != NULL && memchr(colon + 1, ':', len - (size_t)(colon + 1 - entry)) == NULL)
             len = (size_t)(colon - entry);
     }
+    slash = memchr(entry, '/', len);
+    if (is_ip_literal(host, host_len, &host_ip)) {
+        if (slash != NULL) {
+            /* IPv4 CIDR; IPv6 ranges are not matched. */
+            unsigned bits = 0;
+            size_t k;
+            for (k = (size_t)(slash + 1 - entry); k < len && bits <= 32; k++) {
+                if (entry[k] < '0' || entry[k] > '9')
+                    return 0;
+                bits = bits * 10 + (unsigned)(entry[k] - '0');
+            }
+            if (k == (size_t)(slash + 1 - entry) || bits > 32 ||
+                !parse_ipv4(entry, (size_t)(slash - entry), &entry_ip) ||
+                !parse_ipv4(host, host_len, &host_ip))
+                return 0;
+            return bits == 0 || ((entry_ip ^ host_ip) >> (32 - bits)) == 0;
+        }
+        if (len != host_len)
+            return 0;
+        for (i = 0; i < len; i++) {
+            if (!same_letter(entry[i], host[i]))
+                return 0;
+        }
+        return 1;
+    }
+    if (slash != NULL)
+        return 0; /* a range never matches a name */
     if (len > 0 && entry[0] == '.') {
         entry++;
         len--;

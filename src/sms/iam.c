@@ -103,6 +103,8 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
         result->failed_step = "read response";
     if (rc != HCSMS_OK)
         mbedtls_platform_zeroize(token, token_size);
+    /* The answer's head, the token in it, passed through the I/O buffer. */
+    mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
     return rc;
 }
 

@@ -23,7 +23,7 @@ static int plain_name(const char *s)
 {
     size_t len = strlen(s);
 
-    return len > 0 && strcspn(s, ", \t:[") == len && s[0] != '.' && s[len - 1] != '.';
+    return len > 0 && strcspn(s, ", \t:[/") == len && s[0] != '.' && s[len - 1] != '.';
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -982,6 +982,67 @@ def _(c):
 
 
 
+@case("proxy-password-with-at-sign", "exit 3; user info ends at the last '@'; the password never printed")
+def _(c):
+    import base64
+
+    def refuse(p, conn):
+        conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+        p.pause(60)
+
+    secret = "my@Se/cret-" + PROXY_PASSWORD[3:]
+    proxy = HostileProxy(refuse)
+    try:
+        # '/' in a password must be escaped in a URL; '@' need not be
+        url = "http://agent:%s@127.0.0.1:%d" % (secret.replace("/", "%2F"), proxy.port)
+        r = c.run(["ok-proxy-at"], timeout_ms=2000, args=("--proxy", url))
+    finally:
+        proxy.stop()
+    expect_rc(r, 3)
+    want = base64.b64encode(("agent:" + secret).encode())
+    expect(len(proxy.requests) == 1 and b"Proxy-Authorization: Basic " + want + b"\r\n" in proxy.requests[0],
+           "Proxy-Authorization is not Basic base64(agent:<password with @ and />)")
+    for piece in (secret, secret.split("@")[1], PROXY_PASSWORD[3:]):
+        expect(piece.encode() not in r.err and piece.encode() not in r.out,
+               "a piece of the proxy password appears in the output")
+
+
+@case("proxy-password-starred-in-argv", "the --proxy password is gone from /proc/PID/cmdline")
+def _(c):
+    # hcsms waits on --from - (standard input) with NO_PROXY matching the
+    # endpoint, so the proxy is never used: the password must be starred anyway.
+    secret = "S3cr3t-" + PROXY_PASSWORD[3:]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HCSMS_")}
+    env.update(HCSMS_AUTH_TOKEN=c.token, NO_PROXY="localhost")
+    cmd = c.wrapper + [c.bin, "unlock", "--endpoint", c.main.url(), "--cacert", c.ca,
+                       "--proxy", "http://agent:%s@127.0.0.1:9" % secret, "--from", "-"]
+    p = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        seen = b""
+        for _ in range(100):  # the wrapper (valgrind) may start slowly
+            time.sleep(0.05)
+            for pid in [p.pid] + [int(x) for x in os.listdir("/proc") if x.isdigit()]:
+                try:
+                    with open("/proc/%d/cmdline" % pid, "rb") as f:
+                        line = f.read()
+                except OSError:
+                    continue
+                if b"--from" in line and b"agent:" in line:
+                    seen = line
+            if seen and b"agent:*" in seen:
+                break
+        out, err = p.communicate(b"ok.h\n", timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    expect(p.returncode == 0, "exit status %s, expected 0 (direct, NO_PROXY)" % p.returncode)
+    expect(seen != b"", "hcsms's command line was never seen")
+    expect(secret.encode() not in seen, "the proxy password is still in /proc/PID/cmdline")
+    expect(b"agent:" + b"*" * len(secret) + b"@" in seen, "the password was not starred: %r" % seen)
+
+
+
 def setup(c):
     subprocess.run(["bash", os.path.join(REPO, "tests", "e2e", "make_pki.sh"), c.pki], check=True, timeout=60,
                    stdin=subprocess.DEVNULL)
