@@ -1159,15 +1159,20 @@ def _(c):
 
 @case("retries-not-past-the-deadline")
 def _(c):
-    # throttled answers Retry-After: 1 every time; 3 retries cannot all fit 1.5 s
-    # (2.5 s under a wrapper such as valgrind, whose handshake alone takes most
-    # of a second: still room for exactly one wait)
+    # throttled answers Retry-After: 1 every time; 3 retries (3 s of waits)
+    # cannot all fit the deadline. 1.5 s leaves room for exactly one wait;
+    # under a wrapper (valgrind, qemu) the handshake's own time varies, so
+    # 2.5 s and one or two waits.
     t = 2500 if c.wrapper else 1500
     s = c.snap()
     r = c.unlock("--retries", "3", "--timeout", str(t), "throttled-r2")
     expect_rc(r, 1)
     expect(r.elapsed < t / 1000.0 + 1.0, "took %.2fs, past the deadline" % r.elapsed)
-    expect_eq(len(c.new_requests(s)), 2, "attempts within the deadline")
+    attempts = len(c.new_requests(s))
+    if c.wrapper:
+        expect(2 <= attempts <= 3, "attempts within the deadline: %d, expected 2 or 3" % attempts)
+    else:
+        expect_eq(attempts, 2, "attempts within the deadline")
 
 
 @case("retries-off-by-default-and-bad-value")
