@@ -30,6 +30,8 @@ for arg in "$@"; do
         cat "$log"
         p=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed" "$log" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
         f=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed" "$log" | sed -E 's/.*passed, ([0-9]+) failed.*/\1/')
+        k=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped" "$log" | sed -E 's/.*failed, ([0-9]+) skipped.*/\1/')
+        skipped=$((skipped + ${k:-0}))
         if [ -z "$p" ]; then p=0; f=$((f + 1)); fi
         if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; fi
         passed=$((passed + p)); failed=$((failed + ${f:-0}))
