@@ -1,6 +1,8 @@
 /* The body of IAM's "obtain a user token" request (password method), written
  * through a sink twice: once to count its bytes for Content-Length, once
  * into the request writer. It holds the password, so it is never traced. */
+#include <string.h>
+
 #include "auth.h"
 #include "hcsms.h"
 #include "../json/json.h"
@@ -18,11 +20,7 @@ int hcsms_iam_check_credentials(const hcsms_iam_credentials *credentials)
 
 static void put(hcsms_json_sink sink, void *context, const char *text)
 {
-    size_t len = 0;
-
-    while (text[len] != '\0')
-        len++;
-    sink(context, text, len);
+    sink(context, text, strlen(text));
 }
 
 void hcsms_iam_write_body(hcsms_json_sink sink, void *context,

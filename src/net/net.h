@@ -40,7 +40,8 @@ int hcsms_tls_open(hcsms_tls *tls, const char *host, uint16_t port,
  * is closed. */
 int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadline_ms);
 
-/* 1 if the last handshake offered a saved session for resumption. When that
+/* 1 if the handshake on the connection opened last offered a saved session
+ * for resumption (0 when it never got to the handshake). When that
  * handshake failed the session is already forgotten: a full handshake on a
  * new connection may still work (mbedTLS offers only the saved session's TLS
  * version when it resumes; the server may have changed since). */

@@ -282,6 +282,9 @@ int hcsms_tls_open(hcsms_tls *tls, const char *host, uint16_t port,
     tls->port_error = 0;
     tls->mbedtls_error = 0;
     tls->verify_flags = 0;
+#if RESUME
+    tls->offered_session = 0; /* set by the handshake on this connection */
+#endif
     left = hcsms_time_left(deadline_ms);
     if (left == 0)
         return HCSMS_ERR_TIMEOUT;

@@ -94,11 +94,13 @@ int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config)
     /* else no credentials: enough to get a token from IAM. */
     if (config->proxy != NULL) {
 #if HCSMS_CONFIG_PROXY
-        rc = hcsms_check_proxy(config->proxy, config->proxy_username, config->proxy_password);
-        if (rc != HCSMS_OK)
+        if ((rc = hcsms_proxy_parse(config->proxy, client->proxy_host, sizeof(client->proxy_host),
+                                    &client->proxy_port, &client->proxy_is_ipv6)) != HCSMS_OK ||
+            (rc = hcsms_check_proxy_credentials(config->proxy_username,
+                                                config->proxy_password)) != HCSMS_OK) {
+            client->proxy_host[0] = '\0';
             return rc;
-        (void)hcsms_proxy_parse(config->proxy, client->proxy_host, sizeof(client->proxy_host),
-                                &client->proxy_port, &client->proxy_is_ipv6);
+        }
         client->proxy_username = config->proxy_username;
         client->proxy_password = config->proxy_password;
 #else
@@ -230,7 +232,6 @@ static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result 
      * new connection: resuming pins the TLS version, and the server behind
      * the name may have changed. Nothing of the request was sent. */
     if (rc != HCSMS_OK && rc != HCSMS_ERR_TLS_VERIFY && rc != HCSMS_ERR_TIMEOUT &&
-        result->failed_step != NULL && strcmp(result->failed_step, "TLS handshake") == 0 &&
         hcsms_tls_offered_session(&client->tls) && hcsms_time_left(deadline) > 0) {
         TRACE(client, HCSMS_TRACE_RETRY,
               "the handshake resuming the last TLS session failed; a full one on a new connection");

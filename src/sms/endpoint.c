@@ -28,13 +28,21 @@ const char *hcsms_region_host(const char *region)
     return NULL;
 }
 
+static int same_letter(char a, char b)
+{
+    unsigned char x = (unsigned char)a, y = (unsigned char)b;
+
+    if (x >= 'A' && x <= 'Z')
+        x = (unsigned char)(x + ('a' - 'A'));
+    if (y >= 'A' && y <= 'Z')
+        y = (unsigned char)(y + ('a' - 'A'));
+    return x == y;
+}
+
 static int starts_with_nocase(const char *s, const char *prefix)
 {
     for (; *prefix != '\0'; s++, prefix++) {
-        char c = *s;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != *prefix)
+        if (!same_letter(*s, *prefix))
             return 0;
     }
     return 1;
@@ -150,6 +158,11 @@ int hcsms_check_proxy(const char *proxy, const char *username, const char *passw
 
     if (hcsms_proxy_parse(proxy, host, sizeof(host), &port, &is_ipv6) != HCSMS_OK)
         return HCSMS_ERR_INVALID_PROXY;
+    return hcsms_check_proxy_credentials(username, password);
+}
+
+int hcsms_check_proxy_credentials(const char *username, const char *password)
+{
     if (username == NULL)
         return password == NULL ? HCSMS_OK : HCSMS_ERR_INVALID_PROXY;
     /* RFC 7617: the user id cannot hold ':'; the password can. */
@@ -157,17 +170,6 @@ int hcsms_check_proxy(const char *proxy, const char *username, const char *passw
         (password != NULL && !proxy_credential_ok(password, 0, 1)))
         return HCSMS_ERR_INVALID_PROXY;
     return HCSMS_OK;
-}
-
-static int same_letter(char a, char b)
-{
-    unsigned char x = (unsigned char)a, y = (unsigned char)b;
-
-    if (x >= 'A' && x <= 'Z')
-        x = (unsigned char)(x + ('a' - 'A'));
-    if (y >= 'A' && y <= 'Z')
-        y = (unsigned char)(y + ('a' - 'A'));
-    return x == y;
 }
 
 /* An IPv4 address in dotted-quad form (exactly four decimal parts), into

@@ -70,6 +70,9 @@ int hcsms_endpoint_parse(const char *url, char *host, size_t host_size,
 int hcsms_proxy_parse(const char *url, char *host, size_t host_size, uint16_t *port,
                       uint8_t *is_ipv6);
 
+/* The proxy credentials part of hcsms_check_proxy(). */
+int hcsms_check_proxy_credentials(const char *username, const char *password);
+
 /* Turn the client's open connection to its proxy into a tunnel to the
  * server (CONNECT host:port), by deadline. Returns HCSMS_OK, HCSMS_ERR_PROXY
  * (result->proxy_status says the proxy's status) or a transport/HTTP error. */
