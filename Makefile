@@ -77,7 +77,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware size size-recommended lwip-port-test lint-lwip
+.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report size size-recommended lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -145,10 +145,15 @@ $(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(CORE_OBJECTS) $(FAKE_PORT_OB
 fuzz: fuzz-build
 	@sh tests/fuzz/run_fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-# The Cortex-M4 image with the lwIP port (tests/firmware): build it, print
-# the flash/RAM tables, and run the lwIP port on the host's lwIP.
+# The Cortex-M4 image (QEMU's mps2-an386 board, tests/firmware): build it,
+# run it against the test servers (both mbedTLS configurations), print the
+# flash/RAM tables, write the measured table, run the lwIP port on host lwIP.
 firmware:
 	$(MAKE) -C tests/firmware
+firmware-e2e:
+	$(MAKE) -C tests/firmware e2e
+firmware-report:
+	$(MAKE) -C tests/firmware report
 size:
 	$(MAKE) -C tests/firmware size
 size-recommended:

@@ -7,6 +7,7 @@
  * never be read as the answer to the next request.
  */
 #include <stdio.h>
+#include <limits.h>
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
@@ -451,10 +452,13 @@ static HCSMS_NOINLINE void trace_response(hcsms_client *client, int leftover)
     snprintf(text, sizeof(text), "HTTP/1.%u %d", (unsigned)response->http_minor,
              response->status);
     TRACE(client, HCSMS_TRACE_STATUS, text);
-    snprintf(text, sizeof(text), "%s body, %llu bytes%s%s",
+    /* %lu, not %llu: newlib-nano's printf has no long long (it printed
+     * "lu bytes" on the Cortex-M board). The body is bounded by
+     * HCSMS_HTTP_BODY_MAX, far below 2^32 by default; clamp all the same. */
+    snprintf(text, sizeof(text), "%s body, %lu bytes%s%s",
              response->chunked ? "chunked"
                                : (response->has_content_length ? "Content-Length" : "close-delimited"),
-             (unsigned long long)response->body_bytes,
+             response->body_bytes > ULONG_MAX ? ULONG_MAX : (unsigned long)response->body_bytes,
              response->keep_alive ? ", keep-alive" : "",
              leftover ? ", extra bytes after the response" : "");
     TRACE(client, HCSMS_TRACE_RESPONSE_DONE, text);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Size tables (Markdown) for the firmware-shaped image built by
+# Size tables (Markdown) for the mps2-an386 firmware image built by
 # tests/firmware/Makefile:
 #   1. text/data/bss of each hcsms object (the client core, src/ without the
 #      CLI, and the lwIP port), before and after the linker dropped unused
@@ -19,8 +19,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build/firmware}" && pwd) # the map has absolute paths
 CROSS_COMPILE=${CROSS_COMPILE:-arm-none-eabi-}
 SIZE=${CROSS_COMPILE}size
-ELF=$BUILD/hcsms-firmware.elf
-MAP=$BUILD/hcsms-firmware.map
+ELF=$BUILD/${ELF_NAME:-hcsms-mps2-an386}.elf
+MAP=$BUILD/${ELF_NAME:-hcsms-mps2-an386}.map
 OBJ=$BUILD/obj
 GOAL_TEXT=${HCSMS_TEXT_GOAL:-12288}
 STACK_TOP=${STACK_TOP:-15}
@@ -48,7 +48,7 @@ sections=$(awk '
         else if (file ~ /\/obj\/hcsms\/port\//) cat = "hcsms lwIP port"
         else if (file ~ /libmbed(tls|x509|crypto)\.a/) cat = "mbedTLS"
         else if (file ~ /\/obj\/lwip\//) cat = "lwIP"
-        else if (file ~ /\/obj\/board\//) cat = "board (startup, stubs, main)"
+        else if (file ~ /\/obj\/board\//) cat = "board (startup, driver, OS layer, app, mbedTLS pool)"
         else cat = "libc + libgcc"
         printf "%s\t%s\t%s\t%d\n", cat, file, kind, size
     }
@@ -106,7 +106,7 @@ client_size=$(${CROSS_COMPILE}nm -S "$ELF" | awk '$4 == "client" { print $2 }')
 result_size=$(${CROSS_COMPILE}nm -S "$ELF" | awk '$4 == "result" { print $2 }')
 echo "(\"text\": the object as compiled; \"in image\": what --gc-sections kept. hcsms"
 echo "has no RAM of its own beyond the port's clock: the caller owns the context, here"
-echo "main.c's statics: hcsms_client $(printf '%d' "0x${client_size:-0}") bytes, hcsms_result" \
+echo "app.c's statics: hcsms_client $(printf '%d' "0x${client_size:-0}") bytes, hcsms_result" \
      "$(printf '%d' "0x${result_size:-0}") bytes (counted under board).)"
 rm -f "$BUILD/.size-image"
 
@@ -119,7 +119,7 @@ echo "|---|---:|---:|---:|---:|"
 printf '%s\n' "$sections" | awk -F '\t' '
     { v[$1, $3] += $4; cats[$1] = 1; tot[$3] += $4 }
     END {
-        n = split("hcsms core|hcsms lwIP port|mbedTLS|lwIP|board (startup, stubs, main)|libc + libgcc", order, "|")
+        n = split("hcsms core|hcsms lwIP port|mbedTLS|lwIP|board (startup, driver, OS layer, app, mbedTLS pool)|libc + libgcc", order, "|")
         for (i = 1; i <= n; i++) {
             c = order[i]
             printf "| %s | %d | %d | %d | %d |\n", c, v[c, "text"], v[c, "data"], v[c, "bss"], v[c, "text"] + v[c, "data"]
@@ -129,7 +129,7 @@ printf '%s\n' "$sections" | awk -F '\t' '
 echo
 $SIZE -A "$ELF" | awk '
     $1 == ".heap" { heap = $2 } $1 == ".stack" { stack = $2 }
-    END { printf "Reserved beyond data+bss: heap %d bytes (what SRAM has left, for mbedTLS), main stack %d bytes (CCM).\n", heap, stack }'
+    END { printf "Beyond data+bss: the main stack, %d bytes (.stack); no C heap (%d bytes: mbedTLS has a static pool, counted under board).\n", stack, heap }'
 set -- $($SIZE -B "$ELF" | awk 'NR == 2 { print $1, $2 }')
 echo "Padding between input sections is counted under libc + libgcc. The map lists"
 echo "merged string sections (.rodata.str*) at their size before the linker merged"

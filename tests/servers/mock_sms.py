@@ -721,6 +721,9 @@ class _TLSServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         tls = None
         try:
             request.settimeout(10)
+            # Small answers go out at once: with a peer that delays its ACKs
+            # (lwIP), Nagle would otherwise hold them for ~250 ms.
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             try:
                 tls = mock.context.wrap_socket(request, server_side=True)
             except (ssl.SSLError, OSError) as e:

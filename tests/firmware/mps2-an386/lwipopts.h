@@ -1,10 +1,10 @@
 /*
- * lwIP options for the firmware-shaped link test: a small Ethernet device
- * (Cortex-M4, 192 KB RAM) that makes one HTTPS connection at a time. What the
+ * lwIP options for the mps2-an386 test board: a small Ethernet device
+ * (Cortex-M4, 128 KB RAM budget) that makes one HTTPS connection at a time. What the
  * hcsms lwIP port needs is marked "port"; the rest is kept small.
  */
-#ifndef HCSMS_FIRMWARE_LWIPOPTS_H
-#define HCSMS_FIRMWARE_LWIPOPTS_H
+#ifndef HCSMS_MPS2_LWIPOPTS_H
+#define HCSMS_MPS2_LWIPOPTS_H
 
 /* ---- OS and APIs ---------------------------------------------------------- */
 #define NO_SYS                      0   /* port: sockets need the RTOS layer */
@@ -64,7 +64,7 @@
 
 /* ---- Threads and mailboxes ------------------------------------------------- */
 #define TCPIP_THREAD_NAME           "tcpip"
-#define TCPIP_THREAD_STACKSIZE      1024
+#define TCPIP_THREAD_STACKSIZE      4096
 #define TCPIP_THREAD_PRIO           3
 #define TCPIP_MBOX_SIZE             8
 #define DEFAULT_TCP_RECVMBOX_SIZE   8
@@ -78,4 +78,4 @@
 /* LWIP_DEBUG stays undefined: lwIP tests it with #ifdef, so even 0 enables it. */
 #define LWIP_CHECKSUM_ON_COPY       1
 
-#endif /* HCSMS_FIRMWARE_LWIPOPTS_H */
+#endif /* HCSMS_MPS2_LWIPOPTS_H */
