@@ -4,6 +4,8 @@ measured run of each (the --stats lines that run_firmware_e2e.py collected,
 under QEMU's -icount shift=0) and the images themselves (arm-none-eabi-size).
 
 Usage: report.py STATS_FILE OUT.md LABEL=ELF [LABEL=ELF...]
+(each ELF's folder also has the linker map that tests/firmware/size.sh reads
+for the flash split by part)
 """
 import datetime
 import os
@@ -103,12 +105,20 @@ def main():
                    - (x.get("main", 0) - x.get("main_used", 0)) - (x.get("tcpip", 0) - x.get("tcpip_used", 0)))
     row("RAM with pool and stacks cut to their peaks (bytes)", ["%d" % need[l] for l, _ in images])
     row("left on a 128 KB-RAM part (bytes; negative: over)", ["%d" % (BUDGET - need[l]) for l, _ in images])
+    size_sh = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "size.sh")
+    for label, elf in images:
+        text = subprocess.run(["sh", size_sh, os.path.dirname(os.path.abspath(elf))], check=True,
+                              capture_output=True, text=True,
+                              env=dict(os.environ, ELF_NAME=os.path.basename(elf)[:-4])).stdout
+        table = text[text.index("### The image"):].split("\n\n")[1]
+        lines += ["", "Flash and RAM by part, %s (from the linker map, `tests/firmware/size.sh`):" % label,
+                  "", table]
     lines += ["",
               "Cutting a pool or stack to its measured peak leaves no margin: a product keeps",
               "some (another server's certificate chain, a longer error body). Not in RAM above:",
               "what this test board reads from the host (`.hostio` in PSRAM: command line, the",
               "token of up to 16 KB, CA bundle, AK/SK), which a device keeps in flash.",
-              "Flash split by part (hcsms, port, board, lwIP, mbedTLS, libc): `make size` and",
+              "More detail (per hcsms file, largest symbols and stack frames): `make size`,",
               "`make size-recommended`.",
               ""]
     with open(out_path, "w") as f:
