@@ -82,9 +82,7 @@ PINNED_VERSION='3.6.6-0.1~deb13u1'   # Debian source version in trixie
 PINNED_UPSTREAM='3.6.6'              # upstream version (= MBEDTLS_VERSION_STRING)
 PINNED_ORIG='mbedtls_3.6.6.orig.tar.bz2'
 PINNED_SHA256='8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a'
-DEBIAN_MIRROR='http://deb.debian.org/debian'
-DEBIAN_SECURITY_MIRROR='http://deb.debian.org/debian-security'
-DEBIAN_SUITE='trixie'
+DEBIAN_SUITE='trixie'                # the mirrors: this machine's apt configuration
 STAMP_FORMAT=1
 
 # ---- helpers -----------------------------------------------------------------
@@ -276,8 +274,16 @@ DL=$CACHE/dl
 APTDIR=$CACHE/apt
 ORIG_PATH=$DL/$PINNED_ORIG
 mkdir -p "$DL" "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
-printf 'deb-src %s %s main\ndeb-src %s %s-security main\n' \
-    "$DEBIAN_MIRROR" "$DEBIAN_SUITE" "$DEBIAN_SECURITY_MIRROR" "$DEBIAN_SUITE" >"$APTDIR/sources.list"
+# The mirrors apt is configured with on this machine (scripts/debian-mirror.sh;
+# HCSMS_DEBIAN_MIRROR / HCSMS_DEBIAN_SECURITY_MIRROR override), serving the
+# pinned suite's sources. Only needed when the tarball is not cached yet.
+DEBIAN_MIRROR=$(sh "$SCRIPT_DIR/debian-mirror.sh" main 2>/dev/null) || DEBIAN_MIRROR=
+DEBIAN_SECURITY_MIRROR=$(sh "$SCRIPT_DIR/debian-mirror.sh" security 2>/dev/null) || DEBIAN_SECURITY_MIRROR=
+{
+    [ -z "$DEBIAN_MIRROR" ] || printf 'deb-src %s %s main\n' "$DEBIAN_MIRROR" "$DEBIAN_SUITE"
+    [ -z "$DEBIAN_SECURITY_MIRROR" ] ||
+        printf 'deb-src %s %s-security main\n' "$DEBIAN_SECURITY_MIRROR" "$DEBIAN_SUITE"
+} >"$APTDIR/sources.list"
 
 APT_OPTS=(
     -o "Dir::Etc::sourcelist=$APTDIR/sources.list"

@@ -24,7 +24,6 @@ ORIG=lwip_${VERSION}+dfsg1.orig.tar.xz
 ORIG_SHA256=0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24
 DEBIAN=lwip_${VERSION}+dfsg1-2.debian.tar.xz
 DEBIAN_SHA256=c5a48413d362cc757032cdd58f528f75eb64ee781ca46ca24f010b49b0e62a90
-MIRROR=${LWIP_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=${LWIP_DEBIAN_SUITE:-bookworm}
 
 mkdir -p "$CACHE"
@@ -41,6 +40,11 @@ fi
 if ! sum_ok "$CACHE/$ORIG" "$ORIG_SHA256" || ! sum_ok "$CACHE/$DEBIAN" "$DEBIAN_SHA256"; then
     APT="$CACHE/apt"
     mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial"
+    # The mirror this machine's apt uses (LWIP_DEBIAN_MIRROR overrides).
+    MIRROR=${LWIP_DEBIAN_MIRROR:-$(sh "$(dirname "$0")/../../scripts/debian-mirror.sh" main)} || {
+        echo "fetch-lwip: no Debian mirror in the apt configuration (set LWIP_DEBIAN_MIRROR)" >&2
+        exit 1
+    }
     echo "deb-src $MIRROR $SUITE main" > "$APT/sources.list"
     set -- -o Dir::Etc::sourcelist="$APT/sources.list" -o Dir::Etc::sourceparts=- \
         -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT/cache" -q
