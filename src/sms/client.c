@@ -6,8 +6,8 @@
  * response the connection is closed: bytes of an answer we gave up on must
  * never be read as the answer to the next request.
  */
-#include <stdio.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/platform_util.h>

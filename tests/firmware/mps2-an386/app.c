@@ -37,10 +37,6 @@
 #define CA_MAX (16 * 1024)
 #define KEY_FILE_MAX 256
 
-void board_mbedtls_pool_start(void);
-void board_mbedtls_pool_peak(size_t *peak, size_t *size);
-extern unsigned board_sbrk_calls;
-
 /* What this test board reads from the host (not in the RAM budget, see
  * mps2-an386.ld). */
 #define HOSTIO __attribute__((section(".hostio")))
@@ -99,15 +95,18 @@ static long read_host_file(const char *path, const char *what, char *buffer, siz
     return len;
 }
 
-static int parse_number(const char *option, const char *text, unsigned long max, unsigned long *out)
+static int parse_number(const char *option, const char *text, unsigned long min,
+                        unsigned long max, unsigned long *out)
 {
     char *end;
+    char range[48];
 
+    snprintf(range, sizeof(range), " takes a number from %lu to %lu", min, max);
     if (text[0] < '0' || text[0] > '9')
-        return usage_error(option, " takes a number");
+        return usage_error(option, range);
     *out = strtoul(text, &end, 10);
-    if (*end != '\0' || *out > max)
-        return usage_error(option, " takes a number in range");
+    if (*end != '\0' || *out < min || *out > max)
+        return usage_error(option, range);
     return 0;
 }
 
@@ -277,14 +276,13 @@ int main(void)
         } else if (strcmp(option, "--project-id") == 0) {
             project_id = value;
         } else if (strcmp(option, "--timeout") == 0) {
-            if ((rc = parse_number(option, value, 86400000UL, &timeout)) != 0 || timeout == 0)
-                return rc != 0 ? rc : usage_error(option, " takes milliseconds from 1 to 86400000");
+            if ((rc = parse_number(option, value, 1, 86400000UL, &timeout)) != 0)
+                return rc;
         } else if (strcmp(option, "--connect-timeout") == 0) {
-            if ((rc = parse_number(option, value, 86400000UL, &connect_timeout)) != 0 ||
-                connect_timeout == 0)
-                return rc != 0 ? rc : usage_error(option, " takes milliseconds from 1 to 86400000");
+            if ((rc = parse_number(option, value, 1, 86400000UL, &connect_timeout)) != 0)
+                return rc;
         } else if (strcmp(option, "--retries") == 0) {
-            if ((rc = parse_number(option, value, 10, &retries)) != 0)
+            if ((rc = parse_number(option, value, 0, 10, &retries)) != 0)
                 return rc;
             have_retries = 1;
         } else if (strcmp(option, "--ip") == 0) {

@@ -127,14 +127,12 @@ static unsigned char mbedtls_pool[BOARD_MBEDTLS_POOL_BYTES] __attribute__((align
 #define POOL_PAINT 0xa5u
 #define POOL_HEADER_ROOM 64u
 
-void board_mbedtls_pool_start(void);
 void board_mbedtls_pool_start(void)
 {
     mbedtls_memory_buffer_alloc_init(mbedtls_pool, sizeof(mbedtls_pool));
     memset(mbedtls_pool + POOL_HEADER_ROOM, POOL_PAINT, sizeof(mbedtls_pool) - POOL_HEADER_ROOM);
 }
 
-void board_mbedtls_pool_peak(size_t *peak, size_t *size);
 void board_mbedtls_pool_peak(size_t *peak, size_t *size)
 {
     size_t end = sizeof(mbedtls_pool);

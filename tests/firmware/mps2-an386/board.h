@@ -36,6 +36,13 @@ uint64_t board_idle_ns(void);
  * IPv4 address, netmask and gateway (network byte order). 0 or -1. */
 int board_network_start(uint32_t address, uint32_t netmask, uint32_t gateway);
 
+/* mbedTLS's static pool: hand it to mbedTLS (before any TLS work), and read
+ * how far into it mbedTLS ever reached. */
+void board_mbedtls_pool_start(void);
+void board_mbedtls_pool_peak(size_t *peak, size_t *size);
+/* Calls of newlib's _sbrk (the C heap, which this board does not have). */
+extern unsigned board_sbrk_calls;
+
 /* Console output (semihosting). */
 void board_print(int fd, const char *text);
 

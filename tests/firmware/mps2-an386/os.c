@@ -89,8 +89,7 @@ static void os_wait(void)
         board_idle();
 }
 
-/* Milliseconds waited since start, or SYS_ARCH_TIMEOUT once timeout passed
- * (timeout 0 = forever). */
+/* Whether timeout ms have passed since start (timeout 0 = forever). */
 static int os_timed_out(uint32_t start, uint32_t timeout)
 {
     return timeout != 0 && sys_now() - start >= timeout;

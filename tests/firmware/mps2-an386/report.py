@@ -27,6 +27,15 @@ def sections(elf):
     return sizes
 
 
+# Each --stats line of the board (app.c's print_usage_stats) and the keys it fills.
+STATS_LINES = (
+    (r"board: mbedtls pool peak (\d+) of (\d+) bytes", ("pool_peak", "pool")),
+    (r"board: main stack used (\d+) of (\d+) bytes", ("main_used", "main")),
+    (r"board: tcpip stack used (\d+) of (\d+) bytes", ("tcpip_used", "tcpip")),
+    (r"board: context (\d+) bytes, sbrk calls (\d+)", ("context", "sbrk")),
+)
+
+
 def stats(path):
     runs, label = {}, None
     for line in open(path):
@@ -37,22 +46,13 @@ def stats(path):
             continue
         if label is None:
             continue
-        r = runs[label]
         m = re.match(r"board: task (\d+) busy (\d+) ns", line)
         if m:
-            r["tasks"].append(int(m.group(2)))
-        m = re.match(r"board: mbedtls pool peak (\d+) of (\d+) bytes", line)
-        if m:
-            r["pool_peak"], r["pool"] = int(m.group(1)), int(m.group(2))
-        m = re.match(r"board: main stack used (\d+) of (\d+) bytes", line)
-        if m:
-            r["main_used"], r["main"] = int(m.group(1)), int(m.group(2))
-        m = re.match(r"board: tcpip stack used (\d+) of (\d+) bytes", line)
-        if m:
-            r["tcpip_used"], r["tcpip"] = int(m.group(1)), int(m.group(2))
-        m = re.match(r"board: context (\d+) bytes, sbrk calls (\d+)", line)
-        if m:
-            r["context"], r["sbrk"] = int(m.group(1)), int(m.group(2))
+            runs[label]["tasks"].append(int(m.group(2)))
+        for pattern, keys in STATS_LINES:
+            m = re.match(pattern, line)
+            if m:
+                runs[label].update(zip(keys, map(int, m.groups())))
     return runs
 
 

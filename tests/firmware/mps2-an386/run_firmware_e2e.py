@@ -10,7 +10,7 @@ Nothing leaves the machine: the script re-runs itself inside a user + network
 namespace of its own (``unshare --user --map-root-user --net``), where tap0 has
 192.0.2.1/24 (TEST-NET-1) and the board is 192.0.2.2. No QEMU user networking.
 
-Usage:  run_firmware_e2e.py [-k SUBSTRING] [--stats-file FILE] ELF [ELF...]
+Usage:  run_firmware_e2e.py [-k SUBSTRING] [--repeat N] [--stats-file FILE [--measure-only]] ELF [ELF...]
 Needs:  qemu-system-arm, openssl, unshare with user namespaces, /dev/net/tun.
         Where the machine lacks one, every case is reported as skipped (and counts
         as a failure under HCSMS_REQUIRE_ALL=1, as in CI).
