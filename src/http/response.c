@@ -276,6 +276,60 @@ static int end_list_token(hcsms_http_response *r)
     return 0;
 }
 
+/* A byte the list grammar does not allow where it stands. */
+static int malformed_list(hcsms_http_response *r)
+{
+    if (r->header == H_TRANSFER_ENCODING)
+        return HCSMS_ERR_HTTP_FRAMING;
+    /* Connection does not frame the body (Content-Length or chunked do), so
+     * a malformed value cannot move where this response ends; what it can
+     * do is claim keep-alive for a connection the server, or a proxy that
+     * parsed the value otherwise, means to close. So it counts as "close":
+     * never reused, and the answer itself is still read and kept. The rest
+     * of the line is skipped: nothing in it can take the close back. */
+    r->connection_close = 1;
+    r->token_len = 0;
+    r->header = H_OTHER;
+    return 0;
+}
+
+/* One byte of a list-valued header, by the RFC 9110 5.6.1 grammar:
+ *
+ *     #element = [ element ] *( OWS "," OWS [ element ] )
+ *     element  = token          (tchar: ALPHA DIGIT !#$%&'*+-.^_`|~)
+ *
+ * Empty elements (",,", a leading or trailing comma) are accepted, as
+ * recipients must. White space only separates a token from a comma: two
+ * tokens with white space and no comma between them are malformed, never
+ * two elements. "gzip chunked" read as ending in chunked, where a strict
+ * parser (llhttp) reads a body up to the close, split one response into two
+ * on a kept-alive connection. Transfer-coding parameters ("gzip;q=1") are
+ * not accepted at all: we only ever take exactly "chunked" as the final
+ * coding, and a coding we cannot name is one we cannot frame by.
+ *
+ * State between bytes (the value may be cut at any byte): token_len > 0
+ * inside an element; value_done once white space has followed an element,
+ * until the next comma. */
+static int list_byte(hcsms_http_response *r, unsigned char c)
+{
+    if (c == ',') {
+        r->value_done = 0;
+        return end_list_token(r);
+    }
+    if (is_ows(c)) {
+        if (r->token_len > 0)
+            r->value_done = 1;
+        return end_list_token(r);
+    }
+    if (!is_tchar(c) || r->value_done)
+        return malformed_list(r);
+    if (r->token_len < sizeof(r->token))
+        r->token[r->token_len] = (char)lower(c);
+    if (r->token_len < 255)
+        r->token_len++;
+    return 0;
+}
+
 static int header_value_byte(hcsms_http_response *r, unsigned char c)
 {
     switch (r->header) {
@@ -294,13 +348,7 @@ static int header_value_byte(hcsms_http_response *r, unsigned char c)
         return 0;
     case H_TRANSFER_ENCODING:
     case H_CONNECTION:
-        if (c == ',' || is_ows(c))
-            return end_list_token(r);
-        if (r->token_len < sizeof(r->token))
-            r->token[r->token_len] = (char)lower(c);
-        if (r->token_len < 255)
-            r->token_len++;
-        return 0;
+        return list_byte(r, c);
     case H_RETRY_AFTER:
         /* Kept raw (seconds or an HTTP date); one too long is dropped. */
         if (!r->value_started && is_ows(c))
