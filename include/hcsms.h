@@ -37,7 +37,11 @@ extern "C" {
 
 #define HCSMS_VERSION "0.1.0"
 
+#if HCSMS_CONFIG_STRICT_TASK_ID
+#define HCSMS_TASK_ID_MAX 64    /* bytes of A-Z a-z 0-9 _ - */
+#else
 #define HCSMS_TASK_ID_MAX 255   /* bytes */
+#endif
 #define HCSMS_TOKEN_MAX 16384   /* bytes */
 #define HCSMS_PROXY_USER_MAX 255     /* bytes, each of user name and password */
 #define HCSMS_IAM_FIELD_MAX 255      /* bytes, each of user, password, account, project */

@@ -145,6 +145,15 @@
 #define HCSMS_CONFIG_IAM 1
 #endif
 
+/* 1: task ids are what SMS issues, 1 to 64 bytes of A-Z a-z 0-9 _ -
+ * (its task ids are UUIDs); anything else is refused before it is sent,
+ * whatever a gateway on the way might decode. 0: any 1 to 255 bytes without
+ * control bytes, except "." and "..", sent percent-encoded: for a service
+ * whose ids are not of that shape (none is known). */
+#ifndef HCSMS_CONFIG_STRICT_TASK_ID
+#define HCSMS_CONFIG_STRICT_TASK_ID 1
+#endif
+
 /* ---- Sanity checks -------------------------------------------------------- */
 
 #if HCSMS_IO_BUFFER_SIZE < 128

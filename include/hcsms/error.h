@@ -15,7 +15,7 @@ typedef enum hcsms_error {
 
     /* The caller's input; nothing was sent. */
     HCSMS_ERR_INVALID_ARGUMENT = -1,   /* NULL pointer, zero timeout, misuse */
-    HCSMS_ERR_INVALID_TASK_ID = -2,    /* empty, > 255 bytes, control bytes, "." or ".." */
+    HCSMS_ERR_INVALID_TASK_ID = -2,    /* not 1..64 of A-Za-z0-9_- (HCSMS_CONFIG_STRICT_TASK_ID) */
     HCSMS_ERR_INVALID_TOKEN = -3,      /* empty, > 16384 bytes, not visible ASCII */
     HCSMS_ERR_INVALID_ENDPOINT = -4,   /* not https://host[:port][/] */
     HCSMS_ERR_INSECURE_ENDPOINT = -5,  /* http:// : tokens never travel in clear */

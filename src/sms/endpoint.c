@@ -294,6 +294,17 @@ int hcsms_check_task_id(const char *task_id)
 
     if (task_id == NULL || task_id[0] == '\0')
         return HCSMS_ERR_INVALID_TASK_ID;
+#if HCSMS_CONFIG_STRICT_TASK_ID
+    /* Nothing to encode: no '/', '%', '.', or byte a gateway could decode
+     * into a path step before routing. */
+    for (i = 0; task_id[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)task_id[i];
+        if (i >= HCSMS_TASK_ID_MAX ||
+            !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return HCSMS_ERR_INVALID_TASK_ID;
+    }
+#else
     /* "." and ".." would be path steps, even encoded once servers normalise. */
     if (strcmp(task_id, ".") == 0 || strcmp(task_id, "..") == 0)
         return HCSMS_ERR_INVALID_TASK_ID;
@@ -302,6 +313,7 @@ int hcsms_check_task_id(const char *task_id)
         if (i >= HCSMS_TASK_ID_MAX || c < 0x20 || c == 0x7f)
             return HCSMS_ERR_INVALID_TASK_ID;
     }
+#endif
     return HCSMS_OK;
 }
 

@@ -5,7 +5,11 @@ const char *hcsms_strerror(int error)
     switch (error) {
     case HCSMS_OK: return "success";
     case HCSMS_ERR_INVALID_ARGUMENT: return "invalid argument";
+#if HCSMS_CONFIG_STRICT_TASK_ID
+    case HCSMS_ERR_INVALID_TASK_ID: return "invalid task id (1 to 64 of A-Z a-z 0-9 _ -)";
+#else
     case HCSMS_ERR_INVALID_TASK_ID: return "invalid task id (1 to 255 bytes, no control characters, not . or ..)";
+#endif
     case HCSMS_ERR_INVALID_TOKEN: return "invalid token (1 to 16384 visible ASCII characters)";
     case HCSMS_ERR_INVALID_ENDPOINT: return "invalid endpoint (expected https://host[:port])";
     case HCSMS_ERR_INSECURE_ENDPOINT: return "refused http:// endpoint: tokens are only sent over https";

@@ -62,17 +62,28 @@ static void request_bytes_and_success(void **state)
     static const struct peer_step steps[] = {{PEER_RESPOND, ok_200}};
     (void)state;
     start(steps, 1, 5000);
-    assert_int_equal(hcsms_unlock(&client, "a b/c", &result), HCSMS_OK);
+#if HCSMS_CONFIG_STRICT_TASK_ID
+    assert_int_equal(hcsms_unlock(&client, "a b/c", &result), HCSMS_ERR_INVALID_TASK_ID);
+    assert_int_equal(tls_peer_requests(), 0);
+#define ID "a_b-C9"
+#define PATH "a_b-C9"
+#else
+#define ID "a b/c"
+#define PATH "a%20b%2Fc"
+#endif
+    assert_int_equal(hcsms_unlock(&client, ID, &result), HCSMS_OK);
     assert_int_equal(result.http_status, 200);
     assert_string_equal(result.request_id, "req-1");
     assert_string_equal(tls_peer_last_request(),
-                        "POST /v3/tasks/a%20b%2Fc/unlock HTTP/1.1\r\n"
+                        "POST /v3/tasks/" PATH "/unlock HTTP/1.1\r\n"
                         "Host: localhost:8443\r\n"
                         "User-Agent: hcsms/" HCSMS_VERSION "\r\n"
                         "Accept: application/json\r\n"
                         "Content-Type: application/json\r\n"
                         "Content-Length: 0\r\n"
                         "X-Auth-Token: " TOKEN "\r\n\r\n");
+#undef ID
+#undef PATH
 }
 
 static void token_not_left_in_the_context(void **state)
