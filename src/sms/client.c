@@ -552,13 +552,15 @@ static int unlock_once(hcsms_client *client, const void *context, uint64_t deadl
 {
     unlock_request request;
     hcsms_operation operation;
+    int rc;
 
     memset(result, 0, sizeof(*result));
     request.task_id = context;
 #if HCSMS_CONFIG_AKSK
     if (client->token == NULL) {
-        int rc = sign_request(client, request.task_id, &request.sig);
+        rc = sign_request(client, request.task_id, &request.sig);
         if (rc != HCSMS_OK) {
+            mbedtls_platform_zeroize(&request, sizeof(request));
             result->failed_step = "signing";
             return rc;
         }
@@ -567,7 +569,10 @@ static int unlock_once(hcsms_client *client, const void *context, uint64_t deadl
     memset(&operation, 0, sizeof(operation));
     operation.write = write_unlock_request;
     operation.context = &request;
-    return hcsms_exchange(client, &operation, deadline, result);
+    rc = hcsms_exchange(client, &operation, deadline, result);
+    /* The signature authorises this request until X-Sdk-Date is stale. */
+    mbedtls_platform_zeroize(&request, sizeof(request));
+    return rc;
 }
 
 static HCSMS_NOINLINE void trace_retry(const hcsms_client *client, int rc, long wait,
