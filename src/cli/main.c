@@ -11,13 +11,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 
 #include <mbedtls/platform_util.h>
 
@@ -45,9 +50,18 @@ static char password_buffer[HCSMS_IAM_FIELD_MAX + 3];
 static char proxy_url[HCSMS_HOST_MAX + 32];
 static char proxy_user[HCSMS_PROXY_USER_MAX + 1], proxy_password[HCSMS_PROXY_USER_MAX + 1];
 static char proxy_env_copy[HCSMS_HOST_MAX + 3 * (HCSMS_PROXY_USER_MAX + 1) + 32];
+/* The last --proxy URL, copied before argv is starred (0: none, 1: copied,
+ * 2: too long), and a proxy password from a file (two more bytes to tell
+ * "too long"). */
+static char proxy_arg_copy[sizeof(proxy_env_copy)];
+static int proxy_arg_state, proxy_arg_had_password;
+static char proxy_password_file_buffer[HCSMS_PROXY_USER_MAX + 3];
 
-static int verbose;
+static int verbose, strict_permissions;
 static struct timespec started;
+/* The host hcsms itself resolves (the proxy's, else the endpoint's), named
+ * when resolution fails. */
+static char resolve_host[HCSMS_HOST_MAX + 1];
 
 static void usage_text(FILE *out)
 {
@@ -62,10 +76,14 @@ static void usage_text(FILE *out)
           "\n"
           "options of both:\n"
           "  --cacert FILE          PEM CA bundle; env HCSMS_CACERT; default: the system bundle\n"
-          "  --proxy URL            http://[user:password@]host[:port] (port 1080 by default):\n"
+          "  --proxy URL            http://[user@]host[:port] (port 1080 by default):\n"
           "                         tunnel through an HTTP proxy (CONNECT); else env\n"
           "                         https_proxy / HTTPS_PROXY. Hosts in no_proxy / NO_PROXY\n"
           "                         (names, domains, IPs, *) are reached directly\n"
+          "  --proxy-password-file FILE  the proxy user's password ('-' = standard input);\n"
+          "                         else env HCSMS_PROXY_PASSWORD; else from the URL\n"
+          "  --strict-permissions   refuse a secret file that others may read or change, or\n"
+          "                         that another user owns (default: a warning)\n"
           "  --retries N            retry 429/503 answers (after Retry-After) and failures\n"
           "                         before the request was sent, within --timeout; default 0\n"
           "  --connect-timeout MS   default 10000\n"
@@ -79,9 +97,9 @@ static void usage_text(FILE *out)
           "  --token-file FILE      read the token from FILE ('-' = standard input; one trailing\n"
           "                         newline is dropped); else env HCSMS_AUTH_TOKEN\n"
           "  --auth token|aksk      default: token if one is given, else AK/SK signing with\n"
-          "                         env HCSMS_AK/HCSMS_SK (or HUAWEICLOUD_SDK_AK/_SK), and\n"
-          "                         HCSMS_SECURITY_TOKEN (or HUAWEICLOUD_SDK_SECURITY_TOKEN)\n"
-          "                         for temporary credentials\n"
+          "                         env HCSMS_AK/HCSMS_SK and HCSMS_SECURITY_TOKEN for\n"
+          "                         temporary credentials; if none of these three is set,\n"
+          "                         HUAWEICLOUD_SDK_AK/_SK/_SECURITY_TOKEN (never a mix)\n"
           "  --project-id ID        sent (and signed) as X-Project-Id with AK/SK\n"
           "  --from FILE            more task ids, one per line ('-' = standard input;\n"
           "                         blank lines and lines starting with # are skipped)\n"
@@ -102,7 +120,8 @@ static void usage_text(FILE *out)
           "      --version          versions of hcsms and mbedTLS\n"
           "\n"
           "Tokens, keys and passwords come from a file or the environment, never from\n"
-          "an option (a proxy password in --proxy is visible to ps: prefer HTTPS_PROXY).\n"
+          "an option (a password in --proxy is visible to ps until hcsms stars it).\n"
+          "Task ids: 1 to 64 of A-Z a-z 0-9 _ -. Files: regular files (or '-') only.\n"
           "exit status: 0 success, 1 the service (or IAM) answered with an error,\n"
           "2 usage or invalid input, 3 network, TLS, proxy, timeout or protocol failure\n"
           "(several tasks: the highest).\n",
@@ -115,7 +134,21 @@ static void wipe_secrets(void)
     mbedtls_platform_zeroize(password_buffer, sizeof(password_buffer));
     mbedtls_platform_zeroize(proxy_user, sizeof(proxy_user));
     mbedtls_platform_zeroize(proxy_password, sizeof(proxy_password));
+    mbedtls_platform_zeroize(proxy_arg_copy, sizeof(proxy_arg_copy));
+    mbedtls_platform_zeroize(proxy_password_file_buffer, sizeof(proxy_password_file_buffer));
     hcsms_client_free(&client);
+}
+
+/* Before anything else: no core file, and no other process of the same user
+ * may read this one's memory (/proc/PID/mem, ptrace) where the token is. */
+static void harden_process(void)
+{
+    struct rlimit none = {0, 0};
+
+    (void)setrlimit(RLIMIT_CORE, &none);
+#if defined(__linux__)
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 }
 
 static int usage_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
@@ -138,24 +171,6 @@ static long elapsed_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (long)(now.tv_sec - started.tv_sec) * 1000L +
            (long)(now.tv_nsec - started.tv_nsec) / 1000000L;
-}
-
-/* Print server-controlled text to a terminal: no control bytes, no C1
- * controls (UTF-8 C2 80..C2 9F) that could drive the terminal. */
-static void put_safe(FILE *out, const char *text)
-{
-    const unsigned char *p = (const unsigned char *)text;
-
-    for (; *p != '\0'; p++) {
-        if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-            fputc('?', out);
-            p++;
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fputc(*p == '\n' || *p == '\t' ? ' ' : '?', out);
-        } else {
-            fputc(*p, out);
-        }
-    }
 }
 
 /* Length of a valid UTF-8 sequence at p, or 0. */
@@ -189,6 +204,40 @@ static size_t utf8_valid(const unsigned char *p)
     return n;
 }
 
+/* A valid UTF-8 character of n bytes at p that must not reach a terminal
+ * as it is: a C1 control (U+0080..U+009F: 8-bit CSI and friends) or a
+ * bidirectional control (U+061C, U+200E/F, U+202A..U+202E, U+2066..U+2069)
+ * that would reorder what is shown around it. */
+static int unsafe_character(const unsigned char *p, size_t n)
+{
+    if (n == 2)
+        return (p[0] == 0xc2 && p[1] <= 0x9f) || (p[0] == 0xd8 && p[1] == 0x9c);
+    if (n != 3 || p[0] != 0xe2)
+        return 0;
+    return (p[1] == 0x80 && (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae))) ||
+           (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9);
+}
+
+/* Print server-controlled text to a terminal: valid UTF-8 only; control
+ * bytes, C1 and bidirectional controls and invalid bytes become '?' (a
+ * newline or tab a space), so the text can neither drive the terminal nor
+ * hide what surrounds it. */
+static void put_safe(FILE *out, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+
+    while (*p != '\0') {
+        size_t n = utf8_valid(p);
+        if (n == 1 && (*p < 0x20 || *p == 0x7f))
+            fputc(*p == '\n' || *p == '\t' ? ' ' : '?', out);
+        else if (n == 0 || unsafe_character(p, n))
+            fputc('?', out);
+        else
+            fwrite(p, 1, n, out);
+        p += n != 0 ? n : 1;
+    }
+}
+
 static void put_json_string(FILE *out, const char *text)
 {
     const unsigned char *p = (const unsigned char *)text;
@@ -207,10 +256,13 @@ static void put_json_string(FILE *out, const char *text)
             p++;
         } else if (*p < 0x20 || *p == 0x7f) {
             fprintf(out, "\\u%04x", *p++);
-        } else if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f) {
-            /* C1 controls (U+0080..U+009F): some terminals obey them */
-            fprintf(out, "\\u%04x", p[1]);
-            p += 2;
+        } else if (unsafe_character(p, n)) {
+            /* C1 and bidi controls: escaped, so a terminal showing the
+             * line does not obey them */
+            unsigned cp = n == 2 ? ((p[0] & 0x1fu) << 6) | (p[1] & 0x3fu)
+                                 : ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
+            fprintf(out, "\\u%04x", cp);
+            p += n;
         } else {
             fwrite(p, 1, n, out);
             p += n;
@@ -231,30 +283,68 @@ static void put_json_field(FILE *out, const char *name, const char *value)
  * run of the token's characters that it sent is replaced before printing.
  * A window of REDACT_WINDOW bytes (or the whole token, if shorter) found in
  * the token marks its bytes; a marked run becomes "(redacted)", or as many
- * '*' when it is shorter than that, so the text never grows. */
+ * '*' when it is shorter than that, so the text never grows. The text is
+ * searched as a JSON string would read once unescaped ("\/" is '/', "\u0041"
+ * is 'A'), so an echo inside raw JSON is found in whatever escapes it uses;
+ * the escapes themselves are marked with what they stand for. */
 #define REDACT_WINDOW 12
 /* The longest text redacted: a result field, or the kept body (-v). */
 #define REDACT_MAX (HCSMS_BODY_KEEP_MAX + sizeof(hcsms_result))
 static const char redacted[] = "(redacted)";
+/* Work space: the unescaped view, where each of its bytes came from, the
+ * marks, a copy of the text. Wiped after each use: they hold secrets. */
+static char view[REDACT_MAX], copy[REDACT_MAX];
+static unsigned view_from[REDACT_MAX], view_width[REDACT_MAX];
+static unsigned char marked[REDACT_MAX];
 
-static void redact_secret(char *text, const char *secret)
+static int hex_value(char c)
 {
-    size_t len = strlen(text), token_len = secret != NULL ? strlen(secret) : 0, window, i, out = 0;
-    static unsigned char marked[REDACT_MAX];
-    static char copy[REDACT_MAX];
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+        return (c | 0x20) - 'a' + 10;
+    return -1;
+}
 
-    if (token_len == 0 || len == 0)
-        return;
-    if (len >= REDACT_MAX) { /* never: callers pass result fields or a cut body */
-        text[0] = '\0';
-        return;
+/* The unescaped view of text[0..len); its length. */
+static size_t unescaped_view(const char *text, size_t len)
+{
+    size_t i = 0, n = 0;
+
+    while (i < len) {
+        size_t width = 1;
+        char c = text[i];
+        if (c == '\\' && i + 1 < len && strchr("/\\\"", text[i + 1]) != NULL) {
+            c = text[i + 1];
+            width = 2;
+        } else if (c == '\\' && i + 5 < len && text[i + 1] == 'u' && hex_value(text[i + 2]) == 0 &&
+                   hex_value(text[i + 3]) == 0 && hex_value(text[i + 4]) >= 0 &&
+                   hex_value(text[i + 5]) >= 0) {
+            c = (char)(hex_value(text[i + 4]) * 16 + hex_value(text[i + 5])); /* ASCII */
+            width = 6;
+        }
+        view[n] = c;
+        view_from[n] = (unsigned)i;
+        view_width[n++] = (unsigned)width;
+        i += width;
     }
-    window = token_len < REDACT_WINDOW ? token_len : REDACT_WINDOW;
-    memset(marked, 0, len);
-    for (i = 0; i + window <= len; i++) {
-        if (memmem(secret, token_len, text + i, window) != NULL)
-            memset(marked + i, 1, window);
-    }
+    return n;
+}
+
+/* Mark the bytes of text behind view[at..at+count). */
+static void mark_view(size_t at, size_t count)
+{
+    size_t k;
+
+    for (k = at; k < at + count; k++)
+        memset(marked + view_from[k], 1, view_width[k]);
+}
+
+/* Replace each marked run of text (len bytes) as described above. */
+static void replace_marked(char *text, size_t len)
+{
+    size_t i, out = 0;
+
     memcpy(copy, text, len + 1); /* with its NUL */
     for (i = 0; i < len;) {
         if (!marked[i]) {
@@ -268,21 +358,68 @@ static void redact_secret(char *text, const char *secret)
             memcpy(text + out, redacted, sizeof(redacted) - 1);
             out += sizeof(redacted) - 1;
         } else {
-            memset(text + out, '*', run); /* a short token: never grow the text */
+            memset(text + out, '*', run); /* a short secret: never grow the text */
             out += run;
         }
         i += run;
     }
     text[out] = '\0';
+    mbedtls_platform_zeroize(copy, len + 1);
+}
+
+/* Mark every echo of secret in the view (n bytes). */
+static void mark_secret(size_t n, const char *secret)
+{
+    size_t secret_len = secret != NULL ? strlen(secret) : 0, window, i;
+
+    if (secret_len == 0)
+        return;
+    window = secret_len < REDACT_WINDOW ? secret_len : REDACT_WINDOW;
+    for (i = 0; i + window <= n; i++) {
+        if (memmem(secret, secret_len, view + i, window) != NULL)
+            mark_view(i, window);
+    }
+}
+
+/* An AK/SK request's signature is 64 hex digits: any such run the server
+ * echoes (an API gateway's "Signature=...", or alone) is marked, except
+ * SHA-256 of nothing (the empty body's hash, public). */
+static void mark_signatures(size_t n)
+{
+    static const char empty_hash[] =
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    size_t i = 0;
+
+    while (i < n) {
+        size_t run = 0;
+        while (i + run < n && hex_value(view[i + run]) >= 0)
+            run++;
+        if (run == 64 && strncasecmp(view + i, empty_hash, 64) != 0)
+            mark_view(i, run);
+        i += run != 0 ? run : 1;
+    }
 }
 
 static void redact(char *text)
 {
-    redact_secret(text, token_buffer);
-    redact_secret(text, secret_key);
-    redact_secret(text, security_token);
-    redact_secret(text, password_buffer);
-    redact_secret(text, proxy_password);
+    size_t len = strlen(text), n;
+
+    if (len == 0)
+        return;
+    if (len >= REDACT_MAX) { /* never: callers pass result fields or a cut body */
+        text[0] = '\0';
+        return;
+    }
+    n = unescaped_view(text, len);
+    memset(marked, 0, len);
+    mark_secret(n, token_buffer);
+    mark_secret(n, secret_key);
+    mark_secret(n, security_token);
+    mark_secret(n, password_buffer);
+    mark_secret(n, proxy_password);
+    mark_signatures(n);
+    replace_marked(text, len);
+    mbedtls_platform_zeroize(view, n);
 }
 
 static void redact_result(hcsms_result *r)
@@ -325,27 +462,83 @@ static void trace(void *user, hcsms_trace_event event, const char *text)
     fputc('\n', stderr);
 }
 
-/* Read a secret from path ('-' = stdin) into buffer (size bytes, the last
- * two to tell "too long"); one trailing newline is the file's. Returns its
- * length, or -1 after saying why. */
-static long read_secret_file(const char *path, const char *what, char *buffer, size_t size)
+/* A secret file others may read or change, or that someone else owns, is
+ * named (ssh refuses such keys): a warning, or a refusal under
+ * --strict-permissions. 1: use it. */
+static int secret_file_ok(const char *path, const char *what, const struct stat *st)
 {
-    FILE *file = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    size_t len;
+    char why[96];
 
-    if (file == NULL) {
+    if (st->st_uid != geteuid() && st->st_uid != 0)
+        snprintf(why, sizeof(why), "is owned by uid %lu, not by this user",
+                 (unsigned long)st->st_uid);
+    else if ((st->st_mode & (S_IRWXG | S_IRWXO)) != 0)
+        snprintf(why, sizeof(why), "can be read or changed by others (mode %04o; chmod go= it)",
+                 (unsigned)(st->st_mode & 07777));
+    else
+        return 1;
+    fprintf(stderr, "hcsms: %s%s file %s %s%s\n", strict_permissions ? "" : "warning: ", what,
+            path, why, strict_permissions ? " (refused: --strict-permissions)" : "");
+    return !strict_permissions;
+}
+
+/* Open path to read ('-' = standard input): a regular file only, since a
+ * FIFO or a device could block before any deadline starts, or never end;
+ * opened without blocking, so that a FIFO cannot hold the open itself.
+ * A secret file's owner and mode are checked. The descriptor, or -1 after
+ * saying why. */
+static int open_input(const char *path, const char *what, int secret)
+{
+    struct stat st;
+    int fd;
+
+    if (strcmp(path, "-") == 0)
+        return STDIN_FILENO;
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
         fprintf(stderr, "hcsms: cannot open %s file %s: %s\n", what, path, strerror(errno));
         return -1;
     }
-    len = fread(buffer, 1, size - 1, file);
-    if (ferror(file)) {
-        fprintf(stderr, "hcsms: cannot read %s file %s\n", what, path);
-        if (file != stdin)
-            fclose(file);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "hcsms: %s file %s is not a regular file (a file or '-' only)\n", what,
+                path);
+        close(fd);
         return -1;
     }
-    if (file != stdin)
-        fclose(file);
+    if (secret && !secret_file_ok(path, what, &st)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Read a secret from path ('-' = stdin) into buffer (size bytes, the last
+ * two to tell "too long"); one trailing newline is the file's. Returns its
+ * length, or -1 after saying why. Reads straight into buffer: no stdio
+ * copy of the secret is left behind. */
+static long read_secret_file(const char *path, const char *what, char *buffer, size_t size)
+{
+    int fd = open_input(path, what, 1);
+    size_t len = 0;
+
+    if (fd < 0)
+        return -1;
+    while (len < size - 1) {
+        ssize_t n = read(fd, buffer + len, size - 1 - len);
+        if (n == 0)
+            break;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            fprintf(stderr, "hcsms: cannot read %s file %s: %s\n", what, path, strerror(errno));
+            if (fd != STDIN_FILENO)
+                close(fd);
+            return -1;
+        }
+        len += (size_t)n;
+    }
+    if (fd != STDIN_FILENO)
+        close(fd);
     /* One trailing newline (LF or CRLF) is the file's, not the secret's. */
     if (len > 0 && buffer[len - 1] == '\n') {
         len--;
@@ -493,6 +686,7 @@ static void report(const char *task_id, int rc, const hcsms_result *result, int 
                         result->body_truncated ? ", cut" : "");
                 put_safe(stderr, body);
                 fputc('\n', stderr);
+                mbedtls_platform_zeroize(body, k);
             }
         }
     } else {
@@ -506,7 +700,11 @@ static void report(const char *task_id, int rc, const hcsms_result *result, int 
             fprintf(stderr, ": the proxy answered %d%s", result->proxy_status,
                     result->proxy_status == 407 ? " (Proxy Authentication Required: check the "
                                                   "proxy user and password)" : "");
-        if (result->os_error != 0)
+        if (rc == HCSMS_ERR_RESOLVE && result->os_error != 0)
+            /* the port keeps getaddrinfo's EAI_* code */
+            fprintf(stderr, " (cannot resolve %s: %s)", resolve_host,
+                    gai_strerror(result->os_error));
+        else if (result->os_error != 0)
             fprintf(stderr, " (system error %d: %s)", result->os_error, strerror(result->os_error));
         hcsms_tls_error_text(result->tls_error, result->tls_verify_flags, tls_text,
                              sizeof(tls_text));
@@ -538,21 +736,46 @@ static const char *env_either(const char *name, const char *other)
     return value != NULL ? value : getenv(other);
 }
 
+/* AK/SK credentials come from one family of variables: HCSMS_* when any of
+ * them is set, else HUAWEICLOUD_SDK_*; never a key of one with a secret or
+ * a security token of the other (a stale HCSMS_AK signed with the SDK's
+ * SK, or a stale security token sent with permanent keys). */
+struct key_family {
+    const char *prefix, *ak, *sk, *security_token;
+};
+
+static void key_family_of_environment(struct key_family *f)
+{
+    int ours = getenv("HCSMS_AK") != NULL || getenv("HCSMS_SK") != NULL ||
+               getenv("HCSMS_SECURITY_TOKEN") != NULL;
+
+    f->prefix = ours ? "HCSMS_" : "HUAWEICLOUD_SDK_";
+    f->ak = getenv(ours ? "HCSMS_AK" : "HUAWEICLOUD_SDK_AK");
+    f->sk = getenv(ours ? "HCSMS_SK" : "HUAWEICLOUD_SDK_SK");
+    f->security_token =
+        getenv(ours ? "HCSMS_SECURITY_TOKEN" : "HUAWEICLOUD_SDK_SECURITY_TOKEN");
+}
+
 /* --auth token|aksk; by default a token when one is given, else AK/SK when
- * both keys are set, else a usage error. Fills config; 0 or an exit status. */
+ * any key is set, else a usage error. Fills config; 0 or an exit status. */
 static int choose_credentials(const char *auth, const char *token_file, const char *project_id,
                               hcsms_client_config *config)
 {
     const char *env_token = getenv("HCSMS_AUTH_TOKEN");
-    const char *ak = env_either("HCSMS_AK", "HUAWEICLOUD_SDK_AK");
-    const char *sk = env_either("HCSMS_SK", "HUAWEICLOUD_SDK_SK");
+    struct key_family keys;
     int use_token;
 
+    key_family_of_environment(&keys);
     if (auth != NULL && strcmp(auth, "token") != 0 && strcmp(auth, "aksk") != 0)
         return usage_error("--auth takes token or aksk, not '%s'", auth);
     use_token = auth != NULL ? strcmp(auth, "token") == 0
-                             : (token_file != NULL || env_token != NULL || ak == NULL || sk == NULL);
+                             : (token_file != NULL || env_token != NULL ||
+                                (keys.ak == NULL && keys.sk == NULL &&
+                                 keys.security_token == NULL));
     if (use_token) {
+        if (project_id != NULL)
+            return usage_error("--project-id is signed with AK/SK; a token carries its "
+                               "own project");
         if (token_file != NULL) {
             int rc = read_token_file(token_file);
             config->auth_token = token_buffer;
@@ -570,19 +793,21 @@ static int choose_credentials(const char *auth, const char *token_file, const ch
         config->auth_token = token_buffer;
         return 0;
     }
-    if (ak == NULL || sk == NULL)
-        return usage_error("--auth aksk needs HCSMS_AK and HCSMS_SK (or HUAWEICLOUD_SDK_AK/_SK)");
-    config->access_key = ak;
-    config->secret_key = sk;
-    config->security_token = env_either("HCSMS_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN");
+    if (keys.ak == NULL || keys.sk == NULL)
+        return usage_error("AK/SK signing needs both %sAK and %sSK; %s%s is not set (the keys "
+                           "are read from HCSMS_* when any is set, else HUAWEICLOUD_SDK_*)",
+                           keys.prefix, keys.prefix, keys.prefix, keys.ak == NULL ? "AK" : "SK");
+    config->access_key = keys.ak;
+    config->secret_key = keys.sk;
+    config->security_token = keys.security_token;
     config->project_id = project_id;
-    if (hcsms_check_credentials(ak, sk, config->security_token, project_id) != HCSMS_OK) {
+    if (hcsms_check_credentials(keys.ak, keys.sk, keys.security_token, project_id) != HCSMS_OK) {
         fprintf(stderr, "hcsms: %s (all visible ASCII; the AK without , = ; or quotes)\n",
                 hcsms_strerror(HCSMS_ERR_INVALID_CREDENTIALS));
         return EXIT_USAGE;
     }
-    secret_key = sk;
-    security_token = config->security_token;
+    secret_key = keys.sk;
+    security_token = keys.security_token;
     return 0;
 }
 
@@ -596,20 +821,29 @@ static unsigned long file_id_lines[ID_FILE_TASKS];
 
 static int read_id_file(const char *path, int *count)
 {
-    FILE *file = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    int fd = open_input(path, "task id", 0);
+    FILE *file = fd == STDIN_FILENO ? stdin : fd >= 0 ? fdopen(fd, "rb") : NULL;
     size_t used = 0;
     unsigned long line_no = 0;
     int c = 0;
 
     *count = 0;
     if (file == NULL) {
-        fprintf(stderr, "hcsms: cannot open task id file %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return EXIT_USAGE;
     }
     while (c != EOF) {
         size_t start = used, end;
         line_no++;
         while ((c = fgetc(file)) != EOF && c != '\n') {
+            if (c == '\0') { /* would cut the id short: "abc\0evil" is not "abc" */
+                fprintf(stderr, "hcsms: %s line %lu holds a NUL byte; nothing was sent\n", path,
+                        line_no);
+                if (file != stdin)
+                    fclose(file);
+                return EXIT_USAGE;
+            }
             if (used + 1 >= sizeof(id_arena)) {
                 fprintf(stderr, "hcsms: %s: more than %d bytes of task ids\n", path, ID_FILE_BYTES);
                 if (file != stdin)
@@ -650,7 +884,7 @@ static int read_id_file(const char *path, int *count)
 /* Options of both commands, and of each. */
 struct options {
     uint32_t connect_timeout, timeout; /* first: a field offset of 0 means "none" below */
-    const char *endpoint, *region, *cacert, *proxy;
+    const char *endpoint, *region, *cacert, *proxy, *proxy_password_file;
     uint8_t retries;
     int json, domain_scope;
     /* unlock */
@@ -671,6 +905,7 @@ static const struct option_spec {
     {"--region", FOR_BOTH, offsetof(struct options, region)},
     {"--cacert", FOR_BOTH, offsetof(struct options, cacert)},
     {"--proxy", FOR_BOTH, offsetof(struct options, proxy)},
+    {"--proxy-password-file", FOR_BOTH, offsetof(struct options, proxy_password_file)},
     {"--token-file", FOR_UNLOCK, offsetof(struct options, token_file)},
     {"--auth", FOR_UNLOCK, offsetof(struct options, auth)},
     {"--project-id", FOR_UNLOCK, offsetof(struct options, project_id)},
@@ -717,6 +952,10 @@ static int parse_options(int argc, char **argv, int command, struct options *opt
             opts->json = 1;
             continue;
         }
+        if (strcmp(arg, "--strict-permissions") == 0) {
+            strict_permissions = 1;
+            continue;
+        }
         if (command == FOR_TOKEN && strcmp(arg, "--domain-scope") == 0) {
             opts->domain_scope = 1;
             continue;
@@ -751,6 +990,62 @@ static int parse_options(int argc, char **argv, int command, struct options *opt
         }
     }
     return 0;
+}
+
+/* In a URL after its "scheme://" (or a proxy URL without one): the '@' that
+ * ends the user info, the last one before the first '/', '?' or '#' (a
+ * password may hold '@'); NULL if there is no user info. */
+static const char *user_info_end(const char *rest)
+{
+    const char *end = rest + strcspn(rest, "/?#"), *p, *at = NULL;
+
+    for (p = rest; p < end; p++) {
+        if (*p == '@')
+            at = p;
+    }
+    return at;
+}
+
+/* The first thing main does: every URL in argv loses its user info to '*'
+ * (ps and /proc/PID/cmdline then show stars, as curl does), so no usage
+ * error can echo it either. A --proxy value keeps its user name and is
+ * copied first, the last one given being the one used; any other
+ * argument is starred only where it holds "scheme://user@". What another
+ * user could read between exec and this point is not ours to close: hence
+ * HCSMS_PROXY_PASSWORD and --proxy-password-file. */
+static void star_argv_secrets(int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        char *value = argv[i], *rest, *at, *colon;
+        int proxy = 0;
+
+        if (strcmp(value, "--proxy") == 0 && i + 1 < argc) {
+            value = argv[++i];
+            proxy = 1;
+        } else if (strncmp(value, "--proxy=", 8) == 0) {
+            value += 8;
+            proxy = 1;
+        }
+        rest = strstr(value, "://");
+        if (rest == NULL && !proxy)
+            continue;
+        rest = rest != NULL ? rest + 3 : value;
+        at = (char *)user_info_end(rest);
+        if (proxy) {
+            size_t len = strlen(value);
+            proxy_arg_state = len < sizeof(proxy_arg_copy) ? 1 : 2;
+            if (proxy_arg_state == 1)
+                memcpy(proxy_arg_copy, value, len + 1);
+            colon = at != NULL ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+            proxy_arg_had_password = colon != NULL;
+            if (colon != NULL)
+                memset(colon + 1, '*', (size_t)(at - colon - 1));
+        } else if (at != NULL) {
+            memset(rest, '*', (size_t)(at - rest));
+        }
+    }
 }
 
 /* Decode %XX escapes of a URL's user info into out (size bytes). */
@@ -810,34 +1105,23 @@ static void url_host(const char *url, char *out, size_t size)
 
 /* Split a proxy URL, [http://][user[:password]@]host[:port][/], into
  * proxy_url (the same without the user info) and the percent-decoded
- * proxy_user / proxy_password. The user info ends at the last '@' before
- * the first '/', '?' or '#' (a password may hold '@'). With hide, the
- * password's bytes in url are overwritten with '*' (argv, so that ps shows
- * stars, as curl does), also when the URL is refused. Nothing of the user
- * info is ever printed. Sets *has_user / *has_password; 0 or an exit status. */
-static int split_proxy_url(char *url, int hide, const char *origin, int *has_user,
-                           int *has_password)
+ * proxy_user / proxy_password. Nothing of the user info is ever printed.
+ * Sets *has_user / *has_password; 0 or an exit status. */
+static int split_proxy_url(const char *url, const char *origin, int *has_user, int *has_password)
 {
-    char *scheme_end = strstr(url, "://"), *rest, *end, *at = NULL, *colon = NULL, *p;
+    const char *scheme_end = strstr(url, "://"), *rest, *at, *colon = NULL;
     size_t scheme_len = scheme_end != NULL ? (size_t)(scheme_end - url) : 0;
     int bad = 0;
 
     *has_user = *has_password = 0;
     rest = scheme_end != NULL ? scheme_end + 3 : url; /* no scheme: http://, as for curl */
-    end = rest + strcspn(rest, "/?#");
-    for (p = rest; p < end; p++) {
-        if (*p == '@')
-            at = p;
-    }
+    at = user_info_end(rest);
     if (at != NULL) {
-        /* Decoded, then starred: before anything can refuse the URL. */
         colon = memchr(rest, ':', (size_t)(at - rest));
         bad = percent_decode(rest, (size_t)((colon != NULL ? colon : at) - rest), proxy_user,
                              sizeof(proxy_user)) != 0 ||
               (colon != NULL && percent_decode(colon + 1, (size_t)(at - colon - 1),
                                                proxy_password, sizeof(proxy_password)) != 0);
-        if (hide && colon != NULL)
-            memset(colon + 1, '*', (size_t)(at - colon - 1));
     }
     if (scheme_end != NULL && !(scheme_len == 4 && strncasecmp(url, "http", 4) == 0)) {
         /* Name the scheme only when it is one (not a piece of a password). */
@@ -876,43 +1160,91 @@ static int split_proxy_url(char *url, int hide, const char *origin, int *has_use
     return 0;
 }
 
-/* What --proxy said, split as soon as the options are read (so that its
- * password is starred before anything else happens). */
+/* What --proxy said (the copy star_argv_secrets made), split as soon as the
+ * options are read. */
 static int proxy_option_split, proxy_has_user, proxy_has_password;
 
 static int take_proxy_option(const struct options *opts)
 {
+    int rc;
+
     if (opts->proxy == NULL || opts->proxy[0] == '\0')
         return 0;
+    if (proxy_arg_state != 1)
+        return usage_error("--proxy: proxy URL too long");
     proxy_option_split = 1;
-    /* opts->proxy points into argv, which is ours to change. */
-    return split_proxy_url((char *)opts->proxy, 1, "--proxy", &proxy_has_user,
-                           &proxy_has_password);
+    rc = split_proxy_url(proxy_arg_copy, "--proxy", &proxy_has_user, &proxy_has_password);
+    mbedtls_platform_zeroize(proxy_arg_copy, sizeof(proxy_arg_copy));
+    /* Warned, not refused: by now it has been readable in argv since exec,
+     * and refusing would only break the scripts that do it. */
+    if (rc == 0 && proxy_arg_had_password)
+        fputs("hcsms: warning: a password in --proxy can be read by other users of this "
+              "machine (ps); use --proxy-password-file FILE or HCSMS_PROXY_PASSWORD\n",
+              stderr);
+    return rc;
+}
+
+/* The proxy password from --proxy-password-file, else HCSMS_PROXY_PASSWORD,
+ * else the one in the proxy URL. 0 or an exit status. */
+static int proxy_password_source(const struct options *opts)
+{
+    const char *env = getenv("HCSMS_PROXY_PASSWORD");
+    size_t len;
+
+    if (opts->proxy_password_file != NULL) {
+        long read = read_secret_file(opts->proxy_password_file, "proxy password",
+                                     proxy_password_file_buffer,
+                                     sizeof(proxy_password_file_buffer));
+        if (read < 0)
+            return EXIT_USAGE;
+        len = (size_t)read;
+        env = proxy_password_file_buffer;
+    } else if (env != NULL) {
+        len = strlen(env);
+    } else {
+        return 0;
+    }
+    if (!proxy_has_user)
+        return usage_error("a proxy password needs a user name in the proxy URL "
+                           "(http://USER@host:port)");
+    if (len > HCSMS_PROXY_USER_MAX || memchr(env, '\0', len) != NULL)
+        return usage_error("the proxy password must be 1 to %d bytes without NUL",
+                           HCSMS_PROXY_USER_MAX);
+    memcpy(proxy_password, env, len);
+    proxy_password[len] = '\0';
+    proxy_has_password = 1;
+    mbedtls_platform_zeroize(proxy_password_file_buffer, sizeof(proxy_password_file_buffer));
+    return 0;
 }
 
 /* --proxy, else https_proxy/HTTPS_PROXY, unless the endpoint's host is in
  * no_proxy/NO_PROXY. Fills config; 0 or an exit status. */
-static int choose_proxy(const char *endpoint_url, hcsms_client_config *config)
+static int choose_proxy(const struct options *opts, const char *endpoint_url,
+                        hcsms_client_config *config)
 {
     const char *no_proxy;
     char host[HCSMS_HOST_MAX + 1];
+    int rc;
 
+    url_host(endpoint_url, resolve_host, sizeof(resolve_host));
     if (!proxy_option_split) {
         char *env = getenv("https_proxy");
         const char *origin = "https_proxy";
-        int rc;
 
         if (env == NULL) {
             env = getenv("HTTPS_PROXY");
             origin = "HTTPS_PROXY";
         }
-        if (env == NULL || env[0] == '\0')
+        if (env == NULL || env[0] == '\0') {
+            if (opts->proxy_password_file != NULL)
+                return usage_error("--proxy-password-file without a proxy");
             return 0;
+        }
         /* Split a copy: the environment's string is not starred. */
         if (strlen(env) >= sizeof(proxy_env_copy))
             return usage_error("%s: proxy URL too long", origin);
         memcpy(proxy_env_copy, env, strlen(env) + 1);
-        rc = split_proxy_url(proxy_env_copy, 0, origin, &proxy_has_user, &proxy_has_password);
+        rc = split_proxy_url(proxy_env_copy, origin, &proxy_has_user, &proxy_has_password);
         mbedtls_platform_zeroize(proxy_env_copy, sizeof(proxy_env_copy));
         if (rc != 0)
             return rc;
@@ -925,6 +1257,9 @@ static int choose_proxy(const char *endpoint_url, hcsms_client_config *config)
                     host);
         return 0;
     }
+    if ((rc = proxy_password_source(opts)) != 0)
+        return rc;
+    url_host(proxy_url, resolve_host, sizeof(resolve_host));
     config->proxy = proxy_url;
     config->proxy_username = proxy_has_user ? proxy_user : NULL;
     config->proxy_password = proxy_has_password ? proxy_password : NULL;
@@ -950,13 +1285,18 @@ static int start_client(const struct options *opts, hcsms_client_config *config)
         }
         if (config->ca_file == NULL)
             return usage_error("no system CA bundle found; use --cacert FILE");
+    } else {
+        /* mbedTLS opens it with fopen: a FIFO would block there for ever. */
+        struct stat st;
+        if (stat(config->ca_file, &st) == 0 && !S_ISREG(st.st_mode))
+            return usage_error("CA bundle %s is not a regular file", config->ca_file);
     }
     if (endpoint_url == NULL) {
         const char *host = hcsms_region_host(config->region ? config->region : "ap-southeast-3");
         snprintf(region_url, sizeof(region_url), "https://%s", host ? host : "");
         endpoint_url = region_url;
     }
-    if ((rc = choose_proxy(endpoint_url, config)) != 0)
+    if ((rc = choose_proxy(opts, endpoint_url, config)) != 0)
         return rc;
     config->connect_timeout_ms = opts->connect_timeout;
     config->timeout_ms = opts->timeout;
@@ -1058,6 +1398,8 @@ static int run_unlock(int argc, char **argv)
         if (rc != HCSMS_OK || opts.json)
             redact_result(&result);
         report(id, rc, &result, opts.json);
+        /* What the server sent may hold an echo not recognised as one. */
+        mbedtls_platform_zeroize(&result, sizeof(result));
         unlocked += rc == HCSMS_OK;
         task_status = exit_status_of(rc);
         if (task_status > status)
@@ -1087,15 +1429,31 @@ static int check_out_path(const char *path)
     return 0;
 }
 
+/* The token and a newline to fd, with write(): no copy is left in stdio's
+ * buffer. 1 if all was written. */
+static int write_token(int fd, const char *token)
+{
+    size_t len = strlen(token), done = 0;
+
+    while (done <= len) {
+        ssize_t n = done < len ? write(fd, token + done, len - done) : write(fd, "\n", 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return 0;
+        done += (size_t)n;
+    }
+    return 1;
+}
+
 static int write_token_file(const char *path, const char *token)
 {
     static char temp[4096 + 16];
-    size_t len = strlen(token);
     int fd, ok;
 
     if (strcmp(path, "-") == 0) {
-        printf("%s\n", token);
-        return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+        fflush(stdout);
+        return write_token(STDOUT_FILENO, token) ? 0 : EXIT_USAGE;
     }
     if (snprintf(temp, sizeof(temp), "%s.XXXXXX", path) >= (int)sizeof(temp))
         return usage_error("--out: path too long");
@@ -1104,8 +1462,7 @@ static int write_token_file(const char *path, const char *token)
         fprintf(stderr, "hcsms: cannot create %s: %s\n", temp, strerror(errno));
         return EXIT_USAGE;
     }
-    ok = fchmod(fd, S_IRUSR | S_IWUSR) == 0 && write(fd, token, len) == (ssize_t)len &&
-         write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+    ok = fchmod(fd, S_IRUSR | S_IWUSR) == 0 && write_token(fd, token) && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     if (!ok || rename(temp, path) != 0) {
         fprintf(stderr, "hcsms: cannot write the token to %s: %s\n", path, strerror(errno));
@@ -1183,21 +1540,22 @@ static int run_token(int argc, char **argv)
     if (rc != HCSMS_OK) {
         redact_result(&result);
         report("IAM", rc, &result, 0);
+        mbedtls_platform_zeroize(&result, sizeof(result));
         return exit_status_of(rc);
     }
+    mbedtls_platform_zeroize(&result, sizeof(result));
     if (verbose)
         fprintf(stderr, "[%6ldms] * got a token of %lu bytes\n", elapsed_ms(),
                 (unsigned long)strlen(token_buffer));
-    if (opts.out != NULL)
-        return write_token_file(opts.out, token_buffer);
-    printf("%s\n", token_buffer);
-    return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
+    return write_token_file(opts.out != NULL ? opts.out : "-", token_buffer);
 }
 
 int main(int argc, char **argv)
 {
     int status;
 
+    harden_process();
+    star_argv_secrets(argc, argv);
     clock_gettime(CLOCK_MONOTONIC, &started);
     atexit(wipe_secrets);
     if (argc < 2)

@@ -27,6 +27,7 @@ import http.client
 import json
 import os
 import shlex
+import shutil
 import signal
 import socket
 import ssl
@@ -55,7 +56,7 @@ DEFAULT = object()
 # environment variables whose values are secrets: never in hcsms output, never in reports
 LEAK_WINDOW = 20
 SECRET_ENV = ("HCSMS_AUTH_TOKEN", "HCSMS_SK", "HUAWEICLOUD_SDK_SK", "HCSMS_SECURITY_TOKEN",
-              "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HCSMS_PASSWORD")
+              "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HCSMS_PASSWORD", "HCSMS_PROXY_PASSWORD")
 # proxy settings of the machine running the tests never reach hcsms (cases set their own)
 PROXY_ENV = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
              "NO_PROXY", "no_proxy")
@@ -100,7 +101,8 @@ class Ctx:
         self.sk = "Sk" + os.urandom(19).hex()
         self.tmp_ak = "HCSTMP" + os.urandom(7).hex().upper()
         self.tmp_sk = "TmpSk" + os.urandom(17).hex() + "x"
-        self.security_token = "gQ1jbi1ub3J0aC00" + os.urandom(48).hex() + "=="
+        # with '/' every 8 bytes, as base64 tokens have them (a server's JSON may write "\/")
+        self.security_token = "gQ1jbi1ub3J0aC00" + "/".join(os.urandom(4).hex() for _ in range(12)) + "=="
         # IAM stand-in users (see setup()); passwords are secrets like the token
         self.iam_account = "e2e_account-" + os.urandom(3).hex()
         self.iam_user = "e2e-iam-user"
@@ -131,11 +133,16 @@ class Ctx:
         self._n = 0
 
     # ---- files
-    def write(self, data, name=None):
+    def write(self, data, name=None, mode=0o600):
+        """A file in the run's folder, mode 0600 as secret files should be
+        (hcsms warns about others' access to a token or password file)."""
         self._n += 1
         p = os.path.join(self.tmp, name or "file-%d" % self._n)
-        with open(p, "wb") as f:
+        if os.path.exists(p):
+            os.unlink(p)
+        with open(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb") as f:
             f.write(data if isinstance(data, bytes) else data.encode())
+        os.chmod(p, mode)
         return p
 
     def fixed_secrets(self):
@@ -990,15 +997,23 @@ def _invalid_id_case(name, bad):
 _invalid_id_case("invalid-id-empty", "")
 _invalid_id_case("invalid-id-dotdot", "..")
 _invalid_id_case("invalid-id-dot", ".")
-_invalid_id_case("invalid-id-256-bytes", "a" * 256)
+_invalid_id_case("invalid-id-65-bytes", "a" * 65)
+# Task ids are SMS's shape, A-Z a-z 0-9 _ - (HCSMS_CONFIG_STRICT_TASK_ID):
+# nothing a gateway could decode into a path, nothing that drives a terminal.
+_invalid_id_case("invalid-id-slash", "a/b")
+_invalid_id_case("invalid-id-percent-2f", "a%2Fb")
+_invalid_id_case("invalid-id-space", "a b")
+_invalid_id_case("invalid-id-dot-inside", "ok.1")
+_invalid_id_case("invalid-id-utf8", "ok-\u00e9")
+_invalid_id_case("invalid-id-bidi-override", "ok-\u202eabc")
 _invalid_id_case("invalid-id-ctrl-01", "ok\x01x")
 _invalid_id_case("invalid-id-newline", "ok\nx")
 _invalid_id_case("invalid-id-del-7f", "ok\x7fx")
 
 
-@case("valid-id-255-bytes")
+@case("valid-id-64-bytes")
 def _(c):
-    tid = "ok" + "a" * 253
+    tid = "ok" + "a" * 62
     s = c.snap()
     r = c.unlock(tid)
     expect_rc(r, 0)
@@ -1233,27 +1248,26 @@ def _(c):
     expect_eq(req["token"], c.token, "token seen by the server")
 
 
-@case("special-task-id")
+@case("special-task-id-refused")
 def _(c):
     tid = "a b/c?d#e%f"
     s = c.snap()
     r = c.unlock(tid)
-    expect_rc(r, 0)
-    (req,) = c.valid_requests(s, 1)
-    expect_eq(req["raw_path"], "/v3/tasks/a%20b%2Fc%3Fd%23e%25f/unlock", "raw path")
-    expect_eq(req["task_id"], tid, "decoded task id")
-    expect_in(tid.encode(), r.out, "stdout")
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+    expect_in("invalid task id", r.serr, "stderr")
+    expect_in("A-Z a-z 0-9 _ -", r.serr, "stderr")
 
 
-@case("unreserved-and-utf8-id")
+@case("every-allowed-id-byte")
 def _(c):
-    t1, t2 = "okAZaz09-._~", "ok-\u00e9+:@"
+    t1, t2 = "okAZaz09-_", "ok-" + "".join(map(chr, range(ord("a"), ord("z") + 1)))
     s = c.snap()
     r = c.unlock(t1, t2)
     expect_rc(r, 0)
     reqs = c.valid_requests(s, 2)
-    expect_eq(reqs[0]["raw_path"], "/v3/tasks/okAZaz09-._~/unlock", "raw path 1")
-    expect_eq(reqs[1]["raw_path"], "/v3/tasks/ok-%C3%A9%2B%3A%40/unlock", "raw path 2")
+    expect_eq(reqs[0]["raw_path"], "/v3/tasks/okAZaz09-_/unlock", "raw path 1")
+    expect_eq(reqs[1]["raw_path"], "/v3/tasks/%s/unlock" % t2, "raw path 2")
 
 
 @case("verbose")
@@ -1671,29 +1685,17 @@ def _(c):
     stderr_line_with(r, "forbidden-m2", "403", "SMS.9004", reqs[1]["request_id"])
 
 
-@case("aksk-special-task-id")
+@case("aksk-every-allowed-id-byte")
 def _(c):
-    tid = "a b/c?d#e%f"
-    s = c.snap()
-    r = _aksk_run(c, tid)
-    expect_rc(r, 0)
-    (req,) = c.valid_requests(s, 1)
-    _signed_ok(c, req)
-    expect_eq(req["raw_path"], "/v3/tasks/a%20b%2Fc%3Fd%23e%25f/unlock", "raw path")
-    expect_eq(req["task_id"], tid, "decoded task id")
-    expect_in("\n/v3/tasks/a%20b%2Fc%3Fd%23e%25f/unlock/\n", req["canonical"], "server's canonical request")
-
-
-@case("aksk-unreserved-and-utf8-id")
-def _(c):
-    t1, t2 = "okAZaz09-._~", "ok-\u00e9+:@"
+    t1, t2 = "okAZaz09-_", "ok_" + "".join(map(chr, range(ord("A"), ord("Z") + 1)))
     s = c.snap()
     r = _aksk_run(c, t1, t2)
     expect_rc(r, 0)
     reqs = c.valid_requests(s, 2)
     for q in reqs:
         _signed_ok(c, q)
-    expect_eq(reqs[1]["raw_path"], "/v3/tasks/ok-%C3%A9%2B%3A%40/unlock", "raw path 2")
+    expect_eq(reqs[0]["raw_path"], "/v3/tasks/okAZaz09-_/unlock", "raw path 1")
+    expect_in("\n/v3/tasks/okAZaz09-_/unlock/\n", reqs[0]["canonical"], "server's canonical request")
 
 
 @case("aksk-wrong-sk")
@@ -2686,6 +2688,280 @@ def _(c):
 
 
 # --------------------------------------------------------------------------- setup
+# ---- what a server echoes, what a terminal is shown (issue 11: 4, 8)
+def _slashed(prefix):
+    """A secret with a '/' every 8 bytes, as base64 security tokens have them."""
+    return prefix + "/".join(os.urandom(4).hex() for _ in range(10)) + "=="
+
+
+def _no_window_of(secret, out, what, window=12):
+    """No window of the secret in out, read with JSON's "\/" unescaped."""
+    plain = out.replace(b"\\/", b"/")
+    sb = secret.encode()
+    for i in range(len(sb) - window + 1):
+        if sb[i:i + window] in plain:
+            raise CaseFail("%d bytes of %s appear in hcsms output (%r)" % (window, what, sb[i:i + window]))
+
+
+def _no_terminal_controls(out, what):
+    for bad, name in ((b"\x9b", "a raw 0x9B (8-bit CSI)"), (b"\xc2\x9b", "U+009B (CSI)"),
+                      (b"\xe2\x80\xae", "U+202E (bidi override)"), (b"\x1b", "ESC")):
+        if bad in out:
+            raise CaseFail("%s reaches the terminal in %s" % (name, what))
+
+
+def _signature_of(req):
+    auth = dict(req["headers"]).get("Authorization", "")
+    expect("Signature=" in auth, "the request was signed (Authorization: %r)" % auth[:80])
+    return auth.rsplit("Signature=", 1)[1]
+
+
+@case("verbose-redacts-echoed-secrets-and-signature")
+def _(c):
+    st = c.security_token  # a temporary AK's, with '/' in it
+    s = c.snap()
+    r = _aksk_run(c, "-v", "echosecrets-v1", env=_aksk_env(c, ak=c.tmp_ak, sk=c.tmp_sk, security_token=st))
+    expect_rc(r, 1)
+    (req,) = c.new_requests(s)
+    sig = _signature_of(req)
+    for out, what in ((r.out, "stdout"), (r.err, "stderr")):
+        _no_window_of(st, out, "the security token (echoed with \\/ escapes)")
+        if sig.encode() in out:
+            raise CaseFail("the request's signature appears in %s" % what)
+        _no_terminal_controls(out, what)
+    expect_in(b"you sent (redacted) signed (redacted)", r.err, "stderr")
+    expect_in(b"?2J ?evil", r.err, "stderr (controls replaced)")
+    # the token, echoed the same way, under token authentication
+    tok = _slashed("tok-")
+    r = c.unlock("-v", "echosecrets-v2", token=tok)
+    expect_rc(r, 1)
+    _no_window_of(tok, r.out + r.err, "the token (echoed with \\/ escapes)")
+
+
+@case("json-escapes-terminal-controls")
+def _(c):
+    r = c.unlock("--json", "echosecrets-j1")
+    expect_rc(r, 1)
+    _no_terminal_controls(r.out, "stdout (--json)")
+    o = json.loads(r.out.decode("utf-8"))
+    expect_in("\u202eevil", o.get("error_msg", ""), "error_msg (escaped, not lost)")
+    expect_in(b"\\u202e", r.out, "stdout: U+202E as a JSON escape")
+    expect_in(b"\\u009b", r.out, "stdout: U+009B as a JSON escape")
+
+
+# ---- the proxy password without argv (issue 11: 3)
+def _purl_user(c, tp=None):
+    tp = tp or _tp(c)
+    return tp.url.replace("http://", "http://%s@" % c.proxy_user)
+
+
+@case("proxy-password-from-env")
+def _(c):
+    tp = _tp(c)
+    ts, s = _tp_snap(tp), c.snap()
+    r = c.unlock("--proxy", _purl_user(c), "ok-pxenvpw", extra_env={"HCSMS_PROXY_PASSWORD": c.proxy_pass})
+    expect_rc(r, 0)
+    expect_not_in(b"warning", r.err, "stderr")
+    c.valid_requests(s, 1)
+    _expect_connects(tp, ts, 1, c.mock.port)
+    # the environment's proxy URL takes it too
+    r = c.unlock("ok-pxenvpw2", extra_env={"HTTPS_PROXY": _purl_user(c),
+                                           "HCSMS_PROXY_PASSWORD": c.proxy_pass})
+    expect_rc(r, 0)
+
+
+@case("proxy-password-file")
+def _(c):
+    tp = _tp(c)
+    pw = c.write(c.proxy_pass + "\n")
+    ts, s = _tp_snap(tp), c.snap()
+    # the file wins over a wrong HCSMS_PROXY_PASSWORD
+    r = c.unlock("--proxy", _purl_user(c), "--proxy-password-file", pw, "ok-pxfile",
+                 extra_env={"HCSMS_PROXY_PASSWORD": "wrong-" + c.proxy_pass})
+    expect_rc(r, 0)
+    expect_eq(r.err, b"", "stderr")
+    _expect_connects(tp, ts, 1, c.mock.port)
+    os.chmod(pw, 0o644)
+    r = c.unlock("--proxy", _purl_user(c), "--proxy-password-file", pw, "ok-pxfile2")
+    expect_rc(r, 0)
+    expect_in(b"warning: proxy password file", r.err, "stderr")
+    s = c.snap()
+    r = c.unlock("--strict-permissions", "--proxy", _purl_user(c), "--proxy-password-file", pw,
+                 "ok-pxfile3")
+    expect_rc(r, 2)
+    c.saw_nothing(s)
+
+
+@case("proxy-password-needs-a-user")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--proxy", _tp(c).url, "ok-pxnouser", extra_env={"HCSMS_PROXY_PASSWORD": "x" * 9})
+    expect_rc(r, 2)
+    expect_in("needs a user name", r.serr, "stderr")
+    c.saw_nothing(s)
+
+
+@case("proxy-password-in-url-warned")
+def _(c):
+    r = c.unlock("--proxy", _purl(c), "ok-pxwarn")
+    expect_rc(r, 0)
+    expect_in("warning: a password in --proxy", r.serr, "stderr")
+
+
+@case("usage-errors-never-echo-user-info")
+def _(c):
+    for args in (["--proxy-url=http://bob:Pa55w0rdXY@127.0.0.1:1", "ok-1"],
+                 ["--endpoint", "https://bob:Pa55w0rdXY@localhost:1", "ok-1"],
+                 ["--proxy", "socks5://bob:Pa55w0rdXY@127.0.0.1:1", "ok-1"]):
+        r = c.run(["unlock"] + args)
+        expect_rc(r, 2)
+        for needle in (b"bob", b"Pa55w0rdXY"):
+            expect_not_in(needle, r.out + r.err, "output of %s" % args[0])
+
+
+@case("argv-starred-undumpable-no-core")
+def _(c):
+    """Both --proxy passwords are starred in /proc/PID/cmdline while hcsms
+    runs, the process cannot be read by its own user (not dumpable: its
+    /proc files belong to root) and writes no core file (RLIMIT_CORE 0)."""
+    if c.wrapper:
+        # valgrind and qemu-user keep their own copy of argv and apply
+        # prctl/setrlimit to themselves: only the plain run can show this
+        return
+    hold = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    hold.bind(("127.0.0.1", 0))
+    hold.listen(8)  # connections complete in the backlog; nothing ever answers
+    folder = tempfile.mkdtemp()
+    os.chmod(folder, 0o755)
+    ca = os.path.join(folder, "ca.pem")
+    shutil.copy(c.ca, ca)
+    os.chmod(ca, 0o644)
+    env = {"PATH": os.environ.get("PATH", ""), "HCSMS_AUTH_TOKEN": c.token}
+    prefix = []
+    if os.geteuid() == 0:  # as root, /proc files belong to root anyway: run as nobody
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    # The second --proxy is used: a "proxy" that never answers the CONNECT.
+    port = hold.getsockname()[1]
+    argv = prefix + [c.bin, "unlock", "--endpoint", "https://localhost:%d" % port, "--cacert", ca,
+                     "--timeout", "3000", "--proxy", "http://u:FirstPw111@127.0.0.1:%d" % port,
+                     "--proxy=http://u:SecondPw22@127.0.0.1:%d" % port, "ok-1"]
+    p = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        with open("/proc/%d/cmdline" % p.pid, "rb") as f:
+            cmdline = f.read()
+        expect(p.poll() is None, "hcsms ended early (exit %s): %r" % (p.poll(), p.stderr.read()[-300:]))
+        for pw in (b"FirstPw111", b"SecondPw22"):
+            expect_not_in(pw, cmdline, "/proc/PID/cmdline")
+        expect_in(b"u:**********@", cmdline, "/proc/PID/cmdline %r" % cmdline)
+        st = os.stat("/proc/%d/mem" % p.pid)
+        expect_eq(st.st_uid, 0, "owner of /proc/PID/mem (root when the process is not dumpable)")
+        with open("/proc/%d/status" % p.pid) as f:
+            uid = [l.split()[1] for l in f if l.startswith("Uid:")][0]
+        expect(uid != "0", "hcsms ran as uid %s, expected a user other than root" % uid)
+        with open("/proc/%d/limits" % p.pid) as f:
+            core = [l for l in f if l.startswith("Max core file size")][0].split()
+        expect_eq(core[4:6], ["0", "0"], "RLIMIT_CORE (soft, hard)")
+    finally:
+        out, err = p.communicate(timeout=20)
+        hold.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    expect_eq(p.returncode, 3, "exit status")
+    for pw in (b"FirstPw111", b"SecondPw22"):
+        expect_not_in(pw, out + err, "output")
+
+
+# ---- files (issue 11: 5)
+@case("input-files-must-be-regular")
+def _(c):
+    fifo = os.path.join(c.tmp, "fifo-%d" % os.getpid())
+    if os.path.exists(fifo):
+        os.unlink(fifo)
+    os.mkfifo(fifo, 0o600)
+    s = c.snap()
+    for args, token in ((["unlock", "--token-file", fifo, "ok-1"], None),
+                        (["unlock", "--from", fifo], DEFAULT),
+                        (["unlock", "--cacert", fifo, "ok-1"], DEFAULT),
+                        (["unlock", "--proxy", "http://u@127.0.0.1:1", "--proxy-password-file", fifo, "ok-1"],
+                         DEFAULT),
+                        (["token", "--user", "u", "--account", "a", "--domain-scope", "--password-file", fifo],
+                         None)):
+        if "--cacert" not in args and args[0] == "unlock":
+            args = args[:1] + ["--endpoint", c.mock.url, "--cacert", c.ca] + args[1:]
+        t0 = time.monotonic()
+        r = c.run(args, token=token, timeout=10)
+        expect_rc(r, 2)
+        expect(time.monotonic() - t0 < 5 * c.factor, "%s on a FIFO took %.1fs" % (args, time.monotonic() - t0))
+        expect_in("not a regular file", r.serr, "stderr for %s" % " ".join(args[:2]))
+    c.saw_nothing(s)
+    os.unlink(fifo)
+
+
+@case("secret-file-permissions")
+def _(c):
+    tok = c.write(c.token + "\n", mode=0o644)
+    s = c.snap()
+    r = c.unlock("--token-file", tok, "ok-perm1", token=None)
+    expect_rc(r, 0)
+    expect_in("warning: token file %s can be read or changed by others (mode 0644" % tok, r.serr, "stderr")
+    s = c.snap()
+    r = c.unlock("--strict-permissions", "--token-file", tok, "ok-perm2", token=None)
+    expect_rc(r, 2)
+    expect_in("refused: --strict-permissions", r.serr, "stderr")
+    c.saw_nothing(s)
+    os.chmod(tok, 0o600)
+    r = c.unlock("--strict-permissions", "--token-file", tok, "ok-perm3", token=None)
+    expect_rc(r, 0)
+    expect_eq(r.err, b"", "stderr")
+    if os.geteuid() == 0:
+        os.chown(tok, 65534, 65534)
+        r = c.unlock("--token-file", tok, "ok-perm4", token=None)
+        expect_rc(r, 0)
+        expect_in("is owned by uid 65534", r.serr, "stderr")
+
+
+@case("from-file-nul-refused")
+def _(c):
+    ids = c.write(b"ok-1\n# a comment\nabc\x00evil\nok-3\n")
+    s = c.snap()
+    r = c.unlock("--from", ids)
+    expect_rc(r, 2)
+    expect_in("line 3 holds a NUL byte", r.serr, "stderr")
+    c.saw_nothing(s)
+
+
+# ---- credentials as one family (issue 11: 6)
+@case("aksk-families-never-mix")
+def _(c):
+    s = c.snap()
+    for env, missing in (({"HCSMS_AK": c.ak, "HUAWEICLOUD_SDK_SK": c.sk, "HUAWEICLOUD_SDK_AK": c.ak}, "HCSMS_SK"),
+                         ({"HCSMS_SK": c.sk, "HUAWEICLOUD_SDK_AK": c.ak}, "HCSMS_AK"),
+                         ({"HCSMS_SECURITY_TOKEN": c.security_token, "HUAWEICLOUD_SDK_AK": c.ak,
+                           "HUAWEICLOUD_SDK_SK": c.sk}, "HCSMS_AK"),
+                         ({"HUAWEICLOUD_SDK_AK": c.ak}, "HUAWEICLOUD_SDK_SK")):
+        r = c.unlock("ok-fam", token=None, extra_env=env)
+        expect_rc(r, 2)
+        expect_in("%s is not set" % missing, r.serr, "stderr")
+    c.saw_nothing(s)
+    # a whole SDK family with its own security token is fine
+    s = c.snap()
+    r = c.unlock("ok-fam2", token=None, extra_env={"HUAWEICLOUD_SDK_AK": c.tmp_ak, "HUAWEICLOUD_SDK_SK": c.tmp_sk,
+                                                    "HUAWEICLOUD_SDK_SECURITY_TOKEN": c.security_token})
+    expect_rc(r, 0)
+    (req,) = c.valid_requests(s, 1)
+    _signed_ok(c, req, ak=c.tmp_ak, extra_signed=("x-security-token",))
+
+
+@case("project-id-with-token-refused")
+def _(c):
+    s = c.snap()
+    r = c.unlock("--project-id", "0123456789abcdef", "ok-pid")
+    expect_rc(r, 2)
+    expect_in("--project-id", r.serr, "stderr")
+    c.saw_nothing(s)
+
+
 def iam_users(c):
     """The IAM stand-in's users: (account, user) -> password or options (see mock_sms.py)."""
     a = c.iam_account

@@ -597,6 +597,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                           "error_param": ["task_id"],
                           "details": [{"error_code": "SMS.9004", "error_msg": "denied by policy"}]})
             self._respond(403, "Forbidden", body)
+        elif task_id.startswith("echosecrets"):
+            # A server that echoes what it was sent in its own JSON escapes:
+            # the token or security token with "/" written "\/", the request's
+            # signature, plus terminal controls: 8-bit CSI as a JSON escape and
+            # raw (invalid UTF-8), a bidi override (U+202E) raw.
+            auth = self.headers.get("Authorization", "")
+            sig = auth.rsplit("Signature=", 1)[1] if "Signature=" in auth else ""
+            secret = self.headers.get("X-Security-Token") or self.headers.get("X-Auth-Token") or ""
+            msg = ("you sent " + secret.replace("/", "\\/") + " signed " + sig
+                   + " \\u009b2J \u202eevil").encode("utf-8")
+            body = (b'{"error_code":"SMS.0400","error_msg":"' + msg
+                    + b'","details":[{"error_code":"x","error_msg":"raw \x9b2J"}]}')
+            self._respond(400, "Bad Request", body)
         elif task_id.startswith("notfound"):
             body = _json({"error_code": "APIGW.0101",
                           "error_msg": "The API does not exist or has not been published in the environment.",
