@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1398,7 +1399,10 @@ static int run_unlock(int argc, char **argv)
         if (rc != HCSMS_OK || opts.json)
             redact_result(&result);
         report(id, rc, &result, opts.json);
-        /* What the server sent may hold an echo not recognised as one. */
+        /* What the server sent may hold an echo not recognised as one: the
+         * result and the body kept in our (static, writable) client. */
+        if (result.body != NULL)
+            mbedtls_platform_zeroize((void *)(uintptr_t)result.body, result.body_len);
         mbedtls_platform_zeroize(&result, sizeof(result));
         unlocked += rc == HCSMS_OK;
         task_status = exit_status_of(rc);
@@ -1540,6 +1544,8 @@ static int run_token(int argc, char **argv)
     if (rc != HCSMS_OK) {
         redact_result(&result);
         report("IAM", rc, &result, 0);
+        if (result.body != NULL)
+            mbedtls_platform_zeroize((void *)(uintptr_t)result.body, result.body_len);
         mbedtls_platform_zeroize(&result, sizeof(result));
         return exit_status_of(rc);
     }

@@ -506,6 +506,8 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
                                                        operation->subject_token_size);
             rc = hcsms_http_read_response(&transport, client->scratch.io, sizeof(client->scratch.io),
                                           &client->response, deadline, &died_early, &leftover);
+            /* The raw response may echo a secret; what is kept is in body. */
+            mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
             if (rc != HCSMS_OK)
                 note_failure(client, result, "read response");
         }

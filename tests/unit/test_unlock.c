@@ -99,6 +99,19 @@ static void token_not_left_in_the_context(void **state)
     assert_memory_equal(&client, &zero_but_fd, sizeof(client));
 }
 
+/* A server echoing the token in a header: the raw response passed through
+ * the I/O buffer, which is wiped once it is read (the kept error body is
+ * the caller's to read, until the next call). */
+static void echoed_token_not_left_in_the_context(void **state)
+{
+    static const struct peer_step steps[] = {
+        {PEER_RESPOND, "HTTP/1.1 200 OK\r\nX-Echo: " TOKEN "\r\nContent-Length: 2\r\n\r\n{}"}};
+    (void)state;
+    start(steps, 1, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_null(memmem(&client, sizeof(client), "test-token", 10));
+}
+
 static void keep_alive_across_calls(void **state)
 {
     static const struct peer_step steps[] = {
@@ -328,6 +341,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(request_bytes_and_success, finish),
         cmocka_unit_test_teardown(token_not_left_in_the_context, finish),
+        cmocka_unit_test_teardown(echoed_token_not_left_in_the_context, finish),
         cmocka_unit_test_teardown(keep_alive_across_calls, finish),
         cmocka_unit_test_teardown(dead_kept_alive_connection_is_retried_once, finish),
         cmocka_unit_test_teardown(retried_only_once, finish),
