@@ -40,7 +40,10 @@ ifneq ($(CROSS_COMPILE),)
 BUILD ?= build/$(patsubst %-,%,$(CROSS_COMPILE))
 endif
 ifeq ($(CROSS_COMPILE),arm-linux-gnueabihf-)
-RUN_WRAPPER ?= qemu-arm -L /usr/arm-linux-gnueabihf
+# The loader of the cross toolchain's libc with that same libc: with the
+# multiarch libc6:armhf found through ld.so.cache instead, the two differ
+# by a Debian revision and pthread_create crashes (the resolver's thread).
+RUN_WRAPPER ?= qemu-arm -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=/usr/arm-linux-gnueabihf/lib
 endif
 BUILD ?= build
 RUN_WRAPPER ?=

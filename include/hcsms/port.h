@@ -14,7 +14,8 @@
  *     order, or another negative HCSMS_ERR_* code. 0 NEVER means end of stream.
  *   - A timeout of 0 ms means "do not wait": report what is there now.
  *   - On errors the port stores the OS's own code (errno, lwIP err) in
- *     socket->os_error for the caller's diagnostics.
+ *     socket->os_error for the caller's diagnostics; after a failed name
+ *     lookup, the resolver's EAI_* code (see hcsms_port_connect).
  */
 #ifndef HCSMS_PORT_H
 #define HCSMS_PORT_H
@@ -34,10 +35,41 @@ typedef struct hcsms_socket {
 
 /* Resolve host (a name, or an IPv4/IPv6 literal without brackets) and connect
  * to port, trying each address in turn until one connects or timeout_ms runs
- * out. Returns 0, or HCSMS_ERR_RESOLVE, HCSMS_ERR_CONNECT, HCSMS_ERR_TIMEOUT.
+ * out. timeout_ms covers the whole call, the name lookup included: a resolver
+ * that never answers must not hold the call past it, and the connects get the
+ * time the lookup leaves. Returns 0 (os_error 0), or:
+ *   - HCSMS_ERR_RESOLVE: the resolver says host has no address, or could not
+ *     be asked. os_error is then the resolver's own code, never an errno:
+ *     getaddrinfo's EAI_* on POSIX (for gai_strerror; glibc and musl make
+ *     them negative, errno values are positive), lwIP's EAI_* (200..204) on
+ *     lwIP; 0 when the port has no resolver (numeric hosts only).
+ *   - HCSMS_ERR_TIMEOUT: timeout_ms ran out. os_error is ETIMEDOUT when a
+ *     connect was waiting or the lookup left no time for one, and the
+ *     resolver's EAI_AGAIN when the lookup itself had not ended.
+ *   - HCSMS_ERR_CONNECT: no address connected; os_error is the errno of the
+ *     last failure.
  * On success the socket is set up for small writes (TCP_NODELAY). If
  * address_text is not NULL, the connected peer's address is written there as
- * text (at most address_size bytes, NUL-terminated) for traces. */
+ * text (at most address_size bytes, NUL-terminated) for traces.
+ *
+ * Bounding the lookup: numeric hosts are parsed, never looked up. A resolver
+ * call that blocks until it gives up by itself (POSIX getaddrinfo: resolv.conf
+ * timeout x attempts x nameservers; lwIP's lwip_getaddrinfo and
+ * netconn_gethostbyname: DNS_MAX_RETRIES rounds of DNS_TMR_INTERVAL ticks per
+ * server, about 7 s per server with lwIP's defaults) must run where the
+ * caller can stop waiting for it: on an RTOS, dns_gethostbyname() called in
+ * the tcpip thread with a callback that posts a semaphore, waited for with
+ * sys_arch_sem_wait(sem, time left). A lookup that is given up cannot be
+ * cancelled and ends later: everything its thread or callback touches then
+ * (the request, the answer) must belong to it, not to the caller's stack,
+ * and be freed by it.
+ *
+ * port/posix starts one short-lived thread per name looked up (all signals
+ * blocked in it; at most HCSMS_POSIX_RESOLVER_SLOTS = 4 at once, in static
+ * storage: the port itself allocates nothing). It is joined when the answer
+ * comes in time; when it does not, it is detached and finishes alone, alive
+ * for up to the resolver's own timeouts after the call returned.
+ * port/lwip does not bound its lookups yet: see port/lwip/README.md. */
 int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
                        uint32_t timeout_ms, char *address_text,
                        size_t address_size);

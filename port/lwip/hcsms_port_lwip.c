@@ -344,8 +344,13 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
     {
         int count = 1, i, err, first_err = 0, first_os_error = 0;
 
-        /* The lookups cannot be bounded in time: lwIP's DNS retries on its
-         * own schedule (DNS_MAX_RETRIES). */
+        /* Not bounded by timeout_ms (port.h asks that it be): lwip_getaddrinfo
+         * blocks until lwIP's DNS answers or gives up on its own schedule
+         * (DNS_MAX_RETRIES rounds of DNS_TMR_INTERVAL ticks per server, about
+         * 7 s per server with the defaults), and there are two lookups. A
+         * bounded one: dns_gethostbyname_addrtype() in the tcpip thread, its
+         * callback posting a semaphore waited for with the time left, the
+         * request in storage the callback owns. See README.md. */
         err = resolve(sock, host, AF_UNSPEC, &address[0], &length[0]);
         if (err != 0)
             return err;
@@ -384,8 +389,8 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
         return first_err;
     }
 #else
-    /* No resolver in this lwIP: only numeric addresses can work. */
-    sock->os_error = EINVAL;
+    /* No resolver in this lwIP: only numeric addresses can work (os_error 0:
+     * there is no resolver code, and an errno would not be one). */
     return HCSMS_ERR_RESOLVE;
 #endif
 }

@@ -705,6 +705,8 @@ static void report(const char *task_id, int rc, const hcsms_result *result, int 
             /* the port keeps getaddrinfo's EAI_* code */
             fprintf(stderr, " (cannot resolve %s: %s)", resolve_host,
                     gai_strerror(result->os_error));
+        else if (rc == HCSMS_ERR_TIMEOUT && result->os_error == EAI_AGAIN)
+            fprintf(stderr, " (resolving %s did not finish in time)", resolve_host);
         else if (result->os_error != 0)
             fprintf(stderr, " (system error %d: %s)", result->os_error, strerror(result->os_error));
         hcsms_tls_error_text(result->tls_error, result->tls_verify_flags, tls_text,

@@ -1,7 +1,8 @@
 /*
  * The POSIX port on real sockets: the return rules of the port contract
  * (0 = timed out, never end of stream; the peer's close as its own code),
- * partial sends, waits restarted after signals, connect failures.
+ * partial sends, waits restarted after signals, connect failures, names
+ * resolved on the helper thread (and lookups abandoned at the timeout).
  */
 #define _GNU_SOURCE 1 /* NOLINT(bugprone-reserved-identifier) */
 
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -21,8 +23,13 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "hcsms/config.h"
 #include "hcsms/error.h"
 #include "hcsms/port.h"
+
+/* A name no resolver can ask about: its first label is longer than DNS
+ * allows (63), so the lookup fails before any query, network or not. */
+#define UNASKABLE_NAME "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.invalid"
 
 static int pair[2];
 static hcsms_socket sock;
@@ -168,7 +175,95 @@ static void connect_refused_and_unresolvable(void **state)
     assert_int_equal(hcsms_port_connect(&s, "127.0.0.1", port, 2000, NULL, 0), HCSMS_ERR_CONNECT);
     assert_int_equal(s.os_error, ECONNREFUSED);
     assert_int_equal(s.fd, -1);
-    assert_int_equal(hcsms_port_connect(&s, "host.invalid", 443, 2000, NULL, 0), HCSMS_ERR_RESOLVE);
+    assert_int_equal(hcsms_port_connect(&s, UNASKABLE_NAME, 443, 2000, NULL, 0), HCSMS_ERR_RESOLVE);
+}
+
+/* A failed lookup is HCSMS_ERR_RESOLVE with getaddrinfo's EAI_* code, not an
+ * errno (glibc and musl: negative; errno values are positive), at once. */
+static void unresolvable_name_gives_the_eai_code(void **state)
+{
+    static char too_long[HCSMS_HOST_MAX + 2];
+    uint64_t start = hcsms_port_now_ms();
+    hcsms_socket s;
+    (void)state;
+
+    assert_int_equal(hcsms_port_connect(&s, UNASKABLE_NAME, 443, 5000, NULL, 0), HCSMS_ERR_RESOLVE);
+    assert_true(s.os_error == EAI_NONAME || s.os_error == EAI_FAIL);
+#if EAI_NONAME < 0
+    assert_true(s.os_error < 0);
+#endif
+    assert_int_equal(s.fd, -1);
+    assert_true(hcsms_port_now_ms() - start < 2500); /* it did not wait for the time out */
+
+    memset(too_long, 'a', sizeof(too_long) - 1);
+    assert_int_equal(hcsms_port_connect(&s, too_long, 443, 5000, NULL, 0), HCSMS_ERR_RESOLVE);
+    assert_int_equal(s.os_error, EAI_NONAME);
+}
+
+static int loopback_listener(uint16_t *port)
+{
+    struct sockaddr_in addr;
+    socklen_t len = sizeof(addr);
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_true(listener >= 0);
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(listener, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    assert_int_equal(listen(listener, 64), 0);
+    assert_int_equal(getsockname(listener, (struct sockaddr *)&addr, &len), 0);
+    *port = ntohs(addr.sin_port);
+    return listener;
+}
+
+/* "localhost" is a name: looked up on the helper thread (from /etc/hosts),
+ * then connected (if it gives ::1 first, that is refused and 127.0.0.1 is
+ * tried next). */
+static void connect_by_name(void **state)
+{
+    char text[64];
+    hcsms_socket s;
+    uint16_t port;
+    int listener = loopback_listener(&port), i;
+    (void)state;
+
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(hcsms_port_connect(&s, "localhost", port, 5000, text, sizeof(text)), 0);
+        assert_true(s.fd >= 0);
+        assert_int_equal(s.os_error, 0);
+        assert_true(strncmp(text, "127.0.0.1:", 10) == 0);
+        hcsms_port_close(&s);
+    }
+    close(listener);
+}
+
+/* With no time at all the lookup is abandoned (HCSMS_ERR_TIMEOUT; EAI_AGAIN
+ * while it was still running, ETIMEDOUT if it ended with no time left for a
+ * connect): it frees its own answer (LeakSanitizer and valgrind check that
+ * at exit) and gives its slot back. More abandoned calls than there are slots
+ * must not block, and the next call with time waits for a slot and works. */
+static void abandoned_lookups_clean_up_after_themselves(void **state)
+{
+    uint64_t start;
+    hcsms_socket s;
+    uint16_t port;
+    int listener = loopback_listener(&port), i;
+    (void)state;
+
+    start = hcsms_port_now_ms();
+    for (i = 0; i < 20; i++) {
+        assert_int_equal(hcsms_port_connect(&s, "localhost", port, 0, NULL, 0), HCSMS_ERR_TIMEOUT);
+        assert_true(s.os_error == EAI_AGAIN || s.os_error == ETIMEDOUT);
+        assert_int_equal(s.fd, -1);
+    }
+    assert_true(hcsms_port_now_ms() - start < 5000); /* never waited for a lookup */
+    for (i = 0; i < 6; i++) {
+        assert_int_equal(hcsms_port_connect(&s, "localhost", port, 5000, NULL, 0), 0);
+        hcsms_port_close(&s);
+    }
+    usleep(200 * 1000); /* any lookup still running ends: nothing left at exit */
+    close(listener);
 }
 
 static void connect_succeeds_and_names_the_peer(void **state)
@@ -220,6 +315,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(signals_do_not_cut_waits, setup, teardown),
         cmocka_unit_test(connect_refused_and_unresolvable),
         cmocka_unit_test(connect_succeeds_and_names_the_peer),
+        cmocka_unit_test(unresolvable_name_gives_the_eai_code),
+        cmocka_unit_test(connect_by_name),
+        cmocka_unit_test(abandoned_lookups_clean_up_after_themselves),
         cmocka_unit_test(entropy_and_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
