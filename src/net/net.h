@@ -35,10 +35,29 @@ int hcsms_tls_open(hcsms_tls *tls, const char *host, uint16_t port,
                    uint32_t connect_timeout_ms, uint64_t deadline_ms,
                    char *address_text, size_t address_size);
 
-/* Run the TLS handshake on the opened socket by deadline_ms; server_name is
- * sent as SNI and verified against the certificate. On failure the socket
- * is closed. */
+/* Run the TLS handshake on the opened socket by deadline_ms (past it:
+ * HCSMS_ERR_TIMEOUT, whatever the peer keeps sending). server_name is what
+ * the certificate must match (hcsms_tls_name_matches): a host name (one
+ * trailing dot ignored), also sent as SNI; or an IPv4/IPv6 literal (without
+ * brackets), never sent, which only an iPAddress SAN matches. A mismatch is
+ * HCSMS_ERR_TLS_VERIFY with MBEDTLS_X509_BADCERT_CN_MISMATCH in
+ * tls->verify_flags. On failure the socket is closed. */
 int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadline_ms);
+
+/* 1 if host (a DNS name, one trailing dot ignored) is covered by pattern, a
+ * certificate's dNSName or CN of pattern_len bytes (not NUL-terminated):
+ * equal ignoring ASCII case, or "*." and at least two labels where the '*'
+ * stands for exactly one non-empty leftmost label of host ("*.example.com"
+ * covers "a.example.com", not "example.com" nor "a.b.example.com"; "*.com",
+ * "a*.example.com" and "a.*.com" cover nothing). The rules hcsms adds to
+ * mbedTLS's own check; exposed for tests. */
+int hcsms_tls_name_matches(const char *pattern, size_t pattern_len, const char *host);
+
+/* The address of an IP literal ("192.0.2.1", "2001:db8::1", no brackets),
+ * as in a certificate's iPAddress SAN: returns 4 or 16, the bytes in out;
+ * 0 if text is not one (out then undefined). IPv4 parts take no leading
+ * zeros. Exposed for tests. */
+size_t hcsms_tls_parse_ip(const char *text, unsigned char out[16]);
 
 /* 1 if the handshake on the connection opened last offered a saved session
  * for resumption (0 when it never got to the handshake). When that
@@ -47,15 +66,18 @@ int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadli
  * version when it resumes; the server may have changed since). */
 int hcsms_tls_offered_session(const hcsms_tls *tls);
 
-/* Transport callbacks (port return rules), context = the hcsms_tls. */
+/* Transport callbacks (port return rules), context = the hcsms_tls: 0 once
+ * timeout_ms has passed, even while the peer keeps sending records that
+ * carry no data (warning alerts, tickets). */
 int hcsms_tls_send(void *context, const unsigned char *data, size_t len,
                    uint32_t timeout_ms);
 int hcsms_tls_recv(void *context, unsigned char *data, size_t len,
                    uint32_t timeout_ms);
 
 /* 1 if a kept-alive connection looks usable: open, nothing unread, not closed
- * by the peer. Reads without waiting; bytes that arrived unasked mean the
- * connection is out of step and must not be used. */
+ * by the peer. Reads without waiting, and gives up (0) after a few reads:
+ * bytes that arrived unasked mean the connection is out of step and must not
+ * be used; a few TLS 1.3 tickets are allowed. */
 int hcsms_tls_idle_ok(hcsms_tls *tls);
 
 /* Negotiated protocol and cipher suite names, for traces. */

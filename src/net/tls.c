@@ -2,14 +2,24 @@
  * TLS over a port socket with mbedTLS: the only file that calls mbedTLS's
  * SSL, X.509 and DRBG APIs.
  *
- * Verification is not optional: the configuration requires a verified chain
- * and the host name is always set, for SNI and for the certificate check.
- * The DRBG is seeded from the port's entropy function alone, so a port with
- * no entropy makes set-up fail instead of falling back to something weak.
+ * Verification is not optional: the configuration requires a verified chain,
+ * and every handshake names what the certificate must match (a host name,
+ * also sent as SNI, or an IP address, never sent). On top of mbedTLS's own
+ * check, a verify callback holds the names to stricter rules
+ * (hcsms_tls_name_matches). The DRBG is seeded from the port's entropy
+ * function alone, so a port with no entropy makes set-up fail instead of
+ * falling back to something weak. Only ECDHE with an AEAD is offered.
  *
- * The bio callbacks never wait past tls->io_deadline_ms. When the port times
- * out they return WANT_READ/WANT_WRITE and the loops here decide, from the
- * deadline, whether to call mbedTLS again or give up.
+ * The bio callbacks never wait past tls->io_deadline_ms, and once it has
+ * passed they do not call the port at all, even for bytes already there:
+ * mbedTLS skips some records in loops of its own (warning alerts, TLS 1.3
+ * tickets, empty records), so a peer that keeps the socket full would keep
+ * it busy for ever. Every record costs mbedTLS at least one bio call (on a
+ * stream it never reads past the record it wants), so a bound on the bio
+ * calls bounds everything. The callbacks return WANT_READ/WANT_WRITE and the
+ * loops here decide, from the deadline, whether to call mbedTLS again or
+ * give up. Calls that must not wait at all (the idle check, close_notify)
+ * get a few port calls instead of a deadline (bio_poll).
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +27,7 @@
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/version.h>
@@ -35,11 +46,9 @@ static int entropy_from_port(void *unused, unsigned char *out, size_t len)
     return hcsms_port_entropy(out, len) == 0 ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
 }
 
-static int bio_send(void *context, const unsigned char *data, size_t len)
+/* A port send's result as mbedTLS wants it. */
+static int from_port_send(hcsms_tls *tls, int n)
 {
-    hcsms_tls *tls = context;
-    int n = hcsms_port_send(&tls->socket, data, len, hcsms_time_left(tls->io_deadline_ms));
-
     if (n > 0)
         return n;
     if (n == 0)
@@ -48,11 +57,9 @@ static int bio_send(void *context, const unsigned char *data, size_t len)
     return MBEDTLS_ERR_NET_SEND_FAILED;
 }
 
-static int bio_recv(void *context, unsigned char *data, size_t len)
+/* A port recv's result as mbedTLS wants it. */
+static int from_port_recv(hcsms_tls *tls, int n)
 {
-    hcsms_tls *tls = context;
-    int n = hcsms_port_recv(&tls->socket, data, len, hcsms_time_left(tls->io_deadline_ms));
-
     if (n > 0)
         return n;
     if (n == 0)
@@ -61,6 +68,78 @@ static int bio_recv(void *context, unsigned char *data, size_t len)
     if (n == HCSMS_ERR_CLOSED)
         return 0; /* mbedTLS's end of stream */
     return MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+static int bio_send(void *context, const unsigned char *data, size_t len)
+{
+    hcsms_tls *tls = context;
+    uint32_t left = hcsms_time_left(tls->io_deadline_ms);
+
+    if (left == 0)
+        return MBEDTLS_ERR_SSL_WANT_WRITE; /* the deadline has passed: not even a try */
+    return from_port_send(tls, hcsms_port_send(&tls->socket, data, len, left));
+}
+
+static int bio_recv(void *context, unsigned char *data, size_t len)
+{
+    hcsms_tls *tls = context;
+    uint32_t left = hcsms_time_left(tls->io_deadline_ms);
+
+    if (left == 0)
+        return MBEDTLS_ERR_SSL_WANT_READ; /* even if bytes are waiting: see the top */
+    return from_port_recv(tls, hcsms_port_recv(&tls->socket, data, len, left));
+}
+
+/* For what must not wait at all: port calls with no wait, at most
+ * calls_left of them; ran_out says the budget, not the port, said no. */
+typedef struct bio_poll {
+    hcsms_tls *tls;
+    unsigned calls_left;
+    uint8_t ran_out;
+} bio_poll;
+
+/* Enough for the idle check to swallow a few TLS 1.3 tickets (a record
+ * costs a call for its header and one for the rest) and still see that
+ * nothing else is there; close_notify needs a flush and the alert. */
+#define IDLE_POLL_CALLS 24
+#define CLOSE_POLL_CALLS 2
+
+static int poll_send(void *context, const unsigned char *data, size_t len)
+{
+    bio_poll *poll = context;
+
+    if (poll->calls_left == 0) {
+        poll->ran_out = 1;
+        return MBEDTLS_ERR_SSL_WANT_WRITE;
+    }
+    poll->calls_left--;
+    return from_port_send(poll->tls, hcsms_port_send(&poll->tls->socket, data, len, 0));
+}
+
+static int poll_recv(void *context, unsigned char *data, size_t len)
+{
+    bio_poll *poll = context;
+
+    if (poll->calls_left == 0) {
+        poll->ran_out = 1;
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    poll->calls_left--;
+    return from_port_recv(poll->tls, hcsms_port_recv(&poll->tls->socket, data, len, 0));
+}
+
+static void poll_begin(hcsms_tls *tls, bio_poll *poll, unsigned calls)
+{
+    poll->tls = tls;
+    poll->calls_left = calls;
+    poll->ran_out = 0;
+    mbedtls_ssl_set_bio(&tls->ssl, poll, poll_send, poll_recv, NULL);
+}
+
+/* Back to the deadline callbacks: poll lives on the caller's stack. */
+static void poll_end(hcsms_tls *tls)
+{
+    mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, bio_recv, NULL);
 }
 
 /* Key exchange groups, cheapest first. mbedTLS 2.28 offers its curves
@@ -95,6 +174,252 @@ static const mbedtls_ecp_group_id key_exchange_groups[] = {
     MBEDTLS_ECP_DP_NONE,
 };
 #endif
+
+/* Offered cipher suites, best first: ECDHE with an AEAD only, whatever the
+ * mbedTLS build's defaults (2.28's offer static RSA, CBC and DHE, and a
+ * server's large DHE group costs seconds of CPU that no deadline can
+ * interrupt). mbedTLS leaves out the ids its build lacks, and 3.x takes the
+ * TLS 1.3 ones for 1.3 and the others for 1.2 from this one list. The order
+ * is that of configs/mbedtls-hcsms.h. */
+static const int offered_ciphersuites[] = {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+#endif
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    0,
+};
+
+/* ---- Names ------------------------------------------------------------- */
+
+static int same_text_nocase(const char *a, const char *b, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x + ('a' - 'A'));
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y + ('a' - 'A'));
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
+/* "example.com." is the same name as "example.com". */
+static size_t without_root_dot(const char *name, size_t len)
+{
+    return len > 1 && name[len - 1] == '.' ? len - 1 : len;
+}
+
+/* Dot-separated labels, none empty; no '*' and no NUL (a NUL inside a
+ * certificate's name is the old trick to make "good.com\0.evil.com" look
+ * like good.com). */
+static int plain_labels(const char *name, size_t len)
+{
+    size_t i, label = 0;
+
+    for (i = 0; i < len; i++) {
+        if (name[i] == '\0' || name[i] == '*')
+            return 0;
+        if (name[i] != '.')
+            label++;
+        else if (label == 0)
+            return 0;
+        else
+            label = 0;
+    }
+    return label > 0;
+}
+
+int hcsms_tls_name_matches(const char *pattern, size_t pattern_len, const char *host)
+{
+    size_t host_len;
+
+    if (pattern == NULL || host == NULL)
+        return 0;
+    host_len = without_root_dot(host, strlen(host));
+    pattern_len = without_root_dot(pattern, pattern_len);
+    if (!plain_labels(host, host_len))
+        return 0;
+    if (pattern_len > 2 && pattern[0] == '*' && pattern[1] == '.') {
+        /* "*." and at least two labels: "*.com" covers no one's name. The
+         * '*' stands for exactly one whole, non-empty label of host. */
+        const char *base = pattern + 2, *dot = memchr(host, '.', host_len);
+        size_t base_len = pattern_len - 2;
+
+        if (!plain_labels(base, base_len) || memchr(base, '.', base_len) == NULL ||
+            dot == NULL || dot == host)
+            return 0;
+        host_len -= (size_t)(dot + 1 - host);
+        return host_len == base_len && same_text_nocase(dot + 1, base, base_len);
+    }
+    return plain_labels(pattern, pattern_len) && pattern_len == host_len &&
+           same_text_nocase(pattern, host, host_len);
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Dotted-quad IPv4, as inet_pton takes it: four parts 0..255, no leading
+ * zeros (a resolver may read "010" as octal: that is not an IP literal
+ * here, so it is checked, and fails, as a name). */
+static int parse_ipv4(const char *text, size_t len, unsigned char out[4])
+{
+    size_t i, parts = 0, digits = 0;
+    unsigned part = 0;
+
+    for (i = 0; i <= len; i++) {
+        if (i == len || text[i] == '.') {
+            if (digits == 0 || parts == 4)
+                return 0;
+            out[parts++] = (unsigned char)part;
+            part = 0;
+            digits = 0;
+        } else if (text[i] >= '0' && text[i] <= '9' && !(digits == 1 && part == 0)) {
+            part = part * 10 + (unsigned)(text[i] - '0');
+            if (++digits > 3 || part > 255)
+                return 0;
+        } else {
+            return 0;
+        }
+    }
+    return parts == 4;
+}
+
+/* RFC 4291 text: up to eight groups of 1..4 hex digits, one "::" for a run
+ * of zero groups, and an IPv4 dotted quad for the last 32 bits. */
+static int parse_ipv6(const char *text, size_t len, unsigned char out[16])
+{
+    size_t i = 0, groups = 0, gap = 16;
+
+    memset(out, 0, 16);
+    if (len >= 2 && text[0] == ':' && text[1] == ':') {
+        gap = 0;
+        i = 2;
+    } else if (len >= 1 && text[0] == ':') {
+        return 0;
+    }
+    while (i < len) {
+        size_t start = i;
+        unsigned value = 0;
+        int h;
+
+        while (i < len && i - start < 5 && (h = hex_value(text[i])) >= 0) {
+            value = value << 4 | (unsigned)h;
+            i++;
+        }
+        if (i < len && text[i] == '.') {
+            /* the last 32 bits as IPv4 */
+            if (groups > 6 || !parse_ipv4(text + start, len - start, out + groups * 2))
+                return 0;
+            groups += 2;
+            break;
+        }
+        if (i == start || i - start > 4 || groups == 8)
+            return 0;
+        out[groups * 2] = (unsigned char)(value >> 8);
+        out[groups * 2 + 1] = (unsigned char)value;
+        groups++;
+        if (i == len)
+            break;
+        if (text[i] != ':' || ++i == len)
+            return 0; /* a trailing single ':' */
+        if (text[i] == ':') {
+            if (gap != 16)
+                return 0; /* a second "::" */
+            gap = groups;
+            if (++i == len)
+                break;
+        }
+    }
+    if (gap == 16)
+        return groups == 8;
+    if (groups > 7)
+        return 0; /* "::" must stand for at least one group */
+    memmove(out + 16 - (groups - gap) * 2, out + gap * 2, (groups - gap) * 2);
+    memset(out + gap * 2, 0, (8 - groups) * 2);
+    return 1;
+}
+
+size_t hcsms_tls_parse_ip(const char *text, unsigned char out[16])
+{
+    size_t len = strlen(text);
+
+    if (memchr(text, ':', len) != NULL)
+        return parse_ipv6(text, len, out) ? 16 : 0;
+    return parse_ipv4(text, len, out) ? 4 : 0;
+}
+
+/* What the server's certificate must name, for the verify callback. */
+typedef struct expected_name {
+    const char *host;      /* a DNS name (no trailing dot), when ip_len is 0 */
+    unsigned char ip[16];
+    size_t ip_len;         /* 4 or 16 for an IP literal */
+} expected_name;
+
+#define SAN_DNS_NAME (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2)  /* dNSName [2] */
+#define SAN_IP_ADDRESS (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) /* iPAddress [7] */
+
+/* Our rules: an IP only in an iPAddress SAN; a name in the dNSName SANs,
+ * or when there is none, in the subject's CN. */
+static int certificate_names(const mbedtls_x509_crt *crt, const expected_name *want)
+{
+    const mbedtls_x509_sequence *san;
+    const mbedtls_x509_name *name;
+    int have_dns_name = 0;
+
+    for (san = &crt->subject_alt_names; san != NULL; san = san->next) {
+        if (san->buf.p == NULL)
+            continue; /* the empty list of a certificate without SANs */
+        if (san->buf.tag == SAN_DNS_NAME) {
+            have_dns_name = 1;
+            if (want->ip_len == 0 &&
+                hcsms_tls_name_matches((const char *)san->buf.p, san->buf.len, want->host))
+                return 1;
+        } else if (san->buf.tag == SAN_IP_ADDRESS && want->ip_len != 0 &&
+                   san->buf.len == want->ip_len &&
+                   memcmp(san->buf.p, want->ip, want->ip_len) == 0) {
+            return 1;
+        }
+    }
+    if (want->ip_len != 0 || have_dns_name)
+        return 0;
+    for (name = &crt->subject; name != NULL; name = name->next) {
+        if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &name->oid) == 0 &&
+            hcsms_tls_name_matches((const char *)name->val.p, name->val.len, want->host))
+            return 1;
+    }
+    return 0;
+}
+
+/* mbedTLS's verify callback, called for each certificate of the chain after
+ * mbedTLS's own checks: it can only add failures. Outside a handshake the
+ * context is NULL and every certificate fails. */
+static int verify_names(void *context, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    const expected_name *want = context;
+
+    if (depth == 0 && (want == NULL || !certificate_names(crt, want)))
+        *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    return 0;
+}
 
 static int is_want(int ret)
 {
@@ -242,6 +567,14 @@ int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
     mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
     mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);
+    mbedtls_ssl_conf_ciphersuites(&tls->conf, offered_ciphersuites);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    /* ECDHE on 1.3 too: a resumed session keeps a fresh key exchange
+     * (psk_dhe_ke), never the PSK alone. */
+    mbedtls_ssl_conf_tls13_key_exchange_modes(
+        &tls->conf, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL |
+                        MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL);
+#endif
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
     if (key_exchange_groups[0] != MBEDTLS_SSL_IANA_TLS_GROUP_NONE)
         mbedtls_ssl_conf_groups(&tls->conf, key_exchange_groups);
@@ -293,8 +626,39 @@ int hcsms_tls_open(hcsms_tls *tls, const char *host, uint16_t port,
                               address_text, address_size);
 }
 
+/* Tell mbedTLS and verify_names what the certificate must name. A host
+ * name is also the SNI, without its trailing dot (RFC 6066). An IP literal
+ * must not be sent as SNI (RFC 6066 again), but mbedTLS sends whatever
+ * mbedtls_ssl_set_hostname() gets (2.28 and 3.6 alike) and 2.28 would only
+ * compare the text with the DNS names and CN: so mbedTLS gets NULL (3.6:
+ * "checked by the caller") and verify_names alone matches the address
+ * against the certificate's iPAddress SANs, on every mbedTLS version. */
+static int set_expected_name(hcsms_tls *tls, const char *server_name, char *copy,
+                             size_t copy_size, expected_name *want)
+{
+    size_t len = server_name != NULL ? strlen(server_name) : 0;
+
+    memset(want, 0, sizeof(*want));
+    if (len == 0)
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    want->ip_len = hcsms_tls_parse_ip(server_name, want->ip);
+    if (want->ip_len == 0 && memchr(server_name, ':', len) != NULL)
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA; /* neither a name nor an address */
+    if (want->ip_len != 0)
+        return mbedtls_ssl_set_hostname(&tls->ssl, NULL);
+    len = without_root_dot(server_name, len);
+    if (len >= copy_size)
+        return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    memcpy(copy, server_name, len);
+    copy[len] = '\0';
+    want->host = copy;
+    return mbedtls_ssl_set_hostname(&tls->ssl, copy);
+}
+
 int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadline_ms)
 {
+    char host[HCSMS_HOST_MAX + 1];
+    expected_name want;
     int ret, err = 0;
 
     if (!tls->initialised || tls->socket.fd < 0)
@@ -304,11 +668,12 @@ int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadli
         return map_error(tls, ret, HCSMS_ERR_TLS);
     }
     tls->used = 1;
-    /* Set every time: the name is the SNI and what the certificate must match. */
-    if ((ret = mbedtls_ssl_set_hostname(&tls->ssl, server_name)) != 0) {
+    /* Set every time: the SNI and what the certificate must match. */
+    if ((ret = set_expected_name(tls, server_name, host, sizeof(host), &want)) != 0) {
         hcsms_port_close(&tls->socket);
         return map_error(tls, ret, HCSMS_ERR_TLS);
     }
+    mbedtls_ssl_set_verify(&tls->ssl, verify_names, &want);
 #if RESUME
     /* Offered, not trusted: a server that does not know it does a full
      * handshake, certificate check included. */
@@ -339,6 +704,8 @@ int hcsms_tls_handshake(hcsms_tls *tls, const char *server_name, uint64_t deadli
         }
         break;
     }
+    /* want lives on this stack: no later certificate may pass. */
+    mbedtls_ssl_set_verify(&tls->ssl, verify_names, NULL);
     if (ret != 0) {
 #if RESUME
         forget_session(tls); /* never offer it again after a failure */
@@ -399,6 +766,7 @@ int hcsms_tls_recv(void *context, unsigned char *data, size_t len,
 
 int hcsms_tls_idle_ok(hcsms_tls *tls)
 {
+    bio_poll poll;
     unsigned char byte;
     int ret, tickets = 0;
 
@@ -406,14 +774,17 @@ int hcsms_tls_idle_ok(hcsms_tls *tls)
         return 0;
     if (mbedtls_ssl_get_bytes_avail(&tls->ssl) > 0)
         return 0;
-    tls->io_deadline_ms = 0; /* do not wait */
     tls->port_error = 0;
-    /* A TLS 1.3 ticket is not an answer; a server that sends nothing but
+    /* Without waiting, and within a few port calls: a peer that keeps
+     * sending records mbedTLS skips (warning alerts, say) is not idle. A
+     * TLS 1.3 ticket is not an answer; a server that sends nothing but
      * tickets gets a fresh connection instead. */
+    poll_begin(tls, &poll, IDLE_POLL_CALLS);
     do
         ret = mbedtls_ssl_read(&tls->ssl, &byte, 1);
     while (took_ticket(tls, ret) && ++tickets < 8);
-    return ret == MBEDTLS_ERR_SSL_WANT_READ;
+    poll_end(tls);
+    return ret == MBEDTLS_ERR_SSL_WANT_READ && !poll.ran_out;
 }
 
 int hcsms_tls_offered_session(const hcsms_tls *tls)
@@ -439,8 +810,11 @@ const char *hcsms_tls_ciphersuite(const hcsms_tls *tls)
 void hcsms_tls_close(hcsms_tls *tls)
 {
     if (tls->connected) {
-        tls->io_deadline_ms = 0; /* best effort: never wait for the peer */
+        bio_poll poll;
+        /* Best effort: never wait for the peer (and never read from it). */
+        poll_begin(tls, &poll, CLOSE_POLL_CALLS);
         (void)mbedtls_ssl_close_notify(&tls->ssl);
+        poll_end(tls);
         tls->connected = 0;
     }
     hcsms_port_close(&tls->socket);

@@ -9,7 +9,7 @@ daemon thread.  Two modes:
                         the request head (up to the blank line, bounded), take
                         the task id from ``/v3/tasks/<id>/unlock`` and run the
                         scripted misbehaviour named by the id's part before the
-                        first "." (``cl-short.h`` -> script ``cl-short``).  The
+                        first "_" (``cl-short_h`` -> script ``cl-short``).  The
                         script writes raw bytes exactly as scripted: partial
                         writes, one byte per TLS record, sleeps, and closes at
                         exact points (TLS close_notify, TCP FIN without
@@ -19,7 +19,9 @@ daemon thread.  Two modes:
   mode="raw"            no TLS at all: ``raw_script`` (one of RAW_SCRIPTS) gets
                         the plain TCP socket: answer a ClientHello with plain
                         HTTP, stay silent, reset, send half of a real TLS server
-                        flight and reset, drip the flight, send a TLS alert ...
+                        flight and reset, drip the flight, send a TLS alert,
+                        flood warning alerts, or run real TLS 1.2 over memory
+                        BIOs and add encrypted alerts of its own (MemTLS) ...
 
 Every blocking call is bounded: sockets have short timeouts, reads poll the
 stop event, sleeps are ``Event.wait``; ``stop()`` closes the listener, shuts
@@ -30,12 +32,17 @@ and ``requests`` (one dict per request head read); ``snapshot()`` gives the
 counts, ``since(snap)`` the new records.  Python 3 standard library only.
 """
 
+import hashlib
+import hmac
+import os
 import random
 import re
 import socket
 import ssl
 import struct
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -203,7 +210,7 @@ class Request:
         self.head = head
         m = PATH_RE.match(head)
         self.task_id = m.group(1).decode("latin-1") if m else None
-        self.script = self.task_id.split(".", 1)[0] if self.task_id else None
+        self.script = self.task_id.split("_", 1)[0] if self.task_id else None
         t = TOKEN_RE.search(head)
         self.token = t.group(1).decode("latin-1") if t else None
         conn.nreq += 1
@@ -711,6 +718,228 @@ def raw_garbage(c, server):
     c.fin()
 
 
+# ---- floods of records that mbedTLS skips without returning (issue 11) --------
+WARNING_ALERT = b"\x01\x5a"                       # warning, user_canceled
+PLAIN_ALERT = b"\x15\x03\x03\x00\x02" + WARNING_ALERT
+
+
+def flood(c, batch, seconds=HOLD_MAX):
+    """Send batch() after batch() until the client leaves (ClientGone), the
+    server stops or `seconds` pass; counts the records in c.record."""
+    end = time.monotonic() + seconds
+    c.record.setdefault("flood_records", 0)
+    while time.monotonic() < end:
+        data, n = batch()
+        c.send(data)
+        c.record["flood_records"] += n
+
+
+def raw_alert_flood(c, server):
+    """Plaintext warning alerts instead of a ServerHello, for ever: no
+    certificate needed, anyone on the path can do it."""
+    c.recv_some(65536, 2.0)
+    flood(c, lambda: (PLAIN_ALERT * 4096, 4096))
+
+
+def _gf_mult(x, y):
+    """Multiplication in GCM's GF(2^128) (NIST SP 800-38D, algorithm 1)."""
+    z, v = 0, y
+    for i in range(127, -1, -1):
+        if (x >> i) & 1:
+            z ^= v
+        v = (v >> 1) ^ (0xE1 << 120) if v & 1 else v >> 1
+    return z
+
+
+def _prf_sha256(secret, label, seed, n):
+    """The TLS 1.2 PRF with SHA-256 (RFC 5246 5)."""
+    out, a = b"", label + seed
+    while len(out) < n:
+        a = hmac.new(secret, a, hashlib.sha256).digest()
+        out += hmac.new(secret, a + label + seed, hashlib.sha256).digest()
+    return out[:n]
+
+
+def _aes128_blocks(key, blocks):
+    """AES-128 of whole blocks, by the openssl command (Python's standard
+    library has no AES); three blocks per connection."""
+    p = subprocess.run(["openssl", "enc", "-aes-128-ecb", "-nopad", "-K", key.hex()], input=b"".join(blocks),
+                       capture_output=True, check=True, timeout=10)
+    return [p.stdout[i:i + 16] for i in range(0, len(p.stdout), 16)]
+
+
+class AlertSealer:
+    """Encrypted TLS 1.2 warning alerts under AES-128-GCM, for a connection
+    whose keys are known.  Python's ssl cannot send an alert, and AES per
+    record would be far too slow in Python, so: every record has the same
+    explicit nonce (nothing makes a client check for reuse), which fixes the
+    key stream, and GHASH is linear, so the tag of sequence number s is
+    tag(0) ^ S*H^3 with S the AAD block of s alone: one table per byte of s.
+    TLS 1.2 only: TLS 1.3 makes each record's nonce from its sequence number,
+    so each would need an AES of its own, too slow in Python; the unit tests
+    (tests/unit/test_exchange.c, an mbedTLS peer) flood TLS 1.3 instead."""
+
+    EXPLICIT = b"hcsms-fl"
+
+    def __init__(self, key, salt, first_seq):
+        h, ej0, stream = _aes128_blocks(key, [bytes(16), salt + self.EXPLICIT + b"\0\0\0\1",
+                                              salt + self.EXPLICIT + b"\0\0\0\2"])
+        h = int.from_bytes(h, "big")
+        h2 = _gf_mult(h, h)
+        h3 = _gf_mult(h2, h)
+        ct = bytes(a ^ b for a, b in zip(WARNING_ALERT, stream))
+        aad0 = int.from_bytes(bytes(8) + PLAIN_ALERT[:5] + bytes(3), "big")   # seq 0, type, version, length
+        ghash0 = (_gf_mult(aad0, h3) ^ _gf_mult(int.from_bytes(ct + bytes(14), "big"), h2)
+                  ^ _gf_mult((13 * 8) << 64 | (2 * 8), h))
+        self.tag0 = ghash0 ^ int.from_bytes(ej0, "big")
+        # byte k of the sequence number is bits 127-8k .. 120-8k of the AAD block
+        self.tables = [[_gf_mult(v << (120 - 8 * k), h3) for v in range(256)] for k in range(8)]
+        self.prefix = b"\x15\x03\x03\x00\x1a" + self.EXPLICIT + ct
+        self.seq = first_seq
+
+    def records(self, n):
+        out = []
+        for seq in range(self.seq, self.seq + n):
+            tag, k = self.tag0, 7
+            while seq:
+                tag ^= self.tables[k][seq & 0xff]
+                seq >>= 8
+                k -= 1
+            out.append(self.prefix + tag.to_bytes(16, "big"))
+        self.seq += n
+        return b"".join(out)
+
+
+class MemTLS:
+    """A real TLS 1.2 server (Python's ssl over memory BIOs) on a raw
+    connection, whose keys are known from the context's key log: it can
+    add records of its own (AlertSealer) after Python's."""
+
+    def __init__(self, c, context, keylog):
+        self.c, self.keylog = c, keylog
+        self.inc, self.out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.obj = context.wrap_bio(self.inc, self.out, server_side=True)
+        self.first_in = b""     # the start of the ClientHello (its random)
+        self.sent = b""         # every byte sent (the ServerHello's random; the records)
+        self.buf = b""
+
+    def _flush(self):
+        data = self.out.read()
+        if data:
+            self.sent += data
+            self.c.send(data)
+
+    def _feed(self, end):
+        data = self.c.recv_some(65536, max(0.0, end - time.monotonic()))
+        if not data:
+            raise ClientGone()
+        if len(self.first_in) < 64:
+            self.first_in += data[:64]
+        self.inc.write(data)
+
+    def handshake(self):
+        end = time.monotonic() + 5.0
+        while True:
+            try:
+                self.obj.do_handshake()
+                self._flush()
+                return
+            except ssl.SSLWantReadError:
+                self._flush()
+                self._feed(end)
+
+    def read_head(self, wait=HEAD_WAIT):
+        end = time.monotonic() + wait
+        while b"\r\n\r\n" not in self.buf:
+            try:
+                data = self.obj.read(65536)
+                if not data:
+                    raise ClientGone()  # close_notify
+                self.buf += data
+            except ssl.SSLWantReadError:
+                self._feed(end)
+            except ssl.SSLError as e:   # close_notify, a bad record
+                raise ClientGone() from e
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        return head + b"\r\n\r\n"
+
+    def seal(self, data):
+        """data as the server's records, not sent yet: send them with c.send."""
+        self.obj.write(data)
+        out = self.out.read()
+        self.sent += out
+        return out
+
+    def next_seq(self):
+        """The server's next write sequence number: its records after its
+        ChangeCipherSpec (the Finished is number 0)."""
+        i, n, encrypted = 0, 0, False
+        while i + 5 <= len(self.sent):
+            n += encrypted
+            encrypted = encrypted or self.sent[i] == 0x14
+            i += 5 + int.from_bytes(self.sent[i + 3:i + 5], "big")
+        return n
+
+    def sealer(self):
+        """An AlertSealer for this connection; set its seq from next_seq()
+        right before its first record is sent."""
+        client_random, server_random = self.first_in[11:43], self.sent[11:43]
+        with open(self.keylog) as f:
+            secrets = [l.split() for l in f if l.startswith("CLIENT_RANDOM ")]
+        (master,) = [bytes.fromhex(s[2]) for s in secrets if s[1] == client_random.hex()]
+        keys = _prf_sha256(master, b"key expansion", server_random + client_random, 40)
+        return AlertSealer(keys[16:32], keys[36:40], self.next_seq())
+
+
+def _memtls_context(server):
+    """TLS 1.2 with ECDHE-ECDSA-AES128-GCM-SHA256 only, keys logged."""
+    with server._lock:
+        if getattr(server, "memtls_context", None) is None:
+            fd, server.keylog = tempfile.mkstemp(prefix="hcsms-keylog-")
+            os.close(fd)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(server.cert, server.key)
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+            ctx.set_ciphers("ECDHE-ECDSA-AES128-GCM-SHA256")
+            ctx.options |= ssl.OP_NO_TICKET
+            ctx.keylog_filename = server.keylog
+            server.memtls_context = ctx
+        return server.memtls_context
+
+
+def serve_tls12_records(c, server):
+    """MemTLS, then each request by its task id's script: "ok" answered, the
+    connection kept; "flood" never answered, an endless stream of encrypted
+    warning alerts instead; "okflood" answered, then the stream."""
+    tls = MemTLS(c, _memtls_context(server), server.keylog)
+    try:
+        tls.handshake()
+    except ssl.SSLError as e:
+        c.record["tls"] = False
+        c.record["error"] = "handshake: %s" % e
+        return
+    c.record["tls"] = True
+    while True:
+        q = Request(c, tls.read_head())
+        with server._lock:
+            c.record["requests"] += 1
+            server.requests.append({"conn": c.serial, "n": c.nreq, "task_id": q.task_id, "script": q.script,
+                                    "token": q.token, "head": q.head})
+        # the sealer first (it takes a while): the answer and the first
+        # alerts then leave in one write, so the client finds both at once
+        sealer = tls.sealer() if q.script in ("flood", "okflood") else None
+        answer = tls.seal(resp(200, "OK", OK_BODY, rid=q.rid)) if q.script in ("ok", "okflood") else b""
+        if sealer is None:
+            c.send(answer)
+        else:
+            sealer.seq = tls.next_seq()
+            first = [answer]
+            flood(c, lambda: (first.pop() + sealer.records(2048) if first else sealer.records(2048), 2048))
+            return
+        if q.script != "ok":
+            return
+
+
 RAW_SCRIPTS = {
     "plain-http": raw_plain_http,
     "silent": raw_silent,
@@ -719,7 +948,10 @@ RAW_SCRIPTS = {
     "flight-drip": raw_flight_drip,
     "alert": raw_alert,
     "garbage": raw_garbage,
+    "alert-flood": raw_alert_flood,
+    "tls12-records": serve_tls12_records,
 }
+
 
 
 # ============================================================== server
@@ -727,9 +959,11 @@ class HostileServer:
     """Start with ``start()`` (returns self); always ``stop()`` it (or use ``with``)."""
 
     def __init__(self, cert, key, mode="tls", raw_script=None, host="127.0.0.1", verbose=False,
-                 tls_max=None, client_ca=None):
-        """tls_max="1.1": offer TLS 1.0/1.1 only; client_ca=PEM: require a client
-        certificate issued by it."""
+                 tls_max=None, client_ca=None, ciphers=None, dh_params=None):
+        """tls_max="1.1": offer TLS 1.0/1.1 only, "1.2": up to TLS 1.2;
+        client_ca=PEM: require a client certificate issued by it; ciphers: an
+        OpenSSL cipher list (TLS 1.2 and older); dh_params: a PEM file of
+        finite-field DH parameters (for DHE suites)."""
         if mode not in ("tls", "raw"):
             raise ValueError("mode must be tls or raw")
         if mode == "raw" and raw_script not in RAW_SCRIPTS:
@@ -739,6 +973,8 @@ class HostileServer:
         self.host = host
         self.port = 0
         self.verbose = verbose
+        self.cert, self.key = cert, key
+        self.keylog = None
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.load_cert_chain(cert, key)
         if tls_max == "1.1":
@@ -747,8 +983,14 @@ class HostileServer:
                 self.context.minimum_version = ssl.TLSVersion.TLSv1
                 self.context.maximum_version = ssl.TLSVersion.TLSv1_1
             self.context.set_ciphers("DEFAULT:@SECLEVEL=0")
+        elif tls_max == "1.2":
+            self.context.maximum_version = ssl.TLSVersion.TLSv1_2
         elif tls_max is not None:
-            raise ValueError("tls_max must be None or '1.1'")
+            raise ValueError("tls_max must be None, '1.1' or '1.2'")
+        if ciphers is not None:
+            self.context.set_ciphers(ciphers)
+        if dh_params is not None:
+            self.context.load_dh_params(dh_params)
         if client_ca is not None:
             self.context.verify_mode = ssl.CERT_REQUIRED
             self.context.load_verify_locations(client_ca)
@@ -799,6 +1041,11 @@ class HostileServer:
         end = time.monotonic() + 3.0
         for t in threads:
             t.join(timeout=max(0.0, end - time.monotonic()))
+        if self.keylog is not None:
+            try:
+                os.unlink(self.keylog)
+            except OSError:
+                pass
 
     def __enter__(self):
         return self.start()
@@ -827,6 +1074,7 @@ class HostileServer:
         rec = getattr(self._tl, "rec", None)
         if rec is not None:
             rec["sni"] = name
+            rec["sni_seen"] = True      # called with None: the ClientHello had no SNI
         return None
 
     def _accept_loop(self):
@@ -864,6 +1112,7 @@ class HostileServer:
                 self._log("conn %d: TLS handshake failed: %s" % (serial, e))
                 return
             rec["tls"] = True
+            rec["version"], rec["cipher"] = tls.version(), tls.cipher()[0]
             with self._lock:
                 self._open.discard(sock)
                 self._open.add(tls)

@@ -63,7 +63,13 @@ class CaseFail(Exception):
 
 
 class CaseSkip(Exception):
-    """The case cannot be shown in this environment (said why; counted as skipped)."""
+    """The case cannot be shown in this environment (said why; counted as skipped).
+    A failure under HCSMS_REQUIRE_ALL=1 (CI), where every case must run."""
+
+
+class NotApplicable(CaseSkip):
+    """The case cannot be shown under this wrapper, on any machine (e.g. qemu-user
+    and /proc/PID/cmdline): counted as skipped, also under HCSMS_REQUIRE_ALL=1."""
 
 
 class Result:
@@ -101,7 +107,7 @@ class Ctx:
 
     # ---- running hcsms
     def run(self, ids, *, json_mode=False, timeout_ms=DEFAULT_TIMEOUT_MS, server=None, endpoint=None,
-            cacert=None, args=(), deadline=False):
+            cacert=None, args=(), deadline=False, env_extra=None):
         """Run hcsms unlock for ids; checks (a)-(d) for every run."""
         t_ms = int(timeout_ms * self.factor)
         argv = ["unlock", "--endpoint", endpoint or (server or self.main).url(),
@@ -114,6 +120,7 @@ class Ctx:
         env["ASAN_OPTIONS"] = "exitcode=86:detect_leaks=1:" + os.environ.get("ASAN_OPTIONS", "")
         env["UBSAN_OPTIONS"] = "exitcode=87:halt_on_error=1:print_stacktrace=1:" + os.environ.get("UBSAN_OPTIONS", "")
         env["LSAN_OPTIONS"] = "exitcode=88:" + os.environ.get("LSAN_OPTIONS", "")
+        env.update(env_extra or {})
         cmd = self.wrapper + [self.bin] + argv
         bound = len(ids) * t_ms / 1000.0 + self.margin
         t0 = time.monotonic()
@@ -255,11 +262,11 @@ AUTO = object()
 def one(c, script, cls, *, status=None, err=None, timeout_ms=DEFAULT_TIMEOUT_MS, deadline=False,
         json_twin=True, check=None, jcheck=None, rid=AUTO, server=None, endpoint=None, cacert=None,
         requests=1, human_args=()):
-    """Run one task (script name + ".h", then + ".j" with --json) and check it."""
+    """Run one task (script name + "_h", then + "_j" with --json) and check it."""
     srv = server or c.main
     modes = ["h", "j"] if json_twin and not deadline else ["h"]
     for mode in modes:
-        tid = "%s.%s" % (script, mode)
+        tid = "%s_%s" % (script, mode)
         snap = srv.snapshot()
         r = c.run([tid], json_mode=(mode == "j"), timeout_ms=timeout_ms, server=srv, endpoint=endpoint,
                   cacert=cacert, deadline=deadline, args=human_args if mode == "h" else ())
@@ -604,7 +611,7 @@ def two_tasks(c, first, second, cls, *, first_cls, second_status, first_err=None
     """first's answer is followed by stale bytes (or breaks mid-body); second
     must be answered by its own request on a fresh connection."""
     for mode in ("h", "j"):
-        a, b = first + "." + mode, second + "." + mode
+        a, b = first + "_" + mode, second + "_" + mode
         snap = c.main.snapshot()
         r = c.run([a, b], json_mode=(mode == "j"))
         expect_rc(r, cls)
@@ -687,34 +694,34 @@ def _(c):
 @case("deadline-is-per-task", "exit 3: 1st times out, 2nd unlocked")
 def _(c):
     snap = c.main.snapshot()
-    r = c.run(["silent.d1", "real200.d2"], timeout_ms=1500)
+    r = c.run(["silent_d1", "real200_d2"], timeout_ms=1500)
     expect_rc(r, 3)
     t_ms = 1500 * c.factor
     expect(r.elapsed >= 0.9 * t_ms / 1000.0, "ended after %.2fs, before the first task's deadline" % r.elapsed)
-    expect_eq(r.out, b"unlocked real200.d2\n", "stdout")
+    expect_eq(r.out, b"unlocked real200_d2\n", "stdout")
     lines = r.err_lines()
     expect(len(lines) == 1, "stderr has %d lines, expected 1" % len(lines))
-    check_human_task(r, lines[0], "silent.d1", 3, err=TIMEOUT)
+    check_human_task(r, lines[0], "silent_d1", 3, err=TIMEOUT)
     cs, reqs = c.main.since(snap)
-    expect_eq([(q["task_id"], q["n"]) for q in reqs], [("silent.d1", 1), ("real200.d2", 1)],
+    expect_eq([(q["task_id"], q["n"]) for q in reqs], [("silent_d1", 1), ("real200_d2", 1)],
               "(task, request number on its connection) the server saw")
 
 
 @case("keepalive-five-mixed", "exit 3: fresh connection after every failure")
 def _(c):
-    ids = ["ok.m1", "cl-negative.m2", "ok.m3", "st-ssh.m4", "real403.m5"]
+    ids = ["ok_m1", "cl-negative_m2", "ok_m3", "st-ssh_m4", "real403_m5"]
     snap = c.main.snapshot()
     r = c.run(ids)
     expect_rc(r, 3)
-    expect_eq(r.out, b"unlocked ok.m1\nunlocked ok.m3\n", "stdout")
+    expect_eq(r.out, b"unlocked ok_m1\nunlocked ok_m3\n", "stdout")
     lines = r.err_lines()
     expect(len(lines) == 3, "stderr has %d lines, expected 3" % len(lines))
-    check_human_task(r, lines[0], "cl-negative.m2", 3, err=CLERR)
-    check_human_task(r, lines[1], "st-ssh.m4", 3, err=STATUS)
-    check_human_task(r, lines[2], "real403.m5", 1, status=403)
+    check_human_task(r, lines[0], "cl-negative_m2", 3, err=CLERR)
+    check_human_task(r, lines[1], "st-ssh_m4", 3, err=STATUS)
+    check_human_task(r, lines[2], "real403_m5", 1, status=403)
     cs, reqs = c.main.since(snap)
     expect_eq([(q["task_id"], q["n"]) for q in reqs],
-              [("ok.m1", 1), ("cl-negative.m2", 2), ("ok.m3", 1), ("st-ssh.m4", 2), ("real403.m5", 1)],
+              [("ok_m1", 1), ("cl-negative_m2", 2), ("ok_m3", 1), ("st-ssh_m4", 2), ("real403_m5", 1)],
               "(task, request number on its connection) the server saw")
     expect(len(cs) == 3, "the server saw %d connections, expected 3" % len(cs))
 
@@ -734,7 +741,7 @@ def tls_fail(c, name, *, err, server=None, endpoint=None, cacert=None, timeout_m
     modes = ["h"] if deadline else ["h", "j"]
     for mode in modes:
         snap = srv.snapshot()
-        tid = "ok.%s" % mode
+        tid = "ok_%s" % mode
         r = c.run([tid], json_mode=(mode == "j"), server=srv, endpoint=endpoint, cacert=cacert,
                   timeout_ms=timeout_ms, deadline=deadline)
         expect_rc(r, 3)
@@ -803,6 +810,291 @@ raw_case("tls-tcp-never-speaks-tls", "silent", "exit 3 at the deadline", err=TIM
          deadline=True)
 raw_case("tls-handshake-drip", "flight-drip", "exit 3 at the deadline", err=TIMEOUT, timeout_ms=1500,
          deadline=True)
+
+
+# ============================================================== floods, cipher suites, names (issue 11)
+# mbedTLS skips warning alerts (and TLS 1.3 tickets, empty records) in loops
+# of its own: a peer that keeps sending them must not keep hcsms past its
+# deadline, before the ServerHello (plaintext alerts: anyone on the path, any
+# proxy), after the handshake (encrypted alerts: hostile_server's MemTLS makes
+# them from the key log, as Python's ssl cannot send an alert; TLS 1.2, see
+# AlertSealer), through a proxy, and on a kept-alive connection between two
+# tasks. Then: only ECDHE with an AEAD is offered, and names are held to
+# stricter rules than mbedTLS's (IP literals only against iPAddress SANs and
+# without SNI, "*." covering one label of a name with at least two more).
+FLOOD_MS = 1500
+
+
+def expect_flooded(rec, what="the server"):
+    expect(rec.get("flood_records", 0) > 1000, "%s sent only %d records of its flood"
+           % (what, rec.get("flood_records", 0)))
+
+
+@case("flood-alerts-before-server-hello", "exit 3 at the deadline")
+def _(c):
+    with HostileServer(c.pem("server.pem"), c.pem("server.key"), mode="raw", raw_script="alert-flood") as srv:
+        cs = tls_fail(c, "alert-flood", err=TIMEOUT, server=srv, timeout_ms=FLOOD_MS, deadline=True)
+    expect_flooded(cs[0])
+
+
+def records_server(c):
+    """Real TLS 1.2 whose server adds encrypted alerts (hostile_server.serve_tls12_records)."""
+    return HostileServer(c.pem("server.pem"), c.pem("server.key"), mode="raw", raw_script="tls12-records")
+
+
+def after_request_flood(c, srv, r, tid, conns=1):
+    expect_rc(r, 3)
+    time.sleep(0.02)
+    cs, reqs = srv.since((0, 0))
+    expect(len(cs) == conns, "the server saw %d connections, expected %d" % (len(cs), conns))
+    expect_eq([q["task_id"] for q in reqs], [tid], "requests the server saw")
+    expect_flooded(cs[-1])
+    expect_eq(r.out, b"", "stdout")
+    line = task_line(r, tid)
+    check_human_task(r, line, tid, 3, err=TIMEOUT)
+    expect(b"during read response" in line, "the failed step is not reading the response: %r" % line)
+
+
+def task_line(r, tid):
+    """The one stderr line of task tid (--proxy with a password adds a warning)."""
+    lines = [l for l in r.err_lines() if l.startswith(("hcsms: %s: " % tid).encode())]
+    expect(len(lines) == 1, "stderr has %d lines for %s, expected 1" % (len(lines), tid))
+    return lines[0]
+
+
+@case("flood-encrypted-alerts-after-request", "exit 3 at the deadline")
+def _(c):
+    with records_server(c) as srv:
+        r = c.run(["flood_h"], server=srv, timeout_ms=FLOOD_MS, deadline=True)
+        after_request_flood(c, srv, r, "flood_h")
+
+
+@case("flood-encrypted-alerts-on-kept-alive-connection", "exit 0: not reused, 2nd on a fresh connection at once")
+def _(c):
+    # the first answer and the flood arrive together: the idle check before
+    # the second task must give up on its own, not at the deadline
+    with records_server(c) as srv:
+        r = c.run(["okflood_k1", "ok_k2"], server=srv, timeout_ms=3000)
+        expect_rc(r, 0)
+        expect_eq(r.out, b"unlocked okflood_k1\nunlocked ok_k2\n", "stdout")
+        expect_eq(r.err_lines(), [], "stderr lines")
+        time.sleep(0.02)
+        cs, reqs = srv.since((0, 0))
+        expect_eq([(q["task_id"], q["conn"], q["n"]) for q in reqs], [("okflood_k1", 1, 1), ("ok_k2", 2, 1)],
+                  "(task, connection, request number) the server saw")
+        expect_flooded(cs[0])
+        expect(r.elapsed < 3.0 * c.factor / 2, "took %.2fs: the idle check waited for the flood" % r.elapsed)
+
+
+def _proxy_then(p, conn, then):
+    conn.settimeout(5.0)   # the flood's sends must not give up while hcsms reads
+    conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    then(p, conn)
+
+
+def _proxy_alert_flood(p, conn):
+    def alerts(p_, conn_):
+        conn_.recv(65536)    # the ClientHello
+        end = time.monotonic() + 30
+        while not p_.stopping and time.monotonic() < end:
+            conn_.sendall(hs.PLAIN_ALERT * 4096)
+            p_.flood_records = getattr(p_, "flood_records", 0) + 4096
+    _proxy_then(p, conn, alerts)
+
+
+def _proxy_to(port):
+    """A tunnel to 127.0.0.1:port, byte for byte."""
+    def relay(p, conn):
+        import select
+        import socket
+        up = socket.create_connection(("127.0.0.1", port), timeout=5)
+        try:
+            end = time.monotonic() + 30
+            while not p.stopping and time.monotonic() < end:
+                ready, _, _ = select.select([conn, up], [], [], 0.2)
+                for s in ready:
+                    data = s.recv(65536)
+                    if not data:
+                        return
+                    (up if s is conn else conn).sendall(data)
+        finally:
+            up.close()
+    return lambda p, conn: _proxy_then(p, conn, relay)
+
+
+def via_proxy(c, script, tid, timeout_ms):
+    proxy = HostileProxy(script)
+    try:
+        url = "http://%s:%s@127.0.0.1:%d" % (PROXY_USER, PROXY_PASSWORD, proxy.port)
+        r = c.run([tid], timeout_ms=timeout_ms, args=("--proxy", url), deadline=True)
+    finally:
+        proxy.stop()
+    expect(len(proxy.requests) == 1 and proxy.requests[0].startswith(b"CONNECT localhost:"),
+           "the proxy did not see one CONNECT")
+    return proxy, r
+
+
+@case("flood-alerts-through-proxy-tunnel", "exit 3 at the deadline")
+def _(c):
+    proxy, r = via_proxy(c, _proxy_alert_flood, "ok_p", FLOOD_MS)
+    expect_rc(r, 3)
+    expect(getattr(proxy, "flood_records", 0) > 1000, "the proxy did not flood")
+    line = task_line(r, "ok_p")
+    check_human_task(r, line, "ok_p", 3, err=TIMEOUT)
+    expect(b"during TLS handshake" in line, "the failed step is not the TLS handshake: %r" % line)
+
+
+@case("flood-encrypted-alerts-through-proxy-tunnel", "exit 3 at the deadline")
+def _(c):
+    with records_server(c) as srv:
+        _proxy, r = via_proxy(c, _proxy_to(srv.port), "flood_p", FLOOD_MS)
+        after_request_flood(c, srv, r, "flood_p")
+
+
+# ---- cipher suites ----------------------------------------------------------------
+def extra_cert(c, name, subject, san=None, rsa=False):
+    """A server certificate from the test CA (made once per run): subject, an
+    optional subjectAltName value, an EC P-256 or RSA 2048 key."""
+    pem, key = c.pem(name + ".pem"), c.pem(name + ".key")
+    if os.path.exists(pem):
+        return pem, key
+    ext = os.path.join(c.tmp, name + ".ext")
+    with open(ext, "w") as f:
+        f.write("basicConstraints = critical, CA:FALSE\n"
+                "keyUsage = critical, digitalSignature%s\n"
+                "extendedKeyUsage = serverAuth\n" % (", keyEncipherment" if rsa else ""))
+        if san:
+            f.write("subjectAltName = %s\n" % san)
+    newkey = ["-newkey", "rsa:2048"] if rsa else ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
+    csr = os.path.join(c.tmp, name + ".csr")
+    for cmd in (["openssl", "req", "-new", "-nodes", "-keyout", key, "-subj", subject, "-out", csr] + newkey,
+                ["openssl", "x509", "-req", "-in", csr, "-CA", c.pem("ca.pem"), "-CAkey", c.pem("ca.key"),
+                 "-set_serial", str(int.from_bytes(os.urandom(8), "big")), "-days", "2", "-sha256",
+                 "-extfile", ext, "-out", pem]):
+        subprocess.run(cmd, check=True, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    return pem, key
+
+
+def dh_params(c):
+    path = os.path.join(c.tmp, "ffdhe2048.pem")
+    if not os.path.exists(path):
+        subprocess.run(["openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048",
+                        "-out", path], check=True, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    return path
+
+
+def cipher_refused(name, ciphers, rsa, dh=False):
+    @case("tls-cipher-%s-not-offered" % name, "exit 3, nothing sent")
+    def _(c):
+        pem, key = extra_cert(c, "rsa-localhost" if rsa else "ec-localhost", "/CN=localhost", "DNS:localhost",
+                              rsa=rsa)
+        with HostileServer(pem, key, tls_max="1.2", ciphers=ciphers,
+                           dh_params=dh_params(c) if dh else None) as srv:
+            cs = tls_fail(c, name, err=HANDSHAKE, server=srv)
+        # the server found nothing in common: it was the client's offer
+        expect(all("NO_SHARED_CIPHER" in (x["error"] or "") for x in cs),
+               "the server's handshake did not fail for want of a common suite: %r" % [x["error"] for x in cs])
+
+
+cipher_refused("static-rsa-cbc", "AES128-SHA", rsa=True)
+cipher_refused("dhe-rsa-gcm", "DHE-RSA-AES128-GCM-SHA256", rsa=True, dh=True)
+cipher_refused("ecdhe-rsa-cbc", "ECDHE-RSA-AES128-SHA", rsa=True)
+cipher_refused("ecdhe-ecdsa-cbc", "ECDHE-ECDSA-AES128-SHA", rsa=False)
+
+ECDHE_AEAD = ("TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
+              "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-GCM-SHA256",
+              "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-RSA-AES128-GCM-SHA256")
+
+
+@case("tls-cipher-default-servers-negotiate-ecdhe-aead", "exit 0 with TLS 1.2 and 1.3, EC and RSA keys")
+def _(c):
+    v = subprocess.run(c.wrapper + [c.bin, "--version"], capture_output=True, timeout=60 * c.factor).stdout
+    servers = [(False, None), (False, "1.2"), (True, None)]
+    # mbedTLS 3.6.6 rejects the rsa_pss_rsae signature an OpenSSL TLS 1.2
+    # server makes with an RSA key (configs/mbedtls-hcsms.h: fixed after 3.6.6)
+    if b"3.6.6" not in v:
+        servers.append((True, "1.2"))
+    for rsa, tls_max in servers:
+        pem, key = extra_cert(c, "rsa-localhost" if rsa else "ec-localhost", "/CN=localhost", "DNS:localhost",
+                              rsa=rsa)
+        with HostileServer(pem, key, tls_max=tls_max) as srv:
+            one(c, "ok", 0, server=srv, json_twin=False)
+            (rec,) = srv.conns
+            expect(rec["cipher"] in ECDHE_AEAD, "%s key, TLS up to %s: negotiated %s %s"
+                   % ("RSA" if rsa else "EC", tls_max or "1.3", rec["version"], rec["cipher"]))
+
+
+# ---- names -------------------------------------------------------------------------
+def ip_server(c, name, subject, san):
+    pem, key = extra_cert(c, name, subject, san)
+    return HostileServer(pem, key)
+
+
+@case("tls-ip-literal-no-sni-ip-san-verified", "exit 0, no SNI sent")
+def _(c):
+    with ip_server(c, "ip-san", "/CN=hcsms test", "IP:127.0.0.1") as srv:
+        r = c.run(["ok_ip"], server=srv, endpoint=srv.url("127.0.0.1"))
+        expect_rc(r, 0)
+        expect_eq(r.out, b"unlocked ok_ip\n", "stdout")
+        time.sleep(0.02)
+        (rec,) = srv.conns
+        expect(rec["tls"] and rec.get("sni_seen"), "the server's name callback did not run")
+        expect_eq(rec["sni"], None, "SNI the server saw for an IP-literal endpoint")
+
+
+def ip_refused(name, subject, san, why):
+    @case("tls-ip-literal-%s-refused" % name, "exit 3, nothing sent: " + why)
+    def _(c):
+        with ip_server(c, "ip-" + name, subject, san) as srv:
+            tls_fail(c, name, err=VERIFY, server=srv, endpoint=srv.url("127.0.0.1"))
+
+
+ip_refused("cn-only", "/CN=127.0.0.1", None, "mbedTLS 2.28 compares the text with the CN")
+ip_refused("dns-san", "/CN=hcsms test", "DNS:127.0.0.1", "mbedTLS compares the text with dNSNames first")
+ip_refused("other-ip-san", "/CN=hcsms test", "IP:127.0.0.2, DNS:localhost", "another address")
+
+
+def run_with_hosts(c, names, ids, srv, host, **kw):
+    """hcsms with a private /etc/hosts naming names 127.0.0.1 (unshare -rm)."""
+    refused = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    if refused.returncode != 0:
+        raise CaseSkip("needs user + mount namespaces (unshare -rm): %r" % refused.stderr.strip())
+    hosts = os.path.join(c.tmp, "hosts-wild")
+    with open(hosts, "w") as f:
+        # the resolver takes "name." only when the file says so
+        f.write("127.0.0.1 localhost\n" + "".join("127.0.0.1 %s %s.\n" % (n, n) for n in names))
+    saved = c.wrapper
+    c.wrapper = ["unshare", "-rm", "sh", "-c", 'mount --bind "$0" /etc/hosts && exec "$@"', hosts] + saved
+    try:
+        return c.run(ids, server=srv, endpoint="https://%s:%d" % (host, srv.port), **kw)
+    finally:
+        c.wrapper = saved
+
+
+def wildcard_case(name, pattern, host, ok):
+    @case("tls-wildcard-%s-%s" % (name, "accepted" if ok else "refused"), "exit 0" if ok else "exit 3, nothing sent")
+    def _(c):
+        pem, key = extra_cert(c, "wild-" + name, "/CN=hcsms test", "DNS:" + pattern)
+        with HostileServer(pem, key) as srv:
+            tid = "ok_w"
+            r = run_with_hosts(c, ["wild.test", "a.wild.test", "a.b.wild.test"], [tid], srv, host)
+            time.sleep(0.02)
+            cs, reqs = srv.since((0, 0))
+            if ok:
+                expect_rc(r, 0)
+                expect_eq([q["task_id"] for q in reqs], [tid], "requests the server saw")
+                expect_eq(cs[0]["sni"], host.rstrip("."), "SNI the server saw (no root dot)")
+            else:
+                expect_rc(r, 3)
+                expect(not reqs, "a request reached the server")
+                check_human_task(r, r.err_lines()[0], tid, 3, err=VERIFY)
+
+
+wildcard_case("one-label-base", "*.test", "wild.test", False)
+wildcard_case("two-label-base", "*.wild.test", "a.wild.test", True)
+wildcard_case("two-labels-deep", "*.wild.test", "a.b.wild.test", False)
+wildcard_case("bare-base", "*.wild.test", "wild.test", False)
+wildcard_case("case-and-root-dot", "*.WILD.test", "A.wild.TEST.", True)
 
 
 # ============================================================== driver
@@ -932,9 +1224,11 @@ def proxy_case(name, script, *, deadline=False, status=None, err=None):
     def _(c):
         proxy = HostileProxy(script)
         try:
-            url = "http://%s:%s@127.0.0.1:%d" % (PROXY_USER, PROXY_PASSWORD, proxy.port)
+            # the password from the environment: one in --proxy costs a warning line
+            url = "http://%s@127.0.0.1:%d" % (PROXY_USER, proxy.port)
             tid = "ok-proxy-" + name
-            r = c.run([tid], timeout_ms=2000, args=("--proxy", url), deadline=deadline)
+            r = c.run([tid], timeout_ms=2000, args=("--proxy", url), deadline=deadline,
+                      env_extra={"HCSMS_PROXY_PASSWORD": PROXY_PASSWORD})
         finally:
             proxy.stop()
         expect_rc(r, 3)
@@ -1018,7 +1312,7 @@ def _(c):
     if any("qemu" in os.path.basename(w) for w in c.wrapper):
         # qemu-user's /proc/PID/cmdline is the host's copy of argv; the
         # emulated program stars its own (guest) copy, which the host never sees
-        raise CaseSkip("under qemu-user the guest's argv is not what /proc shows")
+        raise NotApplicable("under qemu-user the guest's argv is not what /proc shows")
     secret = "S3cr3t-" + PROXY_PASSWORD[3:]
     env = {k: v for k, v in os.environ.items() if not k.startswith("HCSMS_")}
     env.update(HCSMS_AUTH_TOKEN=c.token, NO_PROXY="localhost")
@@ -1040,7 +1334,7 @@ def _(c):
                     seen = line
             if seen and b"agent:*" in seen:
                 break
-        out, err = p.communicate(b"ok.h\n", timeout=30)
+        out, err = p.communicate(b"ok_h\n", timeout=30)
     finally:
         if p.poll() is None:
             p.kill()
@@ -1049,6 +1343,188 @@ def _(c):
     expect(secret.encode() not in seen, "the proxy password is still in /proc/PID/cmdline")
     expect(b"agent:" + b"*" * len(secret) + b"@" in seen, "the password was not starred: %r" % seen)
 
+
+
+# ============================================================== name resolution (issue 11)
+# The lookup of the endpoint's name runs under --timeout too. Each run is one
+# private user + mount + network namespace (unshare, no root needed) with only
+# lo up, its own /etc/resolv.conf, /etc/hosts (without the name) and
+# /etc/nsswitch.conf ("files dns"), and a DNS listener on port 53 inside it
+# (tests/hostile: _NS_DNS_SCRIPT), so nothing of the machine is used or changed.
+NS_PREFIX = ["unshare", "--user", "--map-root-user", "--mount", "--net"]
+NS_HOST = "sms.blackhole.test"
+# glibc's, then musl's gai_strerror texts for EAI_NONAME / EAI_AGAIN
+GAI_TEXTS = (b"Name or service not known", b"Temporary failure in name resolution",
+             b"Name does not resolve", b"Try again")
+# Run inside the namespace: ARGV = report mode resolv.conf hosts nsswitch.conf
+# command...  mode "blackhole": queries (UDP and TCP) are read, never answered;
+# "nxdomain": each UDP query gets NXDOMAIN. Runs the command with the
+# namespace's stdio, writes {"elapsed", "queries"} (or {"setup_error"}) to report.
+_NS_DNS_SCRIPT = r'''
+import json, os, signal, socket, subprocess, sys, threading, time
+report, mode, resolv, hosts, nss = sys.argv[1:6]
+cmd = sys.argv[6:]
+def write(obj):
+    with open(report, "w") as f:
+        json.dump(obj, f)
+try:
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True, capture_output=True)
+    for src, dst in ((resolv, "/etc/resolv.conf"), (hosts, "/etc/hosts"), (nss, "/etc/nsswitch.conf")):
+        subprocess.run(["mount", "--bind", src, dst], check=True, capture_output=True)
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("0.0.0.0", 53))
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    tcp.bind(("0.0.0.0", 53))
+    tcp.listen(16)
+except (OSError, subprocess.CalledProcessError) as e:
+    write({"setup_error": "%s %s" % (e, (getattr(e, "stderr", None) or b"").decode("utf-8", "replace").strip())})
+    sys.exit(97)
+queries = []
+def nxdomain(q):
+    end = 12
+    while end < len(q) and q[end] != 0:
+        end += 1 + q[end]
+    return q[:2] + b"\x81\x83" + q[4:6] + b"\0" * 6 + q[12:end + 5]
+def serve_udp():
+    while True:
+        q, peer = udp.recvfrom(4096)
+        queries.append("udp")
+        if mode == "nxdomain" and len(q) > 12:
+            udp.sendto(nxdomain(q), peer)
+def serve_tcp():
+    held = []
+    while True:
+        conn, _ = tcp.accept()
+        held.append(conn)
+        queries.append("tcp")
+for fn in (serve_udp, serve_tcp):
+    threading.Thread(target=fn, daemon=True).start()
+t0 = time.monotonic()
+rc = subprocess.run(cmd).returncode
+write({"elapsed": time.monotonic() - t0, "queries": len(queries)})
+sys.stdout.flush()
+if rc < 0:
+    signal.signal(-rc, signal.SIG_DFL)
+    os.kill(os.getpid(), -rc)
+sys.exit(rc)
+'''
+
+
+def _ns_skip(why):
+    raise CaseSkip(why)
+
+
+def ns_dns_run(c, tag, mode, resolv_conf, tid, *, timeout_ms, json_mode=False, deadline=False, abandons=False):
+    """hcsms unlock --endpoint https://NS_HOST:443 TID inside a namespace whose
+    resolver is resolv_conf; returns (Result, report dict). abandons: hcsms
+    exits while its lookup is still running."""
+    d = os.path.join(c.tmp, "ns-dns-" + tag)
+    os.makedirs(d, exist_ok=True)
+    files = {}
+    for name, text in (("script.py", _NS_DNS_SCRIPT), ("resolv.conf", resolv_conf),
+                       ("hosts", "127.0.0.1 localhost\n::1 localhost\n"), ("nsswitch.conf", "hosts: files dns\n")):
+        files[name] = os.path.join(d, name)
+        with open(files[name], "w") as f:
+            f.write(text)
+    report = os.path.join(d, "report.json")
+    inner = NS_PREFIX + [sys.executable, files["script.py"], report, mode, files["resolv.conf"], files["hosts"],
+                         files["nsswitch.conf"]]
+    if getattr(c, "ns_dns_refused", None) is None:  # once: can this machine make the namespace at all?
+        c.ns_dns_refused = ""
+        try:
+            p = subprocess.run(inner + ["true"], capture_output=True, stdin=subprocess.DEVNULL, timeout=30)
+            if p.returncode != 0:
+                c.ns_dns_refused = p.stderr.decode("utf-8", "replace").strip()[-200:] or "exit %d" % p.returncode
+                if os.path.exists(report):
+                    with open(report) as f:
+                        c.ns_dns_refused = json.load(f).get("setup_error", c.ns_dns_refused)
+        except OSError as e:
+            c.ns_dns_refused = str(e)
+    if c.ns_dns_refused:
+        _ns_skip("needs user + mount + net namespaces (unshare), lo, bind mounts and port 53: %s"
+                 % c.ns_dns_refused)
+    if os.path.exists(report):
+        os.unlink(report)
+    saved = c.wrapper
+    wrapper = list(saved)
+    if abandons and wrapper and os.path.basename(wrapper[0]) == "valgrind":
+        # hcsms exits while its abandoned lookup thread still waits for the
+        # resolver (by design); valgrind calls that live thread's TLS vector
+        # (glibc's calloc in pthread_create) "possibly lost", and what glibc's
+        # resolver holds in it "still reachable" (an error only with
+        # --errors-for-leak-kinds=all). Only those are suppressed, only here.
+        supp = os.path.join(d, "abandoned-lookup.supp")
+        with open(supp, "w") as f:
+            f.write("{\n   hcsms-posix-abandoned-lookup-thread-tls\n   Memcheck:Leak\n"
+                    "   match-leak-kinds: possible\n   fun:calloc\n   ...\n   fun:_dl_allocate_tls\n"
+                    "   ...\n   fun:pthread_create*\n   ...\n   fun:hcsms_port_connect\n}\n"
+                    "{\n   hcsms-posix-abandoned-lookup-resolver-state\n   Memcheck:Leak\n"
+                    "   match-leak-kinds: reachable\n   ...\n   fun:getaddrinfo\n   fun:lookup_run\n}\n")
+        wrapper.insert(1, "--suppressions=" + supp)
+    c.wrapper = inner + wrapper
+    try:
+        r = c.run([tid], json_mode=json_mode, timeout_ms=timeout_ms, endpoint="https://%s:443" % NS_HOST,
+                  deadline=deadline)
+    finally:
+        c.wrapper = saved
+    expect(os.path.exists(report), "the namespace wrote no report")
+    with open(report) as f:
+        info = json.load(f)
+    return r, info
+
+
+@case("resolver-blackhole-bounded-by-timeout", "exit 3 at the deadline, not after the resolver's 8 s")
+def _(c):
+    # Two nameservers that read every query and never answer, 2 s x 2 tries
+    # each: an unbounded getaddrinfo takes 8 s (glibc); --timeout must end it.
+    r, info = ns_dns_run(c, "blackhole", "blackhole",
+                         "nameserver 127.0.0.1\nnameserver 127.0.0.2\noptions timeout:2 attempts:2\n",
+                         "resolve-blackhole_h", timeout_ms=1000, deadline=True, abandons=True)
+    t = 1000 * c.factor / 1000.0
+    slack = 0.5 if not c.wrapper else 4.0
+    expect(info["queries"] > 0, "the blackholed resolver was never asked (the case tested nothing)")
+    expect(info["elapsed"] <= t + slack, "hcsms took %.2fs inside the namespace; --timeout is %.1fs (+%.1fs allowed)"
+           % (info["elapsed"], t, slack))
+    expect(info["elapsed"] >= 0.9 * t, "ended after %.2fs, before the %.1fs deadline" % (info["elapsed"], t))
+    expect_rc(r, 3)
+    expect_eq(r.out, b"", "stdout")
+    lines = r.err_lines()
+    expect(len(lines) == 1, "stderr has %d lines, expected 1" % len(lines))
+    check_human_task(r, lines[0], "resolve-blackhole_h", 3, err=TIMEOUT)
+    expect(b"resolving %s did not finish in time" % NS_HOST.encode() in lines[0],
+           "stderr does not name the host being resolved: %r" % lines[0])
+    expect(b"Unknown error" not in lines[0], "stderr: %r" % lines[0])
+
+
+@case("resolver-failure-names-the-host", "exit 3 at once: the host and the resolver's reason, no 'Unknown error'")
+def _(c):
+    # NXDOMAIN from the only nameserver (EAI_NONAME), then a nameserver with no
+    # route to it (ENETUNREACH: EAI_AGAIN at once); neither waits for --timeout.
+    t = DEFAULT_TIMEOUT_MS * c.factor / 1000.0
+    for tag, mode, conf, asked in (("nxdomain", "nxdomain", "nameserver 127.0.0.1\n", True),
+                                   ("unreachable", "blackhole", "nameserver 192.0.2.1\n", False)):
+        for json_mode in (False, True):
+            tid = "resolve-%s_%s" % (tag, "j" if json_mode else "h")
+            r, info = ns_dns_run(c, tag, mode, conf, tid, timeout_ms=DEFAULT_TIMEOUT_MS, json_mode=json_mode)
+            expect_rc(r, 3)
+            expect(info["elapsed"] < t / 2, "%s: took %.2fs, as if it waited for --timeout (%.1fs)"
+                   % (tag, info["elapsed"], t))
+            expect((info["queries"] > 0) == asked, "%s: the test nameserver saw %d queries"
+                   % (tag, info["queries"]))
+            if json_mode:
+                expect_eq(r.err, b"", "stderr (with --json)")
+                (o,) = json_lines(r, 1)
+                check_json_task(o, tid, 3, err="did not resolve")
+                continue
+            expect_eq(r.out, b"", "stdout")
+            lines = r.err_lines()
+            expect(len(lines) == 1, "stderr has %d lines, expected 1" % len(lines))
+            check_human_task(r, lines[0], tid, 3, err="did not resolve")
+            expect(NS_HOST.encode() in lines[0], "%s: the line does not name %s: %r" % (tag, NS_HOST, lines[0]))
+            expect(any(g in lines[0] for g in GAI_TEXTS),
+                   "%s: the line has none of the resolver's texts %r: %r" % (tag, GAI_TEXTS, lines[0]))
+            expect(b"Unknown error" not in lines[0], "%s: an EAI code printed as an errno: %r" % (tag, lines[0]))
 
 
 def setup(c):
@@ -1133,8 +1609,12 @@ def main():
                 try:
                     fn(c)
                 except CaseSkip as e:
-                    skipped += 1
-                    print("SKIP %s: %s" % (name, e))
+                    if os.environ.get("HCSMS_REQUIRE_ALL") == "1" and not isinstance(e, NotApplicable):
+                        failed += 1
+                        print("FAIL %s: skipped, but HCSMS_REQUIRE_ALL=1: %s" % (name, e))
+                    else:
+                        skipped += 1
+                        print("SKIP %s: %s" % (name, e))
                 except CaseFail as e:
                     failed += 1
                     report_failure(c, name, e)

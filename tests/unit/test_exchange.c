@@ -1,7 +1,8 @@
 /*
  * Requests written through a small buffer and responses read under a
  * deadline, over the plain TCP transport on the scripted fake port: partial
- * sends, timeouts, resets and closes at each point of the exchange.
+ * sends, timeouts, resets and closes at each point of the exchange. Then
+ * TLS with an in-process peer that floods records mbedTLS skips.
  */
 #define _GNU_SOURCE 1 /* memmem; NOLINT(bugprone-reserved-identifier) */
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include "../../src/net/net.h"
 #include "hcsms/error.h"
 #include "fake_port.h"
+#include "tls_peer.h"
 
 static hcsms_socket sock;
 static hcsms_transport tcp;
@@ -243,6 +245,107 @@ static void parser_error_is_returned(void **state)
     assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), HCSMS_ERR_HTTP_CONTENT_LENGTH);
 }
 
+/* ---- TLS under a flood of warning alerts (issue 11) --------------------- */
+
+/* mbedTLS reads on past warning alerts without returning; the bio callbacks
+ * must stop at the deadline even though the socket is never empty. The peer
+ * falls silent after FLOOD_READS reads: a client that ignores its deadline
+ * then ends late and fails the time checks instead of hanging. */
+#define FLOOD_READS 100000
+
+static hcsms_tls tls;
+
+static void tls_start(enum peer_flood when)
+{
+    static const struct peer_step steps[] = {{PEER_RESPOND, ok_response}};
+
+    fake_port_reset();
+    tls_peer_start(steps, 1);
+    tls_peer_flood(when, FLOOD_READS);
+    memset(&tls, 0, sizeof(tls));
+    assert_int_equal(hcsms_tls_setup(&tls, tls_peer_ca(), tls_peer_ca_len(), NULL), 0);
+    assert_int_equal(hcsms_tls_open(&tls, "localhost", 443, 1000, fake.now_ms + 5000, NULL, 0), 0);
+}
+
+static int tls_finish(void **state)
+{
+    (void)state;
+    hcsms_tls_free(&tls);
+    tls_peer_stop();
+    return 0;
+}
+
+/* Handshake, one request, its whole answer (the flood follows it). */
+static void tls_exchange(void)
+{
+    static const unsigned char request[] = "POST / HTTP/1.1\r\n\r\n";
+    unsigned char answer[sizeof(ok_response)];
+    size_t got = 0;
+
+    assert_int_equal(hcsms_tls_handshake(&tls, "localhost", fake.now_ms + 5000), 0);
+    assert_int_equal(hcsms_tls_send(&tls, request, sizeof(request) - 1, 1000),
+                     (int)sizeof(request) - 1);
+    while (got < sizeof(ok_response) - 1) {
+        int n = hcsms_tls_recv(&tls, answer + got, sizeof(ok_response) - 1 - got, 1000);
+        assert_true(n > 0);
+        got += (size_t)n;
+    }
+    assert_memory_equal(answer, ok_response, got);
+}
+
+static void tls_handshake_ends_at_the_deadline_under_alerts(void **state)
+{
+    uint64_t deadline;
+    (void)state;
+    tls_start(PEER_FLOOD_BEFORE_HELLO);
+    deadline = fake.now_ms + 1000;
+    assert_int_equal(hcsms_tls_handshake(&tls, "localhost", deadline), HCSMS_ERR_TIMEOUT);
+    assert_true(fake.now_ms >= deadline && fake.now_ms <= deadline + 1);
+    assert_true(tls_peer_flood_reads() < FLOOD_READS);
+}
+
+static void tls_recv_ends_at_its_timeout_under_encrypted_alerts(void **state)
+{
+    unsigned char buf[64];
+    uint64_t start;
+    (void)state;
+    tls_start(PEER_FLOOD_AFTER_ANSWER);
+    tls_exchange();
+    start = fake.now_ms;
+    assert_int_equal(hcsms_tls_recv(&tls, buf, sizeof(buf), 1000), 0);
+    assert_true(fake.now_ms >= start + 1000 && fake.now_ms <= start + 1001);
+    assert_true(tls_peer_flood_reads() < FLOOD_READS);
+}
+
+static void tls_idle_check_gives_up_on_alerts_at_once(void **state)
+{
+    unsigned reads, sends;
+    uint64_t start;
+    (void)state;
+    tls_start(PEER_FLOOD_AFTER_ANSWER);
+    tls_exchange();
+    reads = fake.recv_calls;
+    start = fake.now_ms;
+    assert_false(hcsms_tls_idle_ok(&tls));
+    assert_true(fake.recv_calls - reads <= 24);
+    assert_true(fake.now_ms - start <= 24);
+    /* close_notify: sent without waiting, nothing read */
+    reads = fake.recv_calls;
+    sends = fake.send_calls;
+    hcsms_tls_close(&tls);
+    assert_int_equal(fake.recv_calls, reads);
+    assert_true(fake.send_calls - sends >= 1 && fake.send_calls - sends <= 2);
+}
+
+static void tls_idle_check_passes_a_quiet_connection(void **state)
+{
+    (void)state;
+    tls_start(PEER_FLOOD_NONE);
+    tls_exchange();
+    assert_true(hcsms_tls_idle_ok(&tls));
+    assert_true(hcsms_tls_idle_ok(&tls));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +362,10 @@ int main(void)
         cmocka_unit_test_setup(close_delimited_body_ends_at_close, setup),
         cmocka_unit_test_setup(bytes_after_the_response_are_reported, setup),
         cmocka_unit_test_setup(parser_error_is_returned, setup),
+        cmocka_unit_test_teardown(tls_handshake_ends_at_the_deadline_under_alerts, tls_finish),
+        cmocka_unit_test_teardown(tls_recv_ends_at_its_timeout_under_encrypted_alerts, tls_finish),
+        cmocka_unit_test_teardown(tls_idle_check_gives_up_on_alerts_at_once, tls_finish),
+        cmocka_unit_test_teardown(tls_idle_check_passes_a_quiet_connection, tls_finish),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

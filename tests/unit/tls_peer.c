@@ -31,6 +31,9 @@ static struct {
     const char *proxy_answer;  /* act as a proxy first (NULL: no) */
     int proxy_done;            /* this connection's CONNECT was answered */
     char proxy_request[1024];
+    enum peer_flood flood;
+    int flooding;              /* this connection floods from now on */
+    unsigned flood_reads, flood_limit;
 } peer;
 
 static int peer_entropy(void *unused, unsigned char *out, size_t len)
@@ -81,8 +84,37 @@ static void reset(void)
     peer.request_len = 0;
     peer.handshake_done = 0;
     peer.proxy_done = 0;
+    peer.flooding = peer.flood == PEER_FLOOD_BEFORE_HELLO;
     fake.peer_out_len = fake.peer_out_pos = 0;
     fake.peer_closed = 0;
+}
+
+/* One read's worth of the flood: a millisecond passes, and the client's
+ * socket is topped up to 4 KB of warning alerts. */
+static void flood_some(void)
+{
+    static const unsigned char plain_alert[] = {0x15, 0x03, 0x03, 0x00, 0x02,
+                                                MBEDTLS_SSL_ALERT_LEVEL_WARNING,
+                                                MBEDTLS_SSL_ALERT_MSG_USER_CANCELED};
+    size_t unread = fake.peer_out_len - fake.peer_out_pos;
+
+    if (peer.flood_reads >= peer.flood_limit)
+        return; /* fallen silent */
+    peer.flood_reads++;
+    fake.now_ms++;
+    memmove(fake.peer_out, fake.peer_out + fake.peer_out_pos, unread);
+    fake.peer_out_pos = 0;
+    fake.peer_out_len = unread;
+    while (fake.peer_out_len < 4096) {
+        if (peer.handshake_done) {
+            if (mbedtls_ssl_send_alert_message(&peer.ssl, MBEDTLS_SSL_ALERT_LEVEL_WARNING,
+                                               MBEDTLS_SSL_ALERT_MSG_USER_CANCELED) != 0)
+                return;
+        } else {
+            memcpy(fake.peer_out + fake.peer_out_len, plain_alert, sizeof(plain_alert));
+            fake.peer_out_len += sizeof(plain_alert);
+        }
+    }
 }
 
 static void answer(void)
@@ -111,6 +143,8 @@ static void answer(void)
     if (step->action == PEER_RESPOND_CLOSE || step->action == PEER_DROP) {
         mbedtls_ssl_close_notify(&peer.ssl);
         fake.peer_closed = 1;
+    } else if (peer.flood == PEER_FLOOD_AFTER_ANSWER) {
+        peer.flooding = 1;
     }
 }
 
@@ -145,6 +179,10 @@ static void pump(void)
 
     if (fake.peer_closed)
         return;
+    if (peer.flooding) {
+        flood_some();
+        return;
+    }
     if (peer.proxy_answer != NULL && !peer.proxy_done && !proxy_step())
         return;
     if (!peer.handshake_done) {
@@ -163,6 +201,8 @@ static void pump(void)
         peer.request[peer.request_len] = '\0';
         if (strstr(peer.request, "\r\n\r\n") != NULL) {
             answer();
+            if (peer.flooding)
+                flood_some(); /* the alerts arrive with the answer */
             return;
         }
     }
@@ -203,6 +243,19 @@ void tls_peer_start(const struct peer_step *steps, size_t count)
     fake.peer_take = take;
     fake.peer_pump = pump;
     fake.peer_reset = reset;
+}
+
+void tls_peer_flood(enum peer_flood when, unsigned reads)
+{
+    peer.flood = when;
+    peer.flood_limit = reads;
+    peer.flood_reads = 0;
+    peer.flooding = when == PEER_FLOOD_BEFORE_HELLO;
+}
+
+unsigned tls_peer_flood_reads(void)
+{
+    return peer.flood_reads;
 }
 
 void tls_peer_proxy(const char *answer)

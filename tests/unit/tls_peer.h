@@ -35,6 +35,17 @@ size_t tls_peer_ca_len(void);
 void tls_peer_proxy(const char *answer);
 const char *tls_peer_proxy_request(void); /* the last CONNECT request seen */
 
+/* Keep the client's socket full of warning alerts, records mbedTLS skips
+ * in a loop of its own: in clear instead of the handshake (BEFORE_HELLO),
+ * or encrypted from the first answer on, which they follow in the same read
+ * (AFTER_ANSWER). Each read of the client's takes a millisecond of fake
+ * time; after `reads` of them the peer falls silent, so that a client that
+ * ignores its deadline fails a test instead of hanging it. Call after
+ * tls_peer_start(). */
+enum peer_flood { PEER_FLOOD_NONE, PEER_FLOOD_BEFORE_HELLO, PEER_FLOOD_AFTER_ANSWER };
+void tls_peer_flood(enum peer_flood when, unsigned reads);
+unsigned tls_peer_flood_reads(void); /* reads the flood has served */
+
 /* What the peer saw. */
 unsigned tls_peer_requests(void);
 unsigned tls_peer_handshakes(void);
