@@ -423,6 +423,18 @@ static void redact(char *text)
     mbedtls_platform_zeroize(view, n);
 }
 
+/* The error body a result points at lives in our client (static, writable):
+ * wiped once printed, with the result. */
+static void wipe_kept_body(hcsms_result *r)
+{
+    unsigned char *body;
+
+    memcpy(&body, &r->body, sizeof(body)); /* the const is the API's promise to callers */
+    if (body != NULL)
+        mbedtls_platform_zeroize(body, r->body_len);
+    mbedtls_platform_zeroize(r, sizeof(*r));
+}
+
 static void redact_result(hcsms_result *r)
 {
     unsigned i;
@@ -1403,9 +1415,7 @@ static int run_unlock(int argc, char **argv)
         report(id, rc, &result, opts.json);
         /* What the server sent may hold an echo not recognised as one: the
          * result and the body kept in our (static, writable) client. */
-        if (result.body != NULL)
-            mbedtls_platform_zeroize((void *)(uintptr_t)result.body, result.body_len);
-        mbedtls_platform_zeroize(&result, sizeof(result));
+        wipe_kept_body(&result);
         unlocked += rc == HCSMS_OK;
         task_status = exit_status_of(rc);
         if (task_status > status)
@@ -1546,9 +1556,7 @@ static int run_token(int argc, char **argv)
     if (rc != HCSMS_OK) {
         redact_result(&result);
         report("IAM", rc, &result, 0);
-        if (result.body != NULL)
-            mbedtls_platform_zeroize((void *)(uintptr_t)result.body, result.body_len);
-        mbedtls_platform_zeroize(&result, sizeof(result));
+        wipe_kept_body(&result);
         return exit_status_of(rc);
     }
     mbedtls_platform_zeroize(&result, sizeof(result));
