@@ -56,6 +56,7 @@ static char proxy_env_copy[HCSMS_HOST_MAX + 3 * (HCSMS_PROXY_USER_MAX + 1) + 32]
  * "too long"). */
 static char proxy_arg_copy[sizeof(proxy_env_copy)];
 static int proxy_arg_state, proxy_arg_had_password;
+static const char *proxy_arg_value; /* where in argv that copy was taken */
 static char proxy_password_file_buffer[HCSMS_PROXY_USER_MAX + 3];
 
 static int verbose, strict_permissions;
@@ -307,27 +308,90 @@ static int hex_value(char c)
     return -1;
 }
 
-/* The unescaped view of text[0..len); its length. */
-static size_t unescaped_view(const char *text, size_t len)
+/* \uXXXX at p (6 bytes available): its code unit, or -1. */
+static long json_unit(const char *p)
 {
+    long unit = 0;
+    int k;
+
+    if (p[0] != '\\' || p[1] != 'u')
+        return -1;
+    for (k = 2; k < 6; k++) {
+        int h = hex_value(p[k]);
+        if (h < 0)
+            return -1;
+        unit = unit * 16 + h;
+    }
+    return unit;
+}
+
+/* Append code point cp to the view as UTF-8, each byte coming from
+ * text[from..from+width). */
+static size_t view_put(size_t n, unsigned long cp, size_t from, size_t width)
+{
+    unsigned char bytes[4];
+    size_t count, k;
+
+    if (cp < 0x80) {
+        bytes[0] = (unsigned char)cp;
+        count = 1;
+    } else if (cp < 0x800) {
+        bytes[0] = (unsigned char)(0xc0 | (cp >> 6));
+        bytes[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        count = 2;
+    } else if (cp < 0x10000) {
+        bytes[0] = (unsigned char)(0xe0 | (cp >> 12));
+        bytes[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        bytes[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        count = 3;
+    } else {
+        bytes[0] = (unsigned char)(0xf0 | (cp >> 18));
+        bytes[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+        bytes[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        bytes[3] = (unsigned char)(0x80 | (cp & 0x3f));
+        count = 4;
+    }
+    for (k = 0; k < count; k++) {
+        view[n] = (char)bytes[k];
+        view_from[n] = (unsigned)from;
+        view_width[n++] = (unsigned)width;
+    }
+    return n;
+}
+
+/* The view of text[0..len) the secrets are looked for in: the text itself,
+ * or (unescape) as a JSON string's content reads once unescaped: the
+ * two-byte escapes, and \uXXXX (surrogate pairs included) as UTF-8. Never
+ * longer than the text (an escape is longer than what it stands for). Its
+ * length. */
+static size_t text_view(const char *text, size_t len, int unescape)
+{
+    static const char escapes[] = "/\\\"bfnrt", meanings[] = "/\\\"\b\f\n\r\t";
     size_t i = 0, n = 0;
 
     while (i < len) {
-        size_t width = 1;
-        char c = text[i];
-        if (c == '\\' && i + 1 < len && strchr("/\\\"", text[i + 1]) != NULL) {
-            c = text[i + 1];
-            width = 2;
-        } else if (c == '\\' && i + 5 < len && text[i + 1] == 'u' && hex_value(text[i + 2]) == 0 &&
-                   hex_value(text[i + 3]) == 0 && hex_value(text[i + 4]) >= 0 &&
-                   hex_value(text[i + 5]) >= 0) {
-            c = (char)(hex_value(text[i + 4]) * 16 + hex_value(text[i + 5])); /* ASCII */
-            width = 6;
+        long unit = unescape && i + 5 < len ? json_unit(text + i) : -1, low;
+        const char *two = unescape && text[i] == '\\' && i + 1 < len && text[i + 1] != '\0'
+                              ? strchr(escapes, text[i + 1])
+                              : NULL;
+
+        if (two != NULL) {
+            n = view_put(n, (unsigned char)meanings[two - escapes], i, 2);
+            i += 2;
+        } else if (unit >= 0xd800 && unit <= 0xdbff && i + 11 < len &&
+                   (low = json_unit(text + i + 6)) >= 0xdc00 && low <= 0xdfff) {
+            n = view_put(n, 0x10000ul + (((unsigned long)unit - 0xd800) << 10) +
+                                ((unsigned long)low - 0xdc00), i, 12);
+            i += 12;
+        } else if (unit >= 0 && (unit < 0xd800 || unit > 0xdfff)) {
+            n = view_put(n, (unsigned long)unit, i, 6);
+            i += 6;
+        } else {
+            view[n] = text[i]; /* one byte, as it is */
+            view_from[n] = (unsigned)i;
+            view_width[n++] = 1;
+            i++;
         }
-        view[n] = c;
-        view_from[n] = (unsigned)i;
-        view_width[n++] = (unsigned)width;
-        i += width;
     }
     return n;
 }
@@ -401,6 +465,17 @@ static void mark_signatures(size_t n)
     }
 }
 
+/* Mark every secret and signature in the view (n bytes). */
+static void mark_all(size_t n)
+{
+    mark_secret(n, token_buffer);
+    mark_secret(n, secret_key);
+    mark_secret(n, security_token);
+    mark_secret(n, password_buffer);
+    mark_secret(n, proxy_password);
+    mark_signatures(n);
+}
+
 static void redact(char *text)
 {
     size_t len = strlen(text), n;
@@ -411,16 +486,14 @@ static void redact(char *text)
         text[0] = '\0';
         return;
     }
-    n = unescaped_view(text, len);
     memset(marked, 0, len);
-    mark_secret(n, token_buffer);
-    mark_secret(n, secret_key);
-    mark_secret(n, security_token);
-    mark_secret(n, password_buffer);
-    mark_secret(n, proxy_password);
-    mark_signatures(n);
+    /* As it is (a field the library already unescaped, which may hold a
+     * secret with a backslash in it), and as raw JSON would read. */
+    mark_all(text_view(text, len, 0));
+    n = text_view(text, len, 1);
+    mark_all(n);
     replace_marked(text, len);
-    mbedtls_platform_zeroize(view, n);
+    mbedtls_platform_zeroize(view, len); /* both views are at most len bytes */
 }
 
 /* The error body a result points at lives in our client (static, writable):
@@ -495,11 +568,19 @@ static int secret_file_ok(const char *path, const char *what, const struct stat 
     return !strict_permissions;
 }
 
+static int not_regular(const char *path, const char *what)
+{
+    fprintf(stderr, "hcsms: %s file %s is not a regular file (a pipe: use '-', standard "
+                    "input)\n", what, path);
+    return -1;
+}
+
 /* Open path to read ('-' = standard input): a regular file only, since a
  * FIFO or a device could block before any deadline starts, or never end;
- * opened without blocking, so that a FIFO cannot hold the open itself.
- * A secret file's owner and mode are checked. The descriptor, or -1 after
- * saying why. */
+ * checked before the open (opening a device can have effects of its own)
+ * and again on what was opened, without blocking, so that a FIFO swapped in
+ * between cannot hold the open itself. A secret file's owner and mode are
+ * checked. The descriptor, or -1 after saying why. */
 static int open_input(const char *path, const char *what, int secret)
 {
     struct stat st;
@@ -507,16 +588,16 @@ static int open_input(const char *path, const char *what, int secret)
 
     if (strcmp(path, "-") == 0)
         return STDIN_FILENO;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return not_regular(path, what);
     fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
         fprintf(stderr, "hcsms: cannot open %s file %s: %s\n", what, path, strerror(errno));
         return -1;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "hcsms: %s file %s is not a regular file (a file or '-' only)\n", what,
-                path);
         close(fd);
-        return -1;
+        return not_regular(path, what);
     }
     if (secret && !secret_file_ok(path, what, &st)) {
         close(fd);
@@ -759,16 +840,23 @@ struct key_family {
     const char *prefix, *ak, *sk, *security_token;
 };
 
+/* A variable set to "" counts as not set (a shell's "export HCSMS_SK="). */
+static const char *env_value(const char *name)
+{
+    const char *value = getenv(name);
+    return value != NULL && value[0] != '\0' ? value : NULL;
+}
+
 static void key_family_of_environment(struct key_family *f)
 {
-    int ours = getenv("HCSMS_AK") != NULL || getenv("HCSMS_SK") != NULL ||
-               getenv("HCSMS_SECURITY_TOKEN") != NULL;
+    int ours = env_value("HCSMS_AK") != NULL || env_value("HCSMS_SK") != NULL ||
+               env_value("HCSMS_SECURITY_TOKEN") != NULL;
 
     f->prefix = ours ? "HCSMS_" : "HUAWEICLOUD_SDK_";
-    f->ak = getenv(ours ? "HCSMS_AK" : "HUAWEICLOUD_SDK_AK");
-    f->sk = getenv(ours ? "HCSMS_SK" : "HUAWEICLOUD_SDK_SK");
+    f->ak = env_value(ours ? "HCSMS_AK" : "HUAWEICLOUD_SDK_AK");
+    f->sk = env_value(ours ? "HCSMS_SK" : "HUAWEICLOUD_SDK_SK");
     f->security_token =
-        getenv(ours ? "HCSMS_SECURITY_TOKEN" : "HUAWEICLOUD_SDK_SECURITY_TOKEN");
+        env_value(ours ? "HCSMS_SECURITY_TOKEN" : "HUAWEICLOUD_SDK_SECURITY_TOKEN");
 }
 
 /* --auth token|aksk; by default a token when one is given, else AK/SK when
@@ -1021,35 +1109,72 @@ static const char *user_info_end(const char *rest)
     return at;
 }
 
+/* After the "scheme://" value starts with, or NULL: a URL's scheme is
+ * ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986). */
+static char *after_scheme(char *value)
+{
+    size_t n = strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+    if (n == 0 || !((value[0] | 0x20) >= 'a' && (value[0] | 0x20) <= 'z') ||
+        strncmp(value + n, "://", 3) != 0)
+        return NULL;
+    return value + n + 3;
+}
+
+/* arg is an option whose value is the next argument (as parse_options
+ * reads it, whichever the command). */
+static int takes_next_value(const char *arg)
+{
+    size_t k;
+
+    for (k = 0; k < sizeof(option_specs) / sizeof(option_specs[0]); k++) {
+        if (strcmp(option_specs[k].name, arg) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* The first thing main does: every URL in argv loses its user info to '*'
  * (ps and /proc/PID/cmdline then show stars, as curl does), so no usage
- * error can echo it either. A --proxy value keeps its user name and is
- * copied first, the last one given being the one used; any other
- * argument is starred only where it holds "scheme://user@". What another
- * user could read between exec and this point is not ours to close: hence
- * HCSMS_PROXY_PASSWORD and --proxy-password-file. */
+ * error can echo it either. argv is walked as parse_options walks it
+ * (values of options, "--"); a --proxy value keeps its user name and is
+ * copied first, the last one given being the one used. The user info ends
+ * at the value's last '@' here, whatever comes before it: starring too much
+ * of argv costs nothing. What another user could read between exec and
+ * this point is not ours to close: hence HCSMS_PROXY_PASSWORD and
+ * --proxy-password-file. */
 static void star_argv_secrets(int argc, char **argv)
 {
-    int i;
+    int i, options_done = 0;
 
     for (i = 1; i < argc; i++) {
         char *value = argv[i], *rest, *at, *colon;
         int proxy = 0;
 
-        if (strcmp(value, "--proxy") == 0 && i + 1 < argc) {
+        if (!options_done && strcmp(value, "--") == 0) {
+            options_done = 1;
+            continue;
+        }
+        if (!options_done && strcmp(value, "--proxy") == 0 && i + 1 < argc) {
             value = argv[++i];
             proxy = 1;
-        } else if (strncmp(value, "--proxy=", 8) == 0) {
+        } else if (!options_done && strncmp(value, "--proxy=", 8) == 0) {
             value += 8;
             proxy = 1;
+        } else if (!options_done && strncmp(value, "--", 2) == 0 && strchr(value, '=') != NULL) {
+            value = strchr(value, '=') + 1;
+        } else if (!options_done && takes_next_value(value) && i + 1 < argc) {
+            value = argv[++i];
         }
-        rest = strstr(value, "://");
+        rest = after_scheme(value);
         if (rest == NULL && !proxy)
             continue;
-        rest = rest != NULL ? rest + 3 : value;
-        at = (char *)user_info_end(rest);
+        if (rest == NULL)
+            rest = value; /* a proxy URL without a scheme is http:// */
+        at = strrchr(rest, '@');
         if (proxy) {
             size_t len = strlen(value);
+            proxy_arg_value = value;
             proxy_arg_state = len < sizeof(proxy_arg_copy) ? 1 : 2;
             if (proxy_arg_state == 1)
                 memcpy(proxy_arg_copy, value, len + 1);
@@ -1185,17 +1310,19 @@ static int take_proxy_option(const struct options *opts)
 
     if (opts->proxy == NULL || opts->proxy[0] == '\0')
         return 0;
+    if (proxy_arg_value != opts->proxy) /* never: both walk argv alike */
+        return usage_error("--proxy: cannot tell which argument is the proxy URL");
     if (proxy_arg_state != 1)
         return usage_error("--proxy: proxy URL too long");
-    proxy_option_split = 1;
-    rc = split_proxy_url(proxy_arg_copy, "--proxy", &proxy_has_user, &proxy_has_password);
-    mbedtls_platform_zeroize(proxy_arg_copy, sizeof(proxy_arg_copy));
     /* Warned, not refused: by now it has been readable in argv since exec,
      * and refusing would only break the scripts that do it. */
-    if (rc == 0 && proxy_arg_had_password)
+    if (proxy_arg_had_password)
         fputs("hcsms: warning: a password in --proxy can be read by other users of this "
               "machine (ps); use --proxy-password-file FILE or HCSMS_PROXY_PASSWORD\n",
               stderr);
+    proxy_option_split = 1;
+    rc = split_proxy_url(proxy_arg_copy, "--proxy", &proxy_has_user, &proxy_has_password);
+    mbedtls_platform_zeroize(proxy_arg_copy, sizeof(proxy_arg_copy));
     return rc;
 }
 
@@ -1222,7 +1349,7 @@ static int proxy_password_source(const struct options *opts)
     if (!proxy_has_user)
         return usage_error("a proxy password needs a user name in the proxy URL "
                            "(http://USER@host:port)");
-    if (len > HCSMS_PROXY_USER_MAX || memchr(env, '\0', len) != NULL)
+    if (len == 0 || len > HCSMS_PROXY_USER_MAX || memchr(env, '\0', len) != NULL)
         return usage_error("the proxy password must be 1 to %d bytes without NUL",
                            HCSMS_PROXY_USER_MAX);
     memcpy(proxy_password, env, len);
@@ -1331,13 +1458,35 @@ static int start_client(const struct options *opts, hcsms_client_config *config)
             put_safe(stderr, config->region);
             fputc('\'', stderr);
         }
-        if (rc == HCSMS_ERR_INVALID_ENDPOINT || rc == HCSMS_ERR_INSECURE_ENDPOINT) {
+        /* Shown unless it holds user info: nothing of that is printed. */
+        if ((rc == HCSMS_ERR_INVALID_ENDPOINT || rc == HCSMS_ERR_INSECURE_ENDPOINT) &&
+            strchr(config->endpoint, '@') == NULL) {
             fputs(" '", stderr);
             put_safe(stderr, config->endpoint);
             fputc('\'', stderr);
         }
         fputc('\n', stderr);
         return exit_status_of(rc);
+    }
+    return 0;
+}
+
+/* Standard input can be read by one option only. 0 or an exit status. */
+static int one_reader_of_stdin(const struct options *opts)
+{
+    const char *const files[] = {opts->from, opts->token_file, opts->password_file,
+                                 opts->proxy_password_file};
+    static const char *const names[] = {"--from", "--token-file", "--password-file",
+                                        "--proxy-password-file"};
+    const char *first = NULL;
+    size_t k;
+
+    for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+        if (files[k] == NULL || strcmp(files[k], "-") != 0)
+            continue;
+        if (first != NULL)
+            return usage_error("%s - and %s - cannot both read standard input", first, names[k]);
+        first = names[k];
     }
     return 0;
 }
@@ -1371,9 +1520,8 @@ static int run_unlock(int argc, char **argv)
         config.endpoint = opts.endpoint;
         config.region = opts.region;
     }
-    if (opts.from != NULL && opts.token_file != NULL && strcmp(opts.from, "-") == 0 &&
-        strcmp(opts.token_file, "-") == 0)
-        return usage_error("--from - and --token-file - cannot both read standard input");
+    if ((rc = one_reader_of_stdin(&opts)) != 0)
+        return rc;
     if (opts.from != NULL && (rc = read_id_file(opts.from, &file_count)) != 0)
         return rc;
     total = task_count + file_count;
@@ -1510,6 +1658,8 @@ static int run_token(int argc, char **argv)
         return usage_error("token needs --user NAME and --account NAME");
     if ((opts.project != NULL) == (opts.domain_scope != 0))
         return usage_error("token needs one of --project NAME or --domain-scope");
+    if ((rc = one_reader_of_stdin(&opts)) != 0)
+        return rc;
     if (opts.password_file != NULL) {
         long len = read_secret_file(opts.password_file, "password", password_buffer,
                                     sizeof(password_buffer));

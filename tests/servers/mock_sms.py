@@ -535,6 +535,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self._iam_answer(rec, *IAM_MALFORMED)
                 return
             opts = mock._iam_user(account, user)
+            if opts is not None and opts["echo_password"]:
+                # a server that echoes the password, JSON-escaped its way (\uXXXX
+                # for every non-ASCII character, \" \\ \t)
+                rec["error"] = "echoes the password"
+                self._iam_answer(rec, 401, "Unauthorized", "wrong password: " + password)
+                return
             if opts is None or opts["password"] != password:
                 rec["error"] = "unknown user" if opts is None else "wrong password"
                 self._iam_answer(rec, *IAM_WRONG_PASSWORD)
@@ -926,7 +932,7 @@ class MockSMS:
         if v is None:
             return None
         opts = {"password": None, "token_len": self.iam_token_len, "chunked": self.iam_chunked,
-                "no_token": False, "big_body": False, "delay_s": 0}
+                "no_token": False, "big_body": False, "delay_s": 0, "echo_password": False}
         if isinstance(v, dict):
             unknown = set(v) - set(opts)
             if unknown:
