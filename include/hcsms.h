@@ -144,14 +144,32 @@ typedef struct hcsms_result {
      * call on that client or its free. NULL for 2xx and failures. */
     const unsigned char *body;
     size_t body_len;
-    /* Failure detail, for verbose reports. */
-    const char *failed_step;   /* static text: "connect", "TLS handshake", ... */
+    /* Failure detail: where it failed (what retries decide by) and the same
+     * as text for reports. */
+    uint8_t step;              /* an hcsms_step; HCSMS_STEP_NONE on success */
+    const char *failed_step;   /* static text of step: "connect", "TLS handshake", ...; NULL
+                                  with HCSMS_STEP_NONE */
     int proxy_status;          /* the proxy's status on HCSMS_ERR_PROXY, else 0 */
     int os_error;              /* errno or the stack's code, 0 if none */
     int tls_error;             /* mbedTLS's (negative) code, 0 if none */
     uint32_t tls_verify_flags; /* MBEDTLS_X509_BADCERT_* bits on HCSMS_ERR_TLS_VERIFY */
     unsigned attempts;         /* requests sent (a dead kept-alive connection adds one) */
 } hcsms_result;
+
+/* The step a call failed in (hcsms_result.step). Before HCSMS_STEP_SEND
+ * nothing of the request has left. */
+typedef enum hcsms_step {
+    HCSMS_STEP_NONE = 0,
+    HCSMS_STEP_SETUP,         /* "set-up": the client is not usable */
+    HCSMS_STEP_INPUT,         /* "input": a bad argument, nothing was done */
+    HCSMS_STEP_SIGNING,       /* "signing": AK/SK signing (no clock) */
+    HCSMS_STEP_CONNECT,       /* "connect": resolve and TCP to the endpoint */
+    HCSMS_STEP_PROXY_CONNECT, /* "connect to proxy": resolve and TCP to the proxy */
+    HCSMS_STEP_PROXY_TUNNEL,  /* "proxy CONNECT": the tunnel request and answer */
+    HCSMS_STEP_TLS_HANDSHAKE, /* "TLS handshake" */
+    HCSMS_STEP_SEND,          /* "send request" */
+    HCSMS_STEP_RECEIVE        /* "read response" */
+} hcsms_step;
 
 /* The client: caller-owned, its size fixed at compile time. The fields are
  * private (see hcsms/private.h). */

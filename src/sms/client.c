@@ -135,9 +135,9 @@ void hcsms_client_free(hcsms_client *client)
     client->tls.socket.fd = -1; /* 0 would be a descriptor (stdin) */
 }
 
-static void note_failure(hcsms_client *client, hcsms_result *result, const char *step)
+static void note_failure(hcsms_client *client, hcsms_result *result, hcsms_step step)
 {
-    result->failed_step = step;
+    hcsms_fail_at(result, step);
     result->os_error = client->tls.socket.os_error;
     result->tls_error = client->tls.mbedtls_error;
     result->tls_verify_flags = client->tls.verify_flags;
@@ -204,19 +204,20 @@ static int connect_once(hcsms_client *client, uint64_t deadline, hcsms_result *r
     if (address[0] != '\0')
         TRACE(client, HCSMS_TRACE_CONNECTED, address);
     if (rc != HCSMS_OK) {
-        note_failure(client, result, host != client->host ? "connect to proxy" : "connect");
+        note_failure(client, result,
+                     host != client->host ? HCSMS_STEP_PROXY_CONNECT : HCSMS_STEP_CONNECT);
         return rc;
     }
 #if HCSMS_CONFIG_PROXY
     if (host != client->host && (rc = hcsms_proxy_tunnel(client, deadline, result)) != HCSMS_OK) {
-        note_failure(client, result, "proxy CONNECT");
+        note_failure(client, result, HCSMS_STEP_PROXY_TUNNEL);
         hcsms_tls_close(&client->tls);
         return rc;
     }
 #endif
     rc = hcsms_tls_handshake(&client->tls, client->host, deadline);
     if (rc != HCSMS_OK) {
-        note_failure(client, result, "TLS handshake");
+        note_failure(client, result, HCSMS_STEP_TLS_HANDSHAKE);
         return rc;
     }
     if (TRACING(client))
@@ -236,7 +237,7 @@ static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result 
         hcsms_tls_offered_session(&client->tls) && hcsms_time_left(deadline) > 0) {
         TRACE(client, HCSMS_TRACE_RETRY,
               "the handshake resuming the last TLS session failed; a full one on a new connection");
-        result->failed_step = NULL;
+        hcsms_fail_at(result, HCSMS_STEP_NONE);
         rc = connect_once(client, deadline, result);
     }
     return rc;
@@ -495,7 +496,7 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
         rc = send_request(client, &transport, operation, deadline);
         if (rc != HCSMS_OK) {
             died_early = rc == HCSMS_ERR_CLOSED;
-            note_failure(client, result, "send request");
+            note_failure(client, result, HCSMS_STEP_SEND);
         } else {
             hcsms_http_response_init(&client->response, result->request_id,
                                      sizeof(result->request_id), client->body,
@@ -509,7 +510,7 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
             /* The raw response may echo a secret; what is kept is in body. */
             mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
             if (rc != HCSMS_OK)
-                note_failure(client, result, "read response");
+                note_failure(client, result, HCSMS_STEP_RECEIVE);
         }
         if (rc == HCSMS_OK)
             break;
@@ -563,7 +564,7 @@ static int unlock_once(hcsms_client *client, const void *context, uint64_t deadl
         rc = sign_request(client, request.task_id, &request.sig);
         if (rc != HCSMS_OK) {
             mbedtls_platform_zeroize(&request, sizeof(request));
-            result->failed_step = "signing";
+            hcsms_fail_at(result, HCSMS_STEP_SIGNING);
             return rc;
         }
     }
@@ -631,15 +632,15 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
         return HCSMS_ERR_INVALID_ARGUMENT;
     memset(result, 0, sizeof(*result));
     if (client == NULL || !client->initialised) {
-        result->failed_step = "set-up";
+        hcsms_fail_at(result, HCSMS_STEP_SETUP);
         return HCSMS_ERR_INVALID_ARGUMENT;
     }
     if ((rc = hcsms_check_task_id(task_id)) != HCSMS_OK) {
-        result->failed_step = "input";
+        hcsms_fail_at(result, HCSMS_STEP_INPUT);
         return rc;
     }
     if (client->token == NULL && client->access_key == NULL) {
-        result->failed_step = "input";
+        hcsms_fail_at(result, HCSMS_STEP_INPUT);
         return HCSMS_ERR_INVALID_CREDENTIALS; /* a client made for IAM only */
     }
     return hcsms_run(client, unlock_once, task_id, result);

@@ -83,12 +83,12 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
         return HCSMS_ERR_INVALID_ARGUMENT;
     memset(result, 0, sizeof(*result));
     if (client == NULL || !client->initialised || token == NULL || token_size == 0) {
-        result->failed_step = "set-up";
+        hcsms_fail_at(result, HCSMS_STEP_SETUP);
         return HCSMS_ERR_INVALID_ARGUMENT;
     }
     token[0] = '\0';
     if ((rc = hcsms_iam_check_credentials(credentials)) != HCSMS_OK) {
-        result->failed_step = "input";
+        hcsms_fail_at(result, HCSMS_STEP_INPUT);
         return rc;
     }
     hcsms_iam_write_body(count_bytes, &body_length, credentials);
@@ -100,7 +100,7 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
 
     rc = hcsms_run(client, iam_once, &request, result);
     if (rc == HCSMS_OK && (rc = check_subject_token(&client->response, token_size)) != HCSMS_OK)
-        result->failed_step = "read response";
+        hcsms_fail_at(result, HCSMS_STEP_RECEIVE);
     if (rc != HCSMS_OK)
         mbedtls_platform_zeroize(token, token_size);
     /* The answer's head, the token in it, passed through the I/O buffer. */
@@ -119,7 +119,7 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
     (void)token_size;
     if (result != NULL) {
         memset(result, 0, sizeof(*result));
-        result->failed_step = "set-up";
+        hcsms_fail_at(result, HCSMS_STEP_SETUP);
     }
     return HCSMS_ERR_INVALID_ARGUMENT; /* built without HCSMS_CONFIG_IAM */
 }

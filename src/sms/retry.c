@@ -72,14 +72,25 @@ long hcsms_retry_after_ms(const char *value, int64_t now_utc)
     return -1;
 }
 
+/* Nothing of the request left, and trying again may help: the way to the
+ * server (directly or through the proxy) failed, or the tunnel failed
+ * without the proxy answering (a proxy's refusal is its answer), or the
+ * handshake failed other than in the certificate check. */
 static int nothing_sent(int rc, const hcsms_result *result)
 {
     if (rc == HCSMS_ERR_RESOLVE || rc == HCSMS_ERR_CONNECT)
         return 1;
-    if (result->failed_step == NULL || rc == HCSMS_ERR_TLS_VERIFY)
+    switch (result->step) {
+    case HCSMS_STEP_CONNECT:
+    case HCSMS_STEP_PROXY_CONNECT:
+        return 1;
+    case HCSMS_STEP_PROXY_TUNNEL:
+        return result->proxy_status == 0;
+    case HCSMS_STEP_TLS_HANDSHAKE:
+        return rc != HCSMS_ERR_TLS_VERIFY;
+    default:
         return 0;
-    return strcmp(result->failed_step, "connect") == 0 ||
-           strcmp(result->failed_step, "TLS handshake") == 0;
+    }
 }
 
 long hcsms_retry_wait_ms(const hcsms_client *client, int rc, const hcsms_result *result,

@@ -88,6 +88,9 @@ size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size);
 void hcsms_write_segment(void (*sink)(void *context, const void *data, size_t len),
                          void *context, const char *task_id);
 
+/* Record where a call failed: result->step and its text (failed_step). */
+void hcsms_fail_at(hcsms_result *result, hcsms_step step);
+
 /* Retry-After ("120" seconds, or an HTTP date compared with now_utc) in
  * milliseconds (an HTTP date at most a day ahead), or -1 if it is neither. */
 long hcsms_retry_after_ms(const char *value, int64_t now_utc);

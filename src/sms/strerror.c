@@ -1,4 +1,5 @@
 #include "hcsms.h"
+#include "sms.h"
 
 const char *hcsms_strerror(int error)
 {
@@ -71,6 +72,25 @@ hcsms_error_class hcsms_error_class_of(int error)
     default:
         return HCSMS_CLASS_TRANSPORT;
     }
+}
+
+void hcsms_fail_at(hcsms_result *result, hcsms_step step)
+{
+    static const char *const text[] = {
+        [HCSMS_STEP_NONE] = NULL,
+        [HCSMS_STEP_SETUP] = "set-up",
+        [HCSMS_STEP_INPUT] = "input",
+        [HCSMS_STEP_SIGNING] = "signing",
+        [HCSMS_STEP_CONNECT] = "connect",
+        [HCSMS_STEP_PROXY_CONNECT] = "connect to proxy",
+        [HCSMS_STEP_PROXY_TUNNEL] = "proxy CONNECT",
+        [HCSMS_STEP_TLS_HANDSHAKE] = "TLS handshake",
+        [HCSMS_STEP_SEND] = "send request",
+        [HCSMS_STEP_RECEIVE] = "read response",
+    };
+
+    result->step = (uint8_t)step;
+    result->failed_step = (unsigned)step < sizeof(text) / sizeof(text[0]) ? text[step] : NULL;
 }
 
 const char *hcsms_version(void)

@@ -208,10 +208,41 @@ static void unreachable_proxy(void **state)
     assert_string_equal(result.failed_step, "connect to proxy");
 }
 
+/* Typed steps, not text: a connect that timed out is retried as often
+ * through a proxy as directly (the retry policy compared failed_step with
+ * "connect", and the proxy path said "connect to proxy"). */
+static void connect_timeouts_retried_through_a_proxy_too(void **state)
+{
+    static const struct peer_step steps[] = {{PEER_RESPOND, ok_200}};
+    unsigned through_proxy;
+    (void)state;
+    start("https://localhost:8443", NULL, NULL, ESTABLISHED, steps, 1);
+    client.retries = 3;
+    client.timeout_ms = 600000; /* room for every backoff wait on the fake clock */
+    fake.connect_result = HCSMS_ERR_TIMEOUT;
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_ERR_TIMEOUT);
+    assert_int_equal(result.step, HCSMS_STEP_PROXY_CONNECT);
+    assert_string_equal(result.failed_step, "connect to proxy");
+    through_proxy = fake.connects;
+    hcsms_client_free(&client);
+    tls_peer_stop();
+
+    start("https://localhost:8443", NULL, NULL, ESTABLISHED, steps, 1);
+    client.proxy_host[0] = '\0'; /* the same client, direct */
+    client.retries = 3;
+    client.timeout_ms = 600000;
+    fake.connect_result = HCSMS_ERR_TIMEOUT;
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_ERR_TIMEOUT);
+    assert_int_equal(result.step, HCSMS_STEP_CONNECT);
+    assert_int_equal(fake.connects, 4);
+    assert_int_equal(through_proxy, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(tunnel_with_basic_credentials, finish),
+        cmocka_unit_test_teardown(connect_timeouts_retried_through_a_proxy_too, finish),
         cmocka_unit_test(basic_encoding_of_every_length),
         cmocka_unit_test_teardown(no_credentials_no_header, finish),
         cmocka_unit_test_teardown(authority_form_always_has_the_port, finish),
