@@ -226,18 +226,20 @@ static int unsafe_character(const unsigned char *p, size_t n)
  * hide what surrounds it. */
 static void put_safe(FILE *out, const char *text)
 {
-    const unsigned char *p = (const unsigned char *)text;
+    const unsigned char *p = (const unsigned char *)text, *run = p;
 
     while (*p != '\0') {
         size_t n = utf8_valid(p);
-        if (n == 1 && (*p < 0x20 || *p == 0x7f))
-            fputc(*p == '\n' || *p == '\t' ? ' ' : '?', out);
-        else if (n == 0 || unsafe_character(p, n))
-            fputc('?', out);
-        else
-            fwrite(p, 1, n, out);
+        if (n != 0 && !(n == 1 && (*p < 0x20 || *p == 0x7f)) && !unsafe_character(p, n)) {
+            p += n; /* printed with the run it belongs to */
+            continue;
+        }
+        fwrite(run, 1, (size_t)(p - run), out);
+        fputc(n == 1 && (*p == '\n' || *p == '\t') ? ' ' : '?', out);
         p += n != 0 ? n : 1;
+        run = p;
     }
+    fwrite(run, 1, (size_t)(p - run), out);
 }
 
 static void put_json_string(FILE *out, const char *text)
