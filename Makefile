@@ -18,7 +18,7 @@ AR = $(CROSS_COMPILE)ar
 endif
 
 PORT ?= posix
-# MBEDTLS=3.6: build and use a pinned mbedTLS 3.6 LTS from Debian's trixie
+# MBEDTLS=3.6: build and use a pinned mbedTLS 3.6 LTS from Debian's forky (or sid)
 # source package (scripts/build-mbedtls.sh), in its own build folder.
 # Default: the system's mbedTLS (Debian 12: 2.28).
 MBEDTLS ?= system

@@ -44,20 +44,19 @@
  * As 3.x expects, this file does NOT include check_config.h:
  * mbedtls/build_info.h includes it after this file and the adjust headers.
  *
- * Known mbedTLS 3.6.6 problems that no configuration can fix (they hit the
- * default configuration too):
+ * Known mbedTLS 3.6 problem that no configuration can fix (it hits the
+ * default configuration too; still in 3.6.7):
  *   - -Wundef: include/mbedtls/ssl.h tests MBEDTLS_SSL_DTLS_CONNECTION_ID_COMPAT
  *     with #if, and config_adjust_ssl.h #undefs it whenever DTLS is off, so
  *     every DTLS-less configuration makes code compiled with -Wundef -Werror
  *     (hcsms's WARNINGS) fail in ssl.h (Mbed-TLS/mbedtls issues #9425, #10207;
- *     fix in PR #10112, not in 3.6.6). Include the mbedTLS headers with
- *     -isystem instead of -I (compiler warnings in third-party headers are
- *     then not reported; hcsms's own code keeps -Wundef).
- *   - TLS 1.2 with RSA server certificates: the client offers rsa_pss_rsae_*
- *     (needed by TLS 1.3) but 3.6.6 rejects them in a TLS 1.2
- *     ServerKeyExchange (-0x6600, ILLEGAL_PARAMETER). OpenSSL-based TLS
- *     1.2-only servers (nginx, Apache) choose exactly that. Regression fixed
- *     upstream by PR #10674 (3.6 branch), not in 3.6.6.
+ *     fix in PR #10112). Include the mbedTLS headers with -isystem instead of
+ *     -I (compiler warnings in third-party headers are then not reported;
+ *     hcsms's own code keeps -Wundef).
+ * Fixed in 3.6.7 (the pinned release): 3.6.6 rejected the rsa_pss_rsae_*
+ * signature of a TLS 1.2 ServerKeyExchange (-0x6600), which every TLS 1.2
+ * server with an RSA key whose library prefers PSS makes (OpenSSL's,
+ * GnuTLS's, wolfSSL's defaults; upstream #10668).
  */
 #ifndef HCSMS_MBEDTLS_CONFIG_H
 #define HCSMS_MBEDTLS_CONFIG_H

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # build-mbedtls.sh - fetch and build a pinned mbedTLS 3.6 LTS (static libraries
-# only) for hcsms, from Debian's `mbedtls` SOURCE package of the trixie suite.
+# only) for hcsms, from Debian's `mbedtls` SOURCE package (forky, else sid).
 #
 # Usage:
 #   scripts/build-mbedtls.sh OUTDIR [CC] [extra CFLAGS...]
 #
 #   OUTDIR   receives include/{mbedtls,psa}/..., lib/libmbedtls.a,
 #            lib/libmbedx509.a, lib/libmbedcrypto.a, VERSION (upstream version,
-#            e.g. "3.6.6"), BUILDINFO (exact Debian source version, checksum,
+#            e.g. "3.6.7"), BUILDINFO (exact Debian source version, checksum,
 #            compiler, flags; also the stamp for the up-to-date check) and
 #            CONSUMER_CFLAGS (flags code using the library must be compiled
 #            with; empty unless a config file override is used).
@@ -43,7 +43,7 @@
 #
 # How the source is obtained (nothing is vendored in the repository; the
 # system's apt configuration is not touched):
-#   - a private sources.list (deb-src for trixie and trixie-security), lists
+#   - a private sources.list (deb-src for each of DEBIAN_SUITES), lists
 #     folder and apt cache under $MBEDTLS_CACHE/apt;
 #   - apt-get update + apt-get source --download-only mbedtls=$PINNED_VERSION,
 #     run in $MBEDTLS_CACHE/dl. apt checks the downloaded files against the
@@ -57,11 +57,10 @@
 # tarball (a release tarball: it already contains the generated sources
 # error.c, version_features.c, ssl_debug_helpers_generated.c,
 # psa_crypto_driver_wrappers*.{c,h} and the framework/ submodule, so neither
-# python3 nor git is needed). Debian's two patches for 3.6.6-0.1~deb13u1 are
-# not needed here: 100-fix-gcc14-build.patch silences a GCC 14 -Warray-bounds
-# false positive that is only fatal with -Werror (the library Makefile does
-# not use -Werror), cmake-disable-3rdparty.patch only concerns the CMake build
-# (not used). dpkg-source (dpkg-dev) is therefore not needed either.
+# python3 nor git is needed). Debian's patches are not needed here: they
+# silence compiler warnings that are only fatal with -Werror (the library
+# Makefile does not use -Werror) or concern the CMake build (not used).
+# dpkg-source (dpkg-dev) is therefore not needed either.
 #
 # Build: mbedTLS's own library/Makefile, targets libmbedcrypto.a libmbedx509.a
 # libmbedtls.a only (no tests, no programs), make -j2 with CC, AR, CFLAGS.
@@ -78,11 +77,17 @@
 set -euo pipefail
 
 # ---- pin ---------------------------------------------------------------------
-PINNED_VERSION='3.6.6-0.1~deb13u1'   # Debian source version in trixie
-PINNED_UPSTREAM='3.6.6'              # upstream version (= MBEDTLS_VERSION_STRING)
-PINNED_ORIG='mbedtls_3.6.6.orig.tar.bz2'
-PINNED_SHA256='8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a'
-DEBIAN_SUITE='trixie'                # the mirrors: this machine's apt configuration
+# 3.6.7: 3.6.6 refused the RSA-PSS signature of every TLS 1.2 server with an
+# RSA key whose TLS library prefers PSS (OpenSSL's, GnuTLS's, wolfSSL's
+# defaults; upstream issue #10668), and 3.6.7 fixes 16 CVEs 3.6.6 has.
+PINNED_VERSION='3.6.7-3'             # Debian source version (forky, sid)
+PINNED_UPSTREAM='3.6.7'              # upstream version (= MBEDTLS_VERSION_STRING)
+PINNED_ORIG='mbedtls_3.6.7.orig.tar.bz2'
+PINNED_SHA256='a7e8bcbec0e6f761b4af24f25677626b35f762f68eef79c08677a363212d11f6'
+# Suites tried, in order (the mirrors: this machine's apt configuration); any
+# Debian revision of the pinned upstream version in them will do, as only its
+# SHA-256-checked orig tarball is used.
+DEBIAN_SUITES='forky sid'
 STAMP_FORMAT=1
 
 # ---- helpers -----------------------------------------------------------------
@@ -208,7 +213,7 @@ CC_VERSION=$("${CC_WORDS[@]}" --version 2>/dev/null | head -n1 || true)
 CC_TARGET=$("${CC_WORDS[@]}" -dumpmachine 2>/dev/null || echo unknown)
 STAMP="stamp-format: $STAMP_FORMAT
 mbedtls: $PINNED_UPSTREAM
-debian-source: mbedtls $PINNED_VERSION ($DEBIAN_SUITE)
+debian-source: mbedtls $PINNED_VERSION ($DEBIAN_SUITES)
 orig: $PINNED_ORIG sha256=$PINNED_SHA256
 patches: none (pristine upstream orig tarball)
 cc: $CC
@@ -232,7 +237,7 @@ if is_complete "$OUTDIR"; then
     exit 0
 fi
 
-say "building mbedTLS $PINNED_UPSTREAM (Debian $DEBIAN_SUITE source $PINNED_VERSION) into $OUTDIR"
+say "building mbedTLS $PINNED_UPSTREAM (Debian source $PINNED_VERSION, from $DEBIAN_SUITES) into $OUTDIR"
 say "CC='$CC' ($CC_TARGET)  AR='$AR'  CFLAGS='$CFLAGS_ALL'  jobs=$JOBS"
 
 # refuse to overwrite a directory we did not create
@@ -278,11 +283,10 @@ mkdir -p "$DL" "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
 # HCSMS_DEBIAN_MIRROR / HCSMS_DEBIAN_SECURITY_MIRROR override), serving the
 # pinned suite's sources. Only needed when the tarball is not cached yet.
 DEBIAN_MIRROR=$(sh "$SCRIPT_DIR/debian-mirror.sh" main 2>/dev/null) || DEBIAN_MIRROR=
-DEBIAN_SECURITY_MIRROR=$(sh "$SCRIPT_DIR/debian-mirror.sh" security 2>/dev/null) || DEBIAN_SECURITY_MIRROR=
 {
-    [ -z "$DEBIAN_MIRROR" ] || printf 'deb-src %s %s main\n' "$DEBIAN_MIRROR" "$DEBIAN_SUITE"
-    [ -z "$DEBIAN_SECURITY_MIRROR" ] ||
-        printf 'deb-src %s %s-security main\n' "$DEBIAN_SECURITY_MIRROR" "$DEBIAN_SUITE"
+    for suite in $DEBIAN_SUITES; do
+        [ -z "$DEBIAN_MIRROR" ] || printf 'deb-src %s %s main\n' "$DEBIAN_MIRROR" "$suite"
+    done
 } >"$APTDIR/sources.list"
 
 APT_OPTS=(
@@ -330,7 +334,7 @@ fetch_source() {
             done
             if ! printf '%s\n' "$versions" | grep -q "^$PINNED_UPSTREAM-"; then
                 tail -n 20 "$log" >&2
-                die "Debian $DEBIAN_SUITE no longer carries mbedtls $PINNED_UPSTREAM (available: ${versions//$'\n'/ }). Update PINNED_VERSION/PINNED_ORIG/PINNED_SHA256 in $0"
+                die "Debian's $DEBIAN_SUITES (mirror ${DEBIAN_MIRROR:-none found in the apt configuration}) no longer carry mbedtls $PINNED_UPSTREAM (available: ${versions//$'\n'/ }). Update PINNED_VERSION/PINNED_ORIG/PINNED_SHA256 in $0"
             fi
         fi
         [ "$attempt" -lt 3 ] && { say "fetch: download failed, retrying in $((attempt * 5))s"; sleep $((attempt * 5)); }
