@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -496,18 +495,6 @@ static void redact(char *text)
     mark_all(n);
     replace_marked(text, len);
     mbedtls_platform_zeroize(view, len); /* both views are at most len bytes */
-}
-
-/* The error body a result points at lives in our client (static, writable):
- * wiped once printed, with the result. */
-static void wipe_kept_body(hcsms_result *r)
-{
-    unsigned char *body;
-
-    memcpy(&body, &r->body, sizeof(body)); /* the const is the API's promise to callers */
-    if (body != NULL)
-        mbedtls_platform_zeroize(body, r->body_len);
-    mbedtls_platform_zeroize(r, sizeof(*r));
 }
 
 static void redact_result(hcsms_result *r)
@@ -1563,9 +1550,9 @@ static int run_unlock(int argc, char **argv)
         if (rc != HCSMS_OK || opts.json)
             redact_result(&result);
         report(id, rc, &result, opts.json);
-        /* What the server sent may hold an echo not recognised as one: the
-         * result and the body kept in our (static, writable) client. */
-        wipe_kept_body(&result);
+        /* What the server sent may hold an echo not recognised as one (the
+         * client wipes the body it kept at its next call, or at free). */
+        mbedtls_platform_zeroize(&result, sizeof(result));
         unlocked += rc == HCSMS_OK;
         task_status = exit_status_of(rc);
         if (task_status > status)
@@ -1708,7 +1695,7 @@ static int run_token(int argc, char **argv)
     if (rc != HCSMS_OK) {
         redact_result(&result);
         report("IAM", rc, &result, 0);
-        wipe_kept_body(&result);
+        mbedtls_platform_zeroize(&result, sizeof(result));
         return exit_status_of(rc);
     }
     mbedtls_platform_zeroize(&result, sizeof(result));

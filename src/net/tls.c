@@ -104,15 +104,23 @@ typedef struct bio_poll {
 #define IDLE_POLL_CALLS 24
 #define CLOSE_POLL_CALLS 2
 
+/* One port call from the budget: 1, or 0 (and ran_out) when it is spent. */
+static int poll_take(bio_poll *poll)
+{
+    if (poll->calls_left == 0) {
+        poll->ran_out = 1;
+        return 0;
+    }
+    poll->calls_left--;
+    return 1;
+}
+
 static int poll_send(void *context, const unsigned char *data, size_t len)
 {
     bio_poll *poll = context;
 
-    if (poll->calls_left == 0) {
-        poll->ran_out = 1;
+    if (!poll_take(poll))
         return MBEDTLS_ERR_SSL_WANT_WRITE;
-    }
-    poll->calls_left--;
     return from_port_send(poll->tls, hcsms_port_send(&poll->tls->socket, data, len, 0));
 }
 
@@ -120,11 +128,8 @@ static int poll_recv(void *context, unsigned char *data, size_t len)
 {
     bio_poll *poll = context;
 
-    if (poll->calls_left == 0) {
-        poll->ran_out = 1;
+    if (!poll_take(poll))
         return MBEDTLS_ERR_SSL_WANT_READ;
-    }
-    poll->calls_left--;
     return from_port_recv(poll->tls, hcsms_port_recv(&poll->tls->socket, data, len, 0));
 }
 

@@ -476,6 +476,9 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
     const hcsms_http_response *response;
     int attempt, leftover = 0;
 
+    /* The last call's kept error body (its result pointed at it until now)
+     * may echo a secret: gone before anything else is read into it. */
+    mbedtls_platform_zeroize(client->body, client->response.body_kept);
     for (attempt = 0;; attempt++) {
         int rc, died_early = 0, reused = 0;
 

@@ -112,6 +112,22 @@ static void echoed_token_not_left_in_the_context(void **state)
     assert_null(memmem(&client, sizeof(client), "test-token", 10));
 }
 
+/* An error body echoing the token stays for the caller to read, and is
+ * wiped when the next call starts. */
+static void echoed_body_wiped_at_the_next_call(void **state)
+{
+    static const struct peer_step steps[] = {
+        {PEER_RESPOND, "HTTP/1.1 403 Forbidden\r\nContent-Length: 85\r\n\r\n"
+                       "{\"error_code\":\"X\",\"error_msg\":\"" TOKEN "\"}"},
+        {PEER_RESPOND, ok_200}};
+    (void)state;
+    start(steps, 2, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_ERR_SERVICE);
+    assert_non_null(memmem(result.body, result.body_len, "test-token", 10));
+    assert_int_equal(hcsms_unlock(&client, "t2", &result), HCSMS_OK);
+    assert_null(memmem(&client, sizeof(client), "test-token", 10));
+}
+
 static void keep_alive_across_calls(void **state)
 {
     static const struct peer_step steps[] = {
@@ -342,6 +358,7 @@ int main(void)
         cmocka_unit_test_teardown(request_bytes_and_success, finish),
         cmocka_unit_test_teardown(token_not_left_in_the_context, finish),
         cmocka_unit_test_teardown(echoed_token_not_left_in_the_context, finish),
+        cmocka_unit_test_teardown(echoed_body_wiped_at_the_next_call, finish),
         cmocka_unit_test_teardown(keep_alive_across_calls, finish),
         cmocka_unit_test_teardown(dead_kept_alive_connection_is_retried_once, finish),
         cmocka_unit_test_teardown(retried_only_once, finish),
