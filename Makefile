@@ -3,10 +3,11 @@
 #   make                      library (build/libhcsms.a) and build/hcsms
 #   make test                 unit tests + end-to-end tests; ends "N passed, N failed"
 #   make demo                 unlock against the bundled local endpoint
-#   make CROSS_COMPILE=arm-linux-gnueabihf-      cross build
-#   make MBEDTLS_INCLUDE=/opt/mbedtls/include MBEDTLS_LIBDIR=/opt/mbedtls/lib
+#   make MBEDTLS=system       against the system's mbedTLS (2.28), in build/system
+#   make CROSS_COMPILE=aarch64-linux-gnu-        cross build (also arm-linux-gnueabihf-)
+#   make MBEDTLS=system MBEDTLS_INCLUDE=/opt/mbedtls/include MBEDTLS_LIBDIR=/opt/mbedtls/lib
 #
-# Honoured: CC AR CFLAGS LDFLAGS CROSS_COMPILE PORT BUILD MBEDTLS_INCLUDE
+# Honoured: CC AR CFLAGS LDFLAGS CROSS_COMPILE PORT BUILD MBEDTLS MBEDTLS_CONFIG MBEDTLS_INCLUDE
 # MBEDTLS_LIBDIR MBEDTLS_LIBS JSMN_INCLUDE EXTRA_CFLAGS.
 
 CROSS_COMPILE ?=
@@ -18,32 +19,39 @@ AR = $(CROSS_COMPILE)ar
 endif
 
 PORT ?= posix
-# MBEDTLS=3.6: build and use a pinned mbedTLS 3.6 LTS from Debian's forky (or sid)
-# source package (scripts/build-mbedtls.sh), in its own build folder.
-# Default: the system's mbedTLS (Debian 12: 2.28).
-MBEDTLS ?= system
+# MBEDTLS=3.6 (the default): a pinned mbedTLS 3.6 LTS built once from Debian's
+# source package (scripts/build-mbedtls.sh) into its own folder under build/.
+# MBEDTLS=system: the system's mbedTLS (Debian 12: 2.28, end of life: no
+# TLS 1.3, no IP addresses in certificates), built into build/system.
+MBEDTLS ?= 3.6
+ifeq ($(filter 3.6 system,$(MBEDTLS)),)
+$(error MBEDTLS=$(MBEDTLS): use 3.6 (the default) or system)
+endif
+# A cross build goes to its own folder (mbedTLS too, built with the cross
+# compiler); its tests run under qemu-user, the e2e servers on the host.
+CROSS_DIR = $(if $(CROSS_COMPILE),/$(patsubst %-,%,$(CROSS_COMPILE)))
+ifeq ($(MBEDTLS),3.6)
 # MBEDTLS_CONFIG=FILE: a whole mbedTLS configuration replacing the default
 # (e.g. configs/mbedtls-hcsms.h); mbedTLS and hcsms are both built with it.
-ifeq ($(MBEDTLS),3.6)
 MBEDTLS_CONFIG ?=
 MBEDTLS_FLAVOUR = $(if $(MBEDTLS_CONFIG),-$(basename $(notdir $(MBEDTLS_CONFIG))))
-BUILD ?= build/mbedtls-3.6$(MBEDTLS_FLAVOUR)
-MBEDTLS_DIR ?= build/mbedtls-3.6-lib$(MBEDTLS_FLAVOUR)
+BUILD ?= build$(CROSS_DIR)$(if $(MBEDTLS_CONFIG),/mbedtls-3.6$(MBEDTLS_FLAVOUR))
+MBEDTLS_DIR ?= build$(CROSS_DIR)/mbedtls-3.6-lib$(MBEDTLS_FLAVOUR)
 MBEDTLS_INCLUDE = $(MBEDTLS_DIR)/include
 MBEDTLS_LIBDIR = $(MBEDTLS_DIR)/lib
 MBEDTLS_STAMP = $(MBEDTLS_DIR)/lib/libmbedcrypto.a
 MBEDTLS_CFLAGS = $(if $(MBEDTLS_CONFIG),-DMBEDTLS_CONFIG_FILE='"$(abspath $(MBEDTLS_CONFIG))"')
-endif
-# A cross build goes to its own folder; tests of an armhf build run under
-# qemu-arm (Debian's qemu-user), the e2e servers staying on the host.
-ifneq ($(CROSS_COMPILE),)
-BUILD ?= build/$(patsubst %-,%,$(CROSS_COMPILE))
+else
+BUILD ?= build$(CROSS_DIR)/system
 endif
 ifeq ($(CROSS_COMPILE),arm-linux-gnueabihf-)
 # The loader of the cross toolchain's libc with that same libc: with the
 # multiarch libc6:armhf found through ld.so.cache instead, the two differ
 # by a Debian revision and pthread_create crashes (the resolver's thread).
 RUN_WRAPPER ?= qemu-arm -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=/usr/arm-linux-gnueabihf/lib
+endif
+ifeq ($(CROSS_COMPILE),aarch64-linux-gnu-)
+RUN_WRAPPER ?= qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib
 endif
 BUILD ?= build
 RUN_WRAPPER ?=

@@ -4,14 +4,18 @@
 set -u
 PACKAGES="build-essential clang tinyproxy libcurl4-openssl-dev strace time pkg-config libclang-rt-14-dev clang-tidy cppcheck libmbedtls-dev libjsmn-dev libcmocka-dev nginx-light openssl python3 valgrind bzip2 gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm iproute2"
 
-# The armhf cross build and its tests under qemu-user need Debian's armhf
-# libraries (multiarch).
-PACKAGES="$PACKAGES gcc-arm-linux-gnueabihf libc6-dev-armhf-cross libmbedtls-dev:armhf libcmocka-dev:armhf qemu-user"
-if ! dpkg --print-foreign-architectures | grep -qx armhf; then
-    SUDO=
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO dpkg --add-architecture armhf
-fi
+# The armhf and aarch64 cross builds (mbedTLS built from source for each)
+# and their tests under qemu-user need cmocka for those architectures
+# (multiarch).
+PACKAGES="$PACKAGES gcc-arm-linux-gnueabihf libc6-dev-armhf-cross libcmocka-dev:armhf"
+PACKAGES="$PACKAGES gcc-aarch64-linux-gnu libc6-dev-arm64-cross libcmocka-dev:arm64 qemu-user"
+for arch in armhf arm64; do
+    if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+        SUDO=
+        [ "$(id -u)" -eq 0 ] || SUDO=sudo
+        $SUDO dpkg --add-architecture "$arch"
+    fi
+done
 
 missing=
 for p in $PACKAGES; do

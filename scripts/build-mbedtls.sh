@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # build-mbedtls.sh - fetch and build a pinned mbedTLS 3.6 LTS (static libraries
-# only) for hcsms, from Debian's `mbedtls` SOURCE package (forky, else sid).
+# only) for hcsms, from Debian's `mbedtls` SOURCE package: the first of a short
+# list of known-good releases (PINS below) that the suites carrying it serve.
 #
 # Usage:
 #   scripts/build-mbedtls.sh OUTDIR [CC] [extra CFLAGS...]
@@ -43,10 +44,12 @@
 #
 # How the source is obtained (nothing is vendored in the repository; the
 # system's apt configuration is not touched):
-#   - a private sources.list (deb-src for each of DEBIAN_SUITES), lists
+#   - a private sources.list (deb-src for each suite named in PINS), lists
 #     folder and apt cache under $MBEDTLS_CACHE/apt;
-#   - apt-get update + apt-get source --download-only mbedtls=$PINNED_VERSION,
-#     run in $MBEDTLS_CACHE/dl. apt checks the downloaded files against the
+#   - apt-get update, then for each pin in order apt-get source --download-only
+#     mbedtls=VERSION (or another Debian revision of the same upstream
+#     release), run in $MBEDTLS_CACHE/dl; failing all, the error names every
+#     pin, suite and mirror tried and what the suites do list. apt checks the downloaded files against the
 #     Sources index, which is covered by the signed InRelease file;
 #   - the upstream .orig tarball is checked against PINNED_SHA256 (and against
 #     the .dsc) with sha256sum before it is unpacked with tar.
@@ -69,10 +72,11 @@
 # made with the same compiler, AR, flags and config file contents, the script
 # exits 0 immediately.
 #
-# To move the pin: apt-cache -o Dir::Etc::sourcelist=$MBEDTLS_CACHE/apt/sources.list \
+# To add a release: apt-cache -o Dir::Etc::sourcelist=$MBEDTLS_CACHE/apt/sources.list \
 #   -o Dir::Etc::sourceparts=- -o Dir::State::Lists=$MBEDTLS_CACHE/apt/lists \
 #   -o Dir::Cache=$MBEDTLS_CACHE/apt/cache showsrc mbedtls
-# and copy Version and the Checksums-Sha256 line of the .orig tarball below.
+# and add a PINS line: its upstream and Debian versions, the SHA-256 from the
+# Checksums-Sha256 line of the .orig tarball, the suites.
 
 set -euo pipefail
 
@@ -80,14 +84,23 @@ set -euo pipefail
 # 3.6.7: 3.6.6 refused the RSA-PSS signature of every TLS 1.2 server with an
 # RSA key whose TLS library prefers PSS (OpenSSL's, GnuTLS's, wolfSSL's
 # defaults; upstream issue #10668), and 3.6.7 fixes 16 CVEs 3.6.6 has.
-PINNED_VERSION='3.6.7-3'             # Debian source version (forky, sid)
-PINNED_UPSTREAM='3.6.7'              # upstream version (= MBEDTLS_VERSION_STRING)
-PINNED_ORIG='mbedtls_3.6.7.orig.tar.bz2'
-PINNED_SHA256='a7e8bcbec0e6f761b4af24f25677626b35f762f68eef79c08677a363212d11f6'
-# Suites tried, in order (the mirrors: this machine's apt configuration); any
-# Debian revision of the pinned upstream version in them will do, as only its
-# SHA-256-checked orig tarball is used.
-DEBIAN_SUITES='forky sid'
+# Known-good releases, preferred first: upstream version, Debian source
+# version, SHA-256 of the upstream .orig tarball, the Debian suites that carry
+# it (tried in order; the mirrors: this machine's apt configuration). Any
+# Debian revision of a listed upstream version will do, as only its
+# SHA-256-checked orig tarball is used. To add a release, add a line on top.
+PINS='
+3.6.7 3.6.7-3 a7e8bcbec0e6f761b4af24f25677626b35f762f68eef79c08677a363212d11f6 forky,sid
+'
+# select_pin LINE: sets PINNED_UPSTREAM, PINNED_VERSION, PINNED_SHA256,
+# PINNED_ORIG and DEBIAN_SUITES from one line of PINS.
+select_pin() {
+    # shellcheck disable=SC2086
+    set -- $1
+    PINNED_UPSTREAM=$1 PINNED_VERSION=$2 PINNED_SHA256=$3 DEBIAN_SUITES=${4//,/ }
+    PINNED_ORIG=mbedtls_$PINNED_UPSTREAM.orig.tar.bz2
+}
+pin_lines() { printf '%s\n' "$PINS" | sed '/^[[:space:]]*$/d'; }
 STAMP_FORMAT=1
 
 # ---- helpers -----------------------------------------------------------------
@@ -211,7 +224,8 @@ add_config() {  # $1 = macro name, $2 = file, $3 = installed name
 # ---- stamp / up-to-date check -------------------------------------------------
 CC_VERSION=$("${CC_WORDS[@]}" --version 2>/dev/null | head -n1 || true)
 CC_TARGET=$("${CC_WORDS[@]}" -dumpmachine 2>/dev/null || echo unknown)
-STAMP="stamp-format: $STAMP_FORMAT
+make_stamp() {  # the stamp of the selected pin
+    STAMP="stamp-format: $STAMP_FORMAT
 mbedtls: $PINNED_UPSTREAM
 debian-source: mbedtls $PINNED_VERSION ($DEBIAN_SUITES)
 orig: $PINNED_ORIG sha256=$PINNED_SHA256
@@ -223,6 +237,7 @@ cc-target: $CC_TARGET
 ar: $AR
 cflags: $CFLAGS_ALL
 ${CONFIG_STAMP}"
+}
 
 LIBS=(libmbedcrypto.a libmbedx509.a libmbedtls.a)
 is_complete() {
@@ -232,12 +247,22 @@ is_complete() {
     [ -f "$d/include/mbedtls/build_info.h" ] && [ -f "$d/include/psa/crypto.h" ] || return 1
     for l in "${LIBS[@]}"; do [ -s "$d/lib/$l" ] || return 1; done
 }
-if is_complete "$OUTDIR"; then
+# already_built: OUTDIR holds a complete build of one of the pins
+already_built() {
+    local line
+    while read -r line; do
+        select_pin "$line"; make_stamp
+        is_complete "$OUTDIR" && return 0
+    done < <(pin_lines)
+    return 1
+}
+if already_built; then
     say "mbedTLS $PINNED_UPSTREAM already built in $OUTDIR for CC='$CC' CFLAGS='$CFLAGS_ALL' - nothing to do"
     exit 0
 fi
+select_pin "$(pin_lines | head -n1)"; make_stamp
 
-say "building mbedTLS $PINNED_UPSTREAM (Debian source $PINNED_VERSION, from $DEBIAN_SUITES) into $OUTDIR"
+say "building mbedTLS (known-good: $(pin_lines | cut -d' ' -f1 | tr '\n' ' ')) into $OUTDIR"
 say "CC='$CC' ($CC_TARGET)  AR='$AR'  CFLAGS='$CFLAGS_ALL'  jobs=$JOBS"
 
 # refuse to overwrite a directory we did not create
@@ -255,7 +280,7 @@ mkdir -p "$CACHE" || die "cannot create cache dir $CACHE"
 if command -v flock >/dev/null 2>&1; then
     exec 9>"$CACHE/.lock"
     flock 9 || die "cannot lock $CACHE/.lock"
-    if is_complete "$OUTDIR"; then   # a concurrent run may have finished it
+    if already_built; then   # a concurrent run may have finished it
         say "mbedTLS $PINNED_UPSTREAM already built in $OUTDIR (by a concurrent run) - nothing to do"
         exit 0
     fi
@@ -277,14 +302,14 @@ trap cleanup EXIT
 # ---- fetch -------------------------------------------------------------------
 DL=$CACHE/dl
 APTDIR=$CACHE/apt
-ORIG_PATH=$DL/$PINNED_ORIG
 mkdir -p "$DL" "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
 # The mirrors apt is configured with on this machine (scripts/debian-mirror.sh;
 # HCSMS_DEBIAN_MIRROR / HCSMS_DEBIAN_SECURITY_MIRROR override), serving the
-# pinned suite's sources. Only needed when the tarball is not cached yet.
+# pins' suites' sources. Only needed when no pinned tarball is cached yet.
 DEBIAN_MIRROR=$(sh "$SCRIPT_DIR/debian-mirror.sh" main 2>/dev/null) || DEBIAN_MIRROR=
+ALL_SUITES=$(pin_lines | cut -d' ' -f4 | tr ',' '\n' | awk '!seen[$0]++' | tr '\n' ' ')
 {
-    for suite in $DEBIAN_SUITES; do
+    for suite in $ALL_SUITES; do
         [ -z "$DEBIAN_MIRROR" ] || printf 'deb-src %s %s main\n' "$DEBIAN_MIRROR" "$suite"
     done
 } >"$APTDIR/sources.list"
@@ -301,54 +326,66 @@ APT_OPTS=(
 [ "$(id -u)" -ne 0 ] || APT_OPTS+=(-o "APT::Sandbox::User=root")
 
 orig_ok() {
-    [ -f "$ORIG_PATH" ] && [ "$(sha256sum "$ORIG_PATH" | cut -d' ' -f1)" = "$PINNED_SHA256" ]
+    [ -f "$DL/$PINNED_ORIG" ] && [ "$(sha256sum "$DL/$PINNED_ORIG" | cut -d' ' -f1)" = "$PINNED_SHA256" ]
+}
+
+# try_download: the selected pin's source from the lists fetched: its pinned
+# Debian version first, then any other Debian revision of the same upstream
+# version (same orig tarball; the SHA-256 check below still decides).
+try_download() {
+    local v versions seen=' ' log=$CACHE/apt.log
+    rm -f "$DL/$PINNED_ORIG"
+    versions=$(apt-cache "${APT_OPTS[@]}" showsrc mbedtls 2>/dev/null | sed -n 's/^Version: //p' | sort -u || true)
+    AVAILABLE=${versions//$'\n'/ }
+    for v in "$PINNED_VERSION" $versions; do
+        case "$v" in "$PINNED_UPSTREAM"-*) ;; *) continue ;; esac
+        case "$seen" in *" $v "*) continue ;; esac
+        seen="$seen$v "
+        say "fetch: apt-get source --download-only mbedtls=$v"
+        if (cd "$DL" && apt-get "${APT_OPTS[@]}" -q source --download-only "mbedtls=$v") >>"$log" 2>&1 && orig_ok; then
+            return 0
+        fi
+    done
+    return 1
 }
 
 fetch_source() {
-    local attempt versions v log=$CACHE/apt.log
+    local attempt line log=$CACHE/apt.log
     command -v apt-get >/dev/null 2>&1 || die "apt-get not found (a Debian-based system is required to fetch the source)"
+    [ -n "$DEBIAN_MIRROR" ] || die "no Debian mirror found in this machine's apt configuration (set HCSMS_DEBIAN_MIRROR)"
     : >"$log"
     for attempt in 1 2 3; do
-        say "fetch: apt-get update (private lists in $APTDIR, attempt $attempt/3)"
+        say "fetch: apt-get update for $ALL_SUITES (private lists in $APTDIR, attempt $attempt/3)"
         apt-get "${APT_OPTS[@]}" -q update >>"$log" 2>&1 ||
             warn "apt-get update exited non-zero (see $log); trying the download anyway"
-        say "fetch: apt-get source --download-only mbedtls=$PINNED_VERSION"
-        if (cd "$DL" && apt-get "${APT_OPTS[@]}" -q source --download-only "mbedtls=$PINNED_VERSION") >>"$log" 2>&1 &&
-            [ -f "$ORIG_PATH" ]; then
-            return 0
-        fi
-        # Is the pinned version gone from the archive (permanent), or was this a
-        # network problem (retry)? The orig tarball is all we use, so another
-        # Debian revision of the same upstream version is acceptable: the
-        # SHA-256 check below still guarantees the exact upstream source.
-        versions=$(apt-cache "${APT_OPTS[@]}" showsrc mbedtls 2>/dev/null | sed -n 's/^Version: //p' | sort -u || true)
-        if [ -n "$versions" ]; then
-            for v in $versions; do
-                case "$v" in "$PINNED_UPSTREAM"-*) ;; *) continue ;; esac
-                [ "$v" != "$PINNED_VERSION" ] || continue
-                warn "mbedtls=$PINNED_VERSION not downloadable; trying $v (same upstream orig tarball)"
-                if (cd "$DL" && apt-get "${APT_OPTS[@]}" -q source --download-only "mbedtls=$v") >>"$log" 2>&1 &&
-                    [ -f "$ORIG_PATH" ]; then
-                    return 0
-                fi
-            done
-            if ! printf '%s\n' "$versions" | grep -q "^$PINNED_UPSTREAM-"; then
-                tail -n 20 "$log" >&2
-                die "Debian's $DEBIAN_SUITES (mirror ${DEBIAN_MIRROR:-none found in the apt configuration}) no longer carry mbedtls $PINNED_UPSTREAM (available: ${versions//$'\n'/ }). Update PINNED_VERSION/PINNED_ORIG/PINNED_SHA256 in $0"
-            fi
-        fi
-        [ "$attempt" -lt 3 ] && { say "fetch: download failed, retrying in $((attempt * 5))s"; sleep $((attempt * 5)); }
+        AVAILABLE=
+        while read -r line; do
+            select_pin "$line"
+            try_download && return 0
+        done < <(pin_lines)
+        # Something was listed but no pin downloads: the archive moved on
+        # (permanent), unless the lists are empty (a network problem: retry).
+        [ -z "$AVAILABLE" ] || break
+        [ "$attempt" -lt 3 ] && { say "fetch: nothing downloaded, retrying in $((attempt * 5))s"; sleep $((attempt * 5)); }
     done
     tail -n 20 "$log" >&2
-    die "could not download mbedtls $PINNED_VERSION from $DEBIAN_MIRROR after 3 attempts (log: $log)"
+    die "no known-good mbedTLS could be fetched. Tried: $(pin_lines | awk '{printf "%s (Debian %s or any %s-* revision, sha256 %.12s..., from %s); ", $1, $2, $1, $3, $4}')mirror ${DEBIAN_MIRROR}; the suites list: ${AVAILABLE:-nothing (network?)}. Add the new release's line to PINS in $0 (log: $log)"
 }
 
-if orig_ok; then
+# A cached tarball of any pin (preferred first) saves the download.
+CACHED=
+while read -r line; do
+    select_pin "$line"
+    if orig_ok; then CACHED=1; break; fi
+done < <(pin_lines)
+if [ -n "$CACHED" ]; then
     say "fetch: $PINNED_ORIG already in cache ($DL), checksum OK - no download"
 else
-    rm -f "$ORIG_PATH"
     fetch_source
 fi
+make_stamp
+ORIG_PATH=$DL/$PINNED_ORIG
+say "source: mbedTLS $PINNED_UPSTREAM (Debian $PINNED_VERSION, $DEBIAN_SUITES)"
 
 # ---- verify ------------------------------------------------------------------
 say "verify: sha256sum $PINNED_ORIG"
