@@ -35,15 +35,17 @@ void hcsms_http_response_expect_tunnel(hcsms_http_response *response);
  * needed, 0 when the response is complete (then *consumed says how many of
  * these bytes belonged to it; the rest are not part of it), or a negative
  * HCSMS_ERR_HTTP_* code (*consumed: the bytes read up to the offending one).
- * After completion, feeding again returns 0 and consumes nothing; after an
- * error it returns the same error. */
+ * One empty line (CRLF or LF) before a status line is skipped; a second is
+ * HCSMS_ERR_HTTP_STATUS_LINE. After completion, feeding again returns 0 and
+ * consumes nothing; after an error it returns the same error. */
 int hcsms_http_response_feed(hcsms_http_response *response,
                              const unsigned char *data, size_t len,
                              size_t *consumed);
 
 /* The peer closed the connection. Returns 0 when that ends a close-delimited
  * body (the response is complete), HCSMS_ERR_CLOSED when no byte of a
- * response had arrived, else HCSMS_ERR_HTTP_TRUNCATED. */
+ * response had arrived (the one empty line ignored before a status line is
+ * not part of a response), else HCSMS_ERR_HTTP_TRUNCATED. */
 int hcsms_http_response_eof(hcsms_http_response *response);
 
 /* A request written through a buffer: each write copies into it and sends

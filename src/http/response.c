@@ -16,7 +16,8 @@
 #include "hcsms.h"
 
 enum state {
-    ST_STATUS,        /* "HTTP/1.x NNN" */
+    ST_STATUS,        /* "HTTP/1.x NNN", or the one empty line allowed before it */
+    ST_STATUS_AFTER_EMPTY, /* "HTTP/1.x NNN" after that empty line: no second one */
     ST_REASON,        /* the reason phrase up to the line end */
     ST_HEADER_START,  /* first byte of a header line, or the empty line */
     ST_HEADER_NAME,
@@ -498,6 +499,7 @@ static int chunk_size_line_end(hcsms_http_response *r)
 static int head_byte(hcsms_http_response *r, unsigned char c)
 {
     int end, err;
+    unsigned had_cr = r->saw_cr; /* this byte may end a line that had its CR */
 
     if (r->state >= ST_CHUNK_SIZE && r->state <= ST_CHUNK_DATA_END) {
         /* chunk framing lines are body framing, not header bytes */
@@ -516,6 +518,22 @@ static int head_byte(hcsms_http_response *r, unsigned char c)
 
     switch (r->state) {
     case ST_STATUS:
+    case ST_STATUS_AFTER_EMPTY:
+        if (end && r->state == ST_STATUS && r->line_len == 1u + had_cr) {
+            /* An empty line before the status line is ignored, as RFC
+             * 9112 2.2 asks of request-lines ("at least one empty line")
+             * and llhttp does for responses: a server that ends a body
+             * with a stray CRLF leaves one in front of the next answer on
+             * a kept-alive connection. Only a whole line (CRLF, or LF:
+             * bare LF ends every line here), and only one (llhttp takes
+             * any number): one is that case, more mean the stream is not
+             * what we think it is, and a server sending nothing but line
+             * ends is refused at the second. Its bytes count against the
+             * head limits like any line. */
+            r->state = ST_STATUS_AFTER_EMPTY;
+            r->line_len = 0;
+            return 0;
+        }
         if (end || r->line_len > STATUS_PREFIX_LEN)
             return HCSMS_ERR_HTTP_STATUS_LINE;
         r->status_text[r->line_len - 1] = (char)c;
@@ -756,7 +774,11 @@ int hcsms_http_response_eof(hcsms_http_response *response)
         response->state = ST_DONE;
         return 0;
     }
-    if (response->bytes_seen == 0)
+    /* Closed before any byte of a response: nothing at all, or only the
+     * ignored empty line (left over from the previous answer). */
+    if (response->bytes_seen == 0 ||
+        (response->state == ST_STATUS_AFTER_EMPTY && response->interim_count == 0 &&
+         response->line_len == 0))
         return fail(response, HCSMS_ERR_CLOSED);
     return fail(response, HCSMS_ERR_HTTP_TRUNCATED);
 }

@@ -410,6 +410,27 @@ _raw_script("st-smtp", b"220 mail.example.com ESMTP Postfix (Debian/GNU)\r\n", t
 _raw_script("st-reason-9000", b"HTTP/1.1 200 " + b"O" * 9000 + b"\r\nContent-Length: 2\r\n\r\n{}")
 _raw_script("st-noise", random.Random(1234).randbytes(4096), then="fin")
 
+# ---- empty lines before the status line (RFC 9112 2.2: one is skipped) -----------
+_raw_script("st-crlf-first", lambda q: [b"\r\n", resp(200, "OK", OK_BODY, rid=q.rid)], then="keep",
+            pause=0.02)
+_raw_script("st-lf-first", lambda q: b"\n" + resp(200, "OK", OK_BODY, rid=q.rid), then="keep")
+_raw_script("st-crlf-twice-first", lambda q: b"\r\n\r\n" + resp(200, "OK", OK_BODY, rid=q.rid))
+_raw_script("st-cr-first", lambda q: b"\r" + resp(200, "OK", OK_BODY, rid=q.rid))
+_raw_script("st-crlf-then-silent", b"\r\n", then="hold")
+_raw_script("st-crlf-then-close", b"\r\n", then="fin")
+
+
+@script("st-crlf-forever")
+def _(c, q):
+    # nothing but empty lines, one every 50 ms, until the client leaves
+    c.record["empty_lines"] = 0
+    end = time.monotonic() + HOLD_MAX
+    while time.monotonic() < end:
+        c.send(b"\r\n")
+        c.record["empty_lines"] += 1
+        c.wait(0.05)
+
+
 # ---- interim answers --------------------------------------------------------------
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _raw_script("int-flood", lambda q: CONTINUE * 1000 + resp(200, "OK", OK_BODY, rid=q.rid))

@@ -423,6 +423,65 @@ single("status-smtp-greeting", "st-smtp", 3, err=STATUS)
 single("status-binary-noise", "st-noise", 3)
 single("status-reason-9000-bytes", "st-reason-9000", 3, err="line too long")
 
+# ---- empty lines before the status line ------------------------------------------------
+single("status-after-one-empty-line", "st-crlf-first", 0)
+single("status-after-one-bare-lf", "st-lf-first", 0)
+single("status-after-two-empty-lines", "st-crlf-twice-first", 3, err=STATUS)
+single("status-after-cr-without-lf", "st-cr-first", 3, err=STATUS)
+single("empty-line-then-silent", "st-crlf-then-silent", 3, err="timed out", timeout_ms=1500, deadline=True)
+# a fresh connection: no byte of an answer, as for a close with nothing (not retried)
+single("empty-line-then-close", "st-crlf-then-close", 3, err=CLOSED)
+
+
+def _refused_at_once(c, r):
+    # refused at the second empty line, not read until a limit or the deadline
+    expect(r.elapsed < DEFAULT_TIMEOUT_MS * c.factor / 2000.0,
+           "took %.2fs: not refused at the second empty line" % r.elapsed)
+
+
+single("empty-lines-forever", "st-crlf-forever", 3, err=STATUS, check=_refused_at_once,
+       jcheck=lambda c, o, r: _refused_at_once(c, r))
+
+
+@case("keepalive-empty-line-before-next-answer", "exit 0: both on one connection")
+def _(c):
+    for mode in ("h", "j"):
+        ids = ["ok_e1" + mode, "st-crlf-first_e2" + mode]
+        snap = c.main.snapshot()
+        r = c.run(ids, json_mode=(mode == "j"))
+        expect_rc(r, 0)
+        time.sleep(0.01)
+        cs, reqs = c.main.since(snap)
+        expect_eq([(q["task_id"], q["n"]) for q in reqs], [(ids[0], 1), (ids[1], 2)],
+                  "(task, request number on its connection) the server saw")
+        expect(len(cs) == 1, "the server saw %d connections, expected 1" % len(cs))
+        if mode == "h":
+            expect_eq(r.out, ("unlocked %s\nunlocked %s\n" % tuple(ids)).encode(), "stdout")
+        else:
+            for o, tid in zip(json_lines(r, 2), ids):
+                check_json_task(o, tid, 0, status=200)
+
+
+@case("keepalive-empty-line-then-close-retried-once", "exit 3: the 2nd sent again once, fresh connection")
+def _(c):
+    # On the kept-alive connection an empty line and a FIN are no answer at
+    # all: the request goes again, once, on a fresh connection (which closes
+    # the same way: that one is a fresh connection's failure, not retried).
+    ids = ["ok_f1", "st-crlf-then-close_f2"]
+    snap = c.main.snapshot()
+    r = c.run(ids)
+    expect_rc(r, 3)
+    time.sleep(0.01)
+    cs, reqs = c.main.since(snap)
+    expect_eq([(q["task_id"], q["n"]) for q in reqs], [(ids[0], 1), (ids[1], 2), (ids[1], 1)],
+              "(task, request number on its connection) the server saw")
+    expect(len(cs) == 2, "the server saw %d connections, expected 2" % len(cs))
+    expect_eq(r.out, b"unlocked ok_f1\n", "stdout")
+    lines = r.err_lines()
+    expect(len(lines) == 1, "stderr has %d lines, expected 1" % len(lines))
+    check_human_task(r, lines[0], ids[1], 3, err=CLOSED)
+
+
 # ---- 1xx ---------------------------------------------------------------------------
 single("interim-flood-1000", "int-flood", 3, err="1xx")
 single("interim-9-then-200", "int-9", 3, err="1xx")

@@ -237,6 +237,42 @@ static void bytes_after_the_response_are_reported(void **state)
     assert_true(left);
 }
 
+/* The stray CRLF a server left after its last answer on a kept-alive
+ * connection, read before the next answer in a read of its own. */
+static void empty_line_before_the_response_is_skipped(void **state)
+{
+    int died, left;
+    (void)state;
+    fake_port_recv_text("\r\n");
+    fake_port_recv_text(ok_response);
+    assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), 0);
+    assert_int_equal(response.status, 200);
+    assert_false(left);
+    /* Two are refused. */
+    setup(NULL);
+    fake_port_recv_text("\r\n");
+    fake_port_recv_text("\r\n");
+    fake_port_recv_text(ok_response);
+    assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), HCSMS_ERR_HTTP_STATUS_LINE);
+}
+
+/* ... and then the close: no byte of an answer came, as for a connection
+ * that closed with nothing (the caller may send the request again once). */
+static void empty_line_then_close_died_early(void **state)
+{
+    int died, left;
+    (void)state;
+    fake_port_recv_text("\r\n");
+    fake_port_recv_event(FAKE_CLOSE);
+    assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), HCSMS_ERR_CLOSED);
+    assert_true(died);
+    setup(NULL);
+    fake_port_recv_text("\r\nHTTP/1.1");
+    fake_port_recv_event(FAKE_CLOSE);
+    assert_int_equal(read_it(fake.now_ms + 1000, &died, &left), HCSMS_ERR_HTTP_TRUNCATED);
+    assert_false(died);
+}
+
 static void parser_error_is_returned(void **state)
 {
     int died, left;
@@ -361,6 +397,8 @@ int main(void)
         cmocka_unit_test_setup(close_at_each_point, setup),
         cmocka_unit_test_setup(close_delimited_body_ends_at_close, setup),
         cmocka_unit_test_setup(bytes_after_the_response_are_reported, setup),
+        cmocka_unit_test_setup(empty_line_before_the_response_is_skipped, setup),
+        cmocka_unit_test_setup(empty_line_then_close_died_early, setup),
         cmocka_unit_test_setup(parser_error_is_returned, setup),
         cmocka_unit_test_teardown(tls_handshake_ends_at_the_deadline_under_alerts, tls_finish),
         cmocka_unit_test_teardown(tls_recv_ends_at_its_timeout_under_encrypted_alerts, tls_finish),

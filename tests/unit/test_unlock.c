@@ -197,6 +197,40 @@ static void stale_bytes_close_the_connection(void **state)
     assert_int_equal(fake.connects, 2);
 }
 
+/* A stray CRLF ahead of the next answer on the kept-alive connection (a
+ * server that ends its bodies with one, come after the idle check): it is
+ * skipped and the connection kept. */
+static void stray_empty_line_before_the_next_answer(void **state)
+{
+    static const struct peer_step steps[] = {
+        {PEER_RESPOND, ok_200},
+        {PEER_RESPOND, "\r\nHTTP/1.1 200 OK\r\nX-Request-Id: req-2\r\nContent-Length: 2\r\n\r\n{}"},
+        {PEER_RESPOND, ok_200}};
+    (void)state;
+    start(steps, 3, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_int_equal(hcsms_unlock(&client, "t2", &result), HCSMS_OK);
+    assert_string_equal(result.request_id, "req-2");
+    assert_int_equal(hcsms_unlock(&client, "t3", &result), HCSMS_OK);
+    assert_int_equal(fake.connects, 1);
+    assert_int_equal(tls_peer_handshakes(), 1);
+}
+
+/* The stray CRLF and then the close: no byte of an answer came, so this is
+ * the kept-alive connection that died before answering, retried once. */
+static void stray_empty_line_then_close_is_retried_once(void **state)
+{
+    static const struct peer_step steps[] = {
+        {PEER_RESPOND, ok_200}, {PEER_RESPOND_CLOSE, "\r\n"}, {PEER_RESPOND, ok_200}};
+    (void)state;
+    start(steps, 3, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_int_equal(hcsms_unlock(&client, "t2", &result), HCSMS_OK);
+    assert_int_equal(result.attempts, 2);
+    assert_int_equal(fake.connects, 2);
+    assert_int_equal(tls_peer_requests(), 3);
+}
+
 static void close_after_response_reconnects(void **state)
 {
     static const struct peer_step steps[] = {{PEER_RESPOND_CLOSE, ok_200}, {PEER_RESPOND, ok_200}};
@@ -364,6 +398,8 @@ int main(void)
         cmocka_unit_test_teardown(retried_only_once, finish),
         cmocka_unit_test_teardown(fresh_connection_is_not_retried, finish),
         cmocka_unit_test_teardown(stale_bytes_close_the_connection, finish),
+        cmocka_unit_test_teardown(stray_empty_line_before_the_next_answer, finish),
+        cmocka_unit_test_teardown(stray_empty_line_then_close_is_retried_once, finish),
         cmocka_unit_test_teardown(close_after_response_reconnects, finish),
         cmocka_unit_test_teardown(silent_server_ends_at_the_deadline, finish),
         cmocka_unit_test_teardown(truncated_success_is_an_error, finish),
