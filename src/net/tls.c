@@ -466,7 +466,21 @@ static void forget_session(hcsms_tls *tls)
  * it resumes, so a TLS 1.3 session without a ticket must not be kept (it
  * would pin the next ClientHello to 1.3 for nothing), and a ticket that was
  * just used is not offered again (RFC 8446 C.4): TLS 1.3 sessions are kept
- * only from the tickets that follow. */
+ * only from the tickets that follow.
+ *
+ * That pin (3.6: ssl_prepare_client_hello() sets the handshake's min and
+ * max to the session's version) means a server behind the name that
+ * changed version refuses the resuming ClientHello. The session is then
+ * forgotten (hcsms_tls_handshake) and the layer above makes one full
+ * handshake on a new connection (hcsms_tls_offered_session), before any
+ * byte of the request and within the same deadline. Not keeping 1.2
+ * sessions where 1.3 is built in would spare that one failed connection in
+ * one direction only, and give up resumption with every TLS 1.2-only
+ * server: a version change is rare, a reconnect is not. For the same
+ * reason, while it resumes a 1.2 session the client stays on 1.2 with a
+ * server that has since learnt 1.3; not a downgrade anyone on the path can
+ * cause: the full handshake that made the session offered 1.3, and mbedTLS
+ * checks the server's RFC 8446 4.1.3 downgrade sentinel. */
 static void session_after_handshake(hcsms_tls *tls)
 {
 #if MBEDTLS_VERSION_NUMBER >= 0x03020000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/ctr_drbg.h>
@@ -34,6 +35,10 @@ static struct {
     enum peer_flood flood;
     int flooding;              /* this connection floods from now on */
     unsigned flood_reads, flood_limit;
+    int handshake_failed;      /* this connection's handshake ended in an error */
+    int ticket_accepted;       /* this connection's handshake took a ticket */
+    unsigned failed_handshakes, resumed;
+    char history[512];
 } peer;
 
 static int peer_entropy(void *unused, unsigned char *out, size_t len)
@@ -83,6 +88,8 @@ static void reset(void)
     peer.in_len = peer.in_pos = 0;
     peer.request_len = 0;
     peer.handshake_done = 0;
+    peer.handshake_failed = 0;
+    peer.ticket_accepted = 0;
     peer.proxy_done = 0;
     peer.flooding = peer.flood == PEER_FLOOD_BEFORE_HELLO;
     fake.peer_out_len = fake.peer_out_pos = 0;
@@ -173,6 +180,68 @@ static int proxy_step(void)
     return 1;
 }
 
+/* "1.2" or "1.3", and "r" when resumed, to the history. */
+static void note_handshake(void)
+{
+    const char *version = mbedtls_ssl_get_version(&peer.ssl); /* "TLSv1.2" */
+    size_t used = strlen(peer.history);
+
+    if (peer.ticket_accepted)
+        peer.resumed++;
+    snprintf(peer.history + used, sizeof(peer.history) - used, "%s%s%s", used > 0 ? " " : "",
+             strlen(version) > 4 ? version + 4 : version, peer.ticket_accepted ? "r" : "");
+}
+
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_SRV_C)
+/* Test-only tickets: the session itself, serialised, in clear. */
+static int ticket_write(void *unused, const mbedtls_ssl_session *session, unsigned char *start,
+                        const unsigned char *end, size_t *tlen, uint32_t *lifetime)
+{
+    (void)unused;
+    *lifetime = 3600;
+    return mbedtls_ssl_session_save(session, start, (size_t)(end - start), tlen);
+}
+
+static int ticket_parse(void *unused, mbedtls_ssl_session *session, unsigned char *buf,
+                        size_t len)
+{
+    (void)unused;
+    if (mbedtls_ssl_session_load(session, buf, len) != 0)
+        return MBEDTLS_ERR_SSL_INVALID_MAC; /* not one of ours */
+    peer.ticket_accepted = 1;
+    return 0;
+}
+#endif
+
+int tls_peer_tickets(void)
+{
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_SRV_C)
+    mbedtls_ssl_conf_session_tickets_cb(&peer.conf, ticket_write, ticket_parse, NULL);
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+int tls_peer_versions(int min, int max)
+{
+#if MBEDTLS_VERSION_MAJOR >= 3
+#if !defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    if (max > PEER_TLS12)
+        return 0;
+#endif
+    /* PEER_TLS12/13 are the minor byte of 0x0303/0x0304 */
+    mbedtls_ssl_conf_min_tls_version(&peer.conf, (mbedtls_ssl_protocol_version)(0x0300 | min));
+    mbedtls_ssl_conf_max_tls_version(&peer.conf, (mbedtls_ssl_protocol_version)(0x0300 | max));
+#else
+    if (max > PEER_TLS12)
+        return 0;
+    mbedtls_ssl_conf_min_version(&peer.conf, MBEDTLS_SSL_MAJOR_VERSION_3, min);
+    mbedtls_ssl_conf_max_version(&peer.conf, MBEDTLS_SSL_MAJOR_VERSION_3, max);
+#endif
+    return 1;
+}
+
 static void pump(void)
 {
     int ret;
@@ -186,11 +255,22 @@ static void pump(void)
     if (peer.proxy_answer != NULL && !peer.proxy_done && !proxy_step())
         return;
     if (!peer.handshake_done) {
+        if (peer.handshake_failed)
+            return;
         ret = mbedtls_ssl_handshake(&peer.ssl);
-        if (ret != 0)
-            return; /* WANT_READ, or a failed handshake the client will see */
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+            return;
+        if (ret != 0) {
+            /* Its alert (if any) is in peer_out; then the close, as a
+             * server does after a fatal error. */
+            peer.handshake_failed = 1;
+            peer.failed_handshakes++;
+            fake.peer_closed = 1;
+            return;
+        }
         peer.handshake_done = 1;
         peer.handshakes++;
+        note_handshake();
     }
     for (;;) {
         ret = mbedtls_ssl_read(&peer.ssl, (unsigned char *)peer.request + peer.request_len,
@@ -298,6 +378,21 @@ unsigned tls_peer_requests(void)
 unsigned tls_peer_handshakes(void)
 {
     return peer.handshakes;
+}
+
+unsigned tls_peer_failed_handshakes(void)
+{
+    return peer.failed_handshakes;
+}
+
+unsigned tls_peer_resumed(void)
+{
+    return peer.resumed;
+}
+
+const char *tls_peer_history(void)
+{
+    return peer.history;
 }
 
 const char *tls_peer_last_request(void)

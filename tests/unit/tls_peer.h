@@ -46,9 +46,26 @@ enum peer_flood { PEER_FLOOD_NONE, PEER_FLOOD_BEFORE_HELLO, PEER_FLOOD_AFTER_ANS
 void tls_peer_flood(enum peer_flood when, unsigned reads);
 unsigned tls_peer_flood_reads(void); /* reads the flood has served */
 
+/* The TLS versions the peer accepts from its next connection on, as the
+ * minor of "3.x" (PEER_TLS12, PEER_TLS13), min <= max: a server behind the
+ * same name that changed (a load balancer with mixed backends). Returns 0,
+ * changing nothing, where this mbedTLS cannot (2.28 has no TLS 1.3). */
+enum { PEER_TLS12 = 3, PEER_TLS13 = 4 };
+int tls_peer_versions(int min, int max);
+
+/* Issue session tickets (TLS 1.2 tickets, TLS 1.3 NewSessionTicket) and
+ * resume the sessions they carry. A test-only ticket: the serialised
+ * session in clear, valid on every connection (one ticket key shared by
+ * the whole pool). Returns 0 where this mbedTLS cannot. */
+int tls_peer_tickets(void);
+
 /* What the peer saw. */
 unsigned tls_peer_requests(void);
-unsigned tls_peer_handshakes(void);
+unsigned tls_peer_handshakes(void);        /* completed */
+unsigned tls_peer_failed_handshakes(void); /* ended by a fatal error */
+unsigned tls_peer_resumed(void);           /* completed on a ticket it accepted */
+/* The completed handshakes in order, e.g. "1.2 1.2r 1.3 1.3r" (r: resumed). */
+const char *tls_peer_history(void);
 const char *tls_peer_last_request(void); /* NUL-terminated */
 
 #endif /* TLS_PEER_H */
