@@ -265,6 +265,14 @@ int hcsms_no_proxy_match(const char *no_proxy, const char *host);
  * Safe on a client whose init failed, and twice. */
 void hcsms_client_free(hcsms_client *client);
 
+/* Give back what mbedTLS keeps for the whole process rather than for a
+ * client: with mbedTLS 3.x, PSA crypto's key store (about 3 KB of heap,
+ * allocated by the first hcsms_client_init() and the first TLS 1.3 key
+ * share). Optional: call it once, when no client is left, and only if
+ * nothing else in the process uses mbedTLS's PSA crypto (it is shared). A
+ * later hcsms_client_init() sets PSA up again. A no-op with mbedTLS 2.28. */
+void hcsms_global_cleanup(void);
+
 /* Check a task id / token as hcsms_unlock() / init would: HCSMS_OK,
  * HCSMS_ERR_INVALID_TASK_ID or HCSMS_ERR_INVALID_TOKEN. */
 int hcsms_check_task_id(const char *task_id);

@@ -1729,6 +1729,8 @@ int main(int argc, char **argv)
         status = run_token(argc - 2, argv + 2);
     else
         return usage_error("unknown command '%s'", argv[1]);
+    /* Every client is freed by now and nothing else here uses PSA crypto. */
+    hcsms_global_cleanup();
     fflush(stdout);
     return status;
 }

@@ -90,4 +90,8 @@ void hcsms_tls_close(hcsms_tls *tls);
 /* Close and free everything; mbedTLS wipes its keys, we wipe the rest. */
 void hcsms_tls_free(hcsms_tls *tls);
 
+/* Free mbedTLS's process-wide state (PSA crypto, 3.x); see
+ * hcsms_global_cleanup(). */
+void hcsms_tls_global_free(void);
+
 #endif /* HCSMS_NET_H */

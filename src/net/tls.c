@@ -857,6 +857,13 @@ void hcsms_tls_free(hcsms_tls *tls)
     tls->socket.fd = -1;
 }
 
+void hcsms_tls_global_free(void)
+{
+#if defined(MBEDTLS_PSA_CRYPTO_C) && MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_psa_crypto_free();
+#endif
+}
+
 const char *hcsms_tls_version(void)
 {
     return MBEDTLS_VERSION_STRING_FULL;

@@ -135,6 +135,11 @@ void hcsms_client_free(hcsms_client *client)
     client->tls.socket.fd = -1; /* 0 would be a descriptor (stdin) */
 }
 
+void hcsms_global_cleanup(void)
+{
+    hcsms_tls_global_free();
+}
+
 static void note_failure(hcsms_client *client, hcsms_result *result, hcsms_step step)
 {
     hcsms_fail_at(result, step);
