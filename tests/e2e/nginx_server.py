@@ -2,7 +2,12 @@
 
     with NginxServer(workdir, cert, key, token) as ngx:
         ngx.url            # https://localhost:PORT
-        ngx.access_lines() # parsed access log: (connection, conn_requests, method, uri, status, request_id)
+        ngx.access_lines() # parsed access log: (connection, conn_requests, method, uri, status,
+                           #                     request_id, ssl_protocol, ssl_cipher)
+
+``cert`` may hold a chain (leaf first, then intermediates: nginx sends them all).
+``protocols`` is nginx's ssl_protocols (default "TLSv1.2 TLSv1.3"); ``ssl_extra`` more
+directives for the server block, e.g. ["ssl_conf_command SignatureAlgorithms RSA+SHA256"].
 
 nginx runs in the foreground (daemon off; master_process off) with all its files in
 ``workdir``; ``stop()`` (also on __exit__) always terminates it.
@@ -43,11 +48,14 @@ class NginxError(RuntimeError):
 
 
 class NginxServer:
-    def __init__(self, workdir, cert, key, token, start_timeout=10.0):
+    def __init__(self, workdir, cert, key, token, start_timeout=10.0, protocols="TLSv1.2 TLSv1.3",
+                 ssl_extra=()):
         self.workdir = os.path.abspath(workdir)
         self.cert = os.path.abspath(cert)
         self.key = os.path.abspath(key)
         self.token = token
+        self.protocols = protocols
+        self.ssl_extra = list(ssl_extra)
         self.start_timeout = start_timeout
         self.port = None
         self.proc = None
@@ -63,6 +71,8 @@ class NginxServer:
         user_line = "user root;" if os.geteuid() == 0 else "# (not root: no user directive)"
         for k, v in (("@USER_LINE@", user_line), ("@PREFIX@", self.workdir),
                      ("@PORT@", str(self.port)), ("@CERT@", self.cert), ("@KEY@", self.key),
+                     ("@PROTOCOLS@", self.protocols),
+                     ("@SSL_EXTRA@", "\n".join("        %s;" % d.rstrip(";") for d in self.ssl_extra)),
                      ("@TOKEN_SETS@", _token_sets(self.token))):
             text = text.replace(k, v)
         with open(self.conf, "w") as f:
@@ -107,15 +117,16 @@ class NginxServer:
         return "\n".join(out)
 
     def access_lines(self):
-        """Parsed access.log lines: (connection, connection_requests, method, uri, status, request_id)."""
+        """Parsed access.log lines: (connection, connection_requests, method, uri, status,
+        request_id, ssl_protocol, ssl_cipher), e.g. (..., "TLSv1.3", "TLS_AES_256_GCM_SHA384")."""
         res = []
         try:
             with open(os.path.join(self.workdir, "access.log")) as f:
                 for line in f:
                     parts = line.split()
-                    if len(parts) >= 6:
+                    if len(parts) >= 8:
                         res.append((int(parts[0]), int(parts[1]), parts[2], parts[3].strip('"'),
-                                    int(parts[4]), parts[5]))
+                                    int(parts[4]), parts[5], parts[6], parts[7]))
         except OSError:
             pass
         return res
