@@ -51,4 +51,5 @@ $(BENCH)/%-stripped: $(BENCH)/%
 
 bench: bench-build
 	$(PYTHON) tests/bench/run_bench.py --dir $(BENCH) --hcsms $(BENCH)/hcsms \
-	  --curl $(BENCH)/curl_unlock --hcsms-objects "$(LIB) $(CLI_OBJECTS)" $(BENCH_ARGS)
+	  --curl $(BENCH)/curl_unlock --hcsms-objects "$(LIB) $(CLI_OBJECTS)" \
+	  --mbedtls-libs "$(if $(MBEDTLS_LIBDIR),$(wildcard $(MBEDTLS_LIBDIR)/libmbed*.a))" $(BENCH_ARGS)

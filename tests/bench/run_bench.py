@@ -439,6 +439,8 @@ def main():
     ap.add_argument("--curl", default="build/bench/curl_unlock",
                     help="the measured curl program; its size from its -stripped sibling")
     ap.add_argument("--hcsms-objects", default="", help="hcsms's own objects/archives (for nm)")
+    ap.add_argument("--mbedtls-libs", default="",
+                    help="the mbedTLS archives linked in (for nm); default: the compiler's")
     ap.add_argument("--runs", type=int, default=11,
                     help="wall-time runs of each (median; loopback timings on a small VM vary by 20%%)")
     ap.add_argument("--tasks", type=int, default=1000, help="unlocks per wall-time run")
@@ -458,7 +460,10 @@ def main():
     token = bench_token(args.token_bytes)
 
     hcsms_own = nm_functions(args.hcsms_objects.split()) if args.hcsms_objects else set()
-    mbedtls_libs = [p for p in (find_library("lib%s.a" % n) for n in ("mbedtls", "mbedx509", "mbedcrypto")) if p]
+    # The archives hcsms was linked with (the pinned 3.6 build has functions
+    # 2.28 lacks: named by the wrong archives they would count as hcsms's).
+    mbedtls_libs = args.mbedtls_libs.split() or \
+        [p for p in (find_library("lib%s.a" % n) for n in ("mbedtls", "mbedx509", "mbedcrypto")) if p]
     mbedtls = nm_functions(mbedtls_libs) - hcsms_own if mbedtls_libs else set()
 
     # A fresh nginx folder: its access log is how each run is checked.
