@@ -150,8 +150,10 @@ static void poll_end(hcsms_tls *tls)
 /* Key exchange groups, cheapest first. mbedTLS 2.28 offers its curves
  * largest first, and a server that takes the client's order (nginx on
  * TLS 1.2) then picks P-521: measured, that is 48M of the 85M instructions
- * of a cold unlock (make bench). The certificate's own curve is checked
- * separately; this list is only the ephemeral key exchange. */
+ * of a cold unlock (make bench). P-521 is still offered, last: on TLS 1.2
+ * this list also names the curves the server's ECDSA certificate may use
+ * (RFC 8422 5.1), and without it a server with a P-521 certificate finds
+ * no shared suite (make interop: every TLS 1.2-only P-521 row failed). */
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
 static const uint16_t key_exchange_groups[] = {
 #if defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
@@ -162,6 +164,9 @@ static const uint16_t key_exchange_groups[] = {
 #endif
 #if defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
     MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP521R1_ENABLED)
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP521R1,
 #endif
     MBEDTLS_SSL_IANA_TLS_GROUP_NONE,
 };
@@ -175,6 +180,9 @@ static const mbedtls_ecp_group_id key_exchange_groups[] = {
 #endif
 #if defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
     MBEDTLS_ECP_DP_SECP384R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP521R1_ENABLED)
+    MBEDTLS_ECP_DP_SECP521R1,
 #endif
     MBEDTLS_ECP_DP_NONE,
 };
