@@ -88,7 +88,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report size size-recommended lwip-port-test lint-lwip
+.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report size size-recommended lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -132,6 +132,18 @@ e2e: $(CLI)
 test: $(UNIT_TESTS) $(PORT_TESTS) $(CLI)
 	@HCSMS_BIN=$(CLI) HCSMS_WRAPPER="$(RUN_WRAPPER)" TEST_WRAPPER="$(RUN_WRAPPER)" \
 	  sh tests/run_tests.sh --unit $(UNIT_TESTS) $(PORT_TESTS) --e2e --hostile
+
+# TLS interoperability: the default build and the recommended configuration
+# (configs/mbedtls-hcsms.h) against OpenSSL s_server, nginx, stunnel and
+# lighttpd with mod_openssl, mod_gnutls and mod_wolfssl, with RSA and ECDSA
+# chains, TLS 1.2 and 1.3, curl as the control in every row (tests/interop/).
+# Table in $(BUILD)/interop/interop.md; last line "interop: N rows, ...".
+INTEROP_RECOMMENDED = build$(CROSS_DIR)/mbedtls-3.6-mbedtls-hcsms
+interop: $(CLI)
+	$(MAKE) MBEDTLS=3.6 MBEDTLS_CONFIG=configs/mbedtls-hcsms.h BUILD=$(INTEROP_RECOMMENDED) \
+	  MBEDTLS_DIR=build$(CROSS_DIR)/mbedtls-3.6-lib-mbedtls-hcsms $(INTEROP_RECOMMENDED)/hcsms
+	@HCSMS_WRAPPER="$(RUN_WRAPPER)" $(PYTHON) tests/interop/run_interop.py \
+	  --hcsms $(CLI) --hcsms $(INTEROP_RECOMMENDED)/hcsms --workdir $(BUILD)/interop
 
 # The hostile-server suite alone (also part of make test).
 hostile: $(CLI)
