@@ -1197,7 +1197,12 @@ def _(c):
     s = c.snap()
     r = c.unlock("--retries", "3", "--timeout", str(t), "throttled-r2")
     expect_rc(r, 1)
-    expect(r.elapsed < t / 1000.0 + 1.0, "took %.2fs, past the deadline" % r.elapsed)
+    # The process's own start and exit are outside its deadline: under
+    # valgrind (mbedTLS 3.6's PSA set-up, the leak check at exit) they take
+    # over a second on a busy machine. Ignoring the deadline would still take
+    # 3 s of waits plus four handshakes.
+    slack = 2.0 if c.wrapper else 1.0
+    expect(r.elapsed < t / 1000.0 + slack, "took %.2fs, past the deadline" % r.elapsed)
     attempts = len(c.new_requests(s))
     if c.wrapper:
         expect(2 <= attempts <= 3, "attempts within the deadline: %d, expected 2 or 3" % attempts)
