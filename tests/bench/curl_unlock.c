@@ -2,13 +2,15 @@
  * curl_unlock: the yardstick for `make bench`. The same unlock call as the
  * hcsms command, made with libcurl (Debian's libcurl4-openssl-dev):
  *
- *   HCSMS_AUTH_TOKEN=... curl_unlock [-v] --endpoint URL --cacert FILE TASK_ID...
+ *   HCSMS_AUTH_TOKEN=... curl_unlock [-v] --endpoint URL --cacert FILE
+ *                        [--tls-max 1.2|1.3] TASK_ID...
  *   curl_unlock --version
  *
  * POST URL/v3/tasks/{id}/unlock with the headers hcsms sends (Host,
  * User-Agent, Accept and Content-Type application/json, Content-Length: 0,
- * X-Auth-Token), verified against the CA file only, TLS 1.2 and HTTP/1.1 as
- * hcsms with mbedTLS 2.28 does, and one easy handle for every task so that
+ * X-Auth-Token), verified against the CA file only, HTTP/1.1, TLS 1.2 up to
+ * --tls-max (default 1.3; the bench passes what hcsms's mbedTLS speaks:
+ * 1.2 for 2.28), and one easy handle for every task so that
  * libcurl keeps one connection alive across them. Like hcsms it prints
  * "unlocked ID" per success, so both pay for the same output. The answer's
  * body ({} on 200) is discarded unread: only the status matters here.
@@ -45,7 +47,8 @@ static int remarks_only(CURL *curl, curl_infotype type, char *text, size_t size,
 
 static int usage(void)
 {
-    fputs("usage: HCSMS_AUTH_TOKEN=... curl_unlock [-v] --endpoint URL --cacert FILE TASK_ID...\n"
+    fputs("usage: HCSMS_AUTH_TOKEN=... curl_unlock [-v] --endpoint URL --cacert FILE\n"
+          "                            [--tls-max 1.2|1.3] TASK_ID...\n"
           "       curl_unlock --version\n",
           stderr);
     return 2;
@@ -60,6 +63,7 @@ int main(int argc, char **argv)
     struct curl_slist *headers = NULL;
     CURL *curl;
     int i = 1, status = 0, verbose = 0;
+    long tls_max = CURL_SSLVERSION_MAX_TLSv1_3;
 
     if (argc == 2 && strcmp(argv[1], "--version") == 0) {
         printf("%s\n", curl_version());
@@ -74,6 +78,10 @@ int main(int argc, char **argv)
             endpoint = argv[i + 1];
         else if (strcmp(argv[i], "--cacert") == 0)
             cacert = argv[i + 1];
+        else if (strcmp(argv[i], "--tls-max") == 0 && strcmp(argv[i + 1], "1.2") == 0)
+            tls_max = CURL_SSLVERSION_MAX_TLSv1_2;
+        else if (strcmp(argv[i], "--tls-max") == 0 && strcmp(argv[i + 1], "1.3") == 0)
+            tls_max = CURL_SSLVERSION_MAX_TLSv1_3;
         else
             return usage();
     }
@@ -106,9 +114,8 @@ int main(int argc, char **argv)
     curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    /* hcsms on mbedTLS 2.28 speaks TLS 1.2; compare like with like. */
-    curl_easy_setopt(curl, CURLOPT_SSLVERSION,
-                     (long)(CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2));
+    /* Compare like with like: the TLS versions hcsms's mbedTLS speaks. */
+    curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2 | tls_max);
     /* hcsms's defaults: 10 s to connect, 30 s per task. */
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 30000L);
