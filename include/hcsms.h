@@ -36,6 +36,10 @@ extern "C" {
 #endif
 
 #define HCSMS_VERSION "0.1.0"
+/* Changes whenever a struct of these headers changes its layout for reasons
+ * other than the settings (hcsms/config.h, mbedTLS's, jsmn's), which
+ * hcsms_client_init() catches by comparing sizes. */
+#define HCSMS_ABI_VERSION 1
 
 #if HCSMS_CONFIG_STRICT_TASK_ID
 #define HCSMS_TASK_ID_MAX 64    /* bytes of A-Z a-z 0-9 _ - */
@@ -214,8 +218,19 @@ void hcsms_client_config_init(hcsms_client_config *config);
  * _INVALID_TOKEN, _INVALID_PROXY, _CA, _ENTROPY, ...). Call hcsms_client_free()
  * in every case. A config without a token or keys is valid: such a client
  * can get a token from IAM (hcsms_iam_get_token), and hcsms_unlock() on it
- * returns HCSMS_ERR_INVALID_CREDENTIALS until hcsms_client_set_token(). */
-int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config);
+ * returns HCSMS_ERR_INVALID_CREDENTIALS until hcsms_client_set_token().
+ *
+ * The ABI guard (zlib's idiom): the macro passes this header's version and
+ * the caller's sizes of hcsms_client and hcsms_result, which depend on
+ * hcsms/config.h's and mbedTLS's settings. Built with other settings than
+ * the library, the caller gets HCSMS_ERR_ABI (client zeroed over the
+ * caller's size, nothing else touched) instead of a library writing past the
+ * end of its structs; then call nothing but hcsms_client_free(). */
+int hcsms_client_init_abi(hcsms_client *client, const hcsms_client_config *config,
+                          unsigned abi_version, size_t client_size, size_t result_size);
+#define hcsms_client_init(client, config)                                                      \
+    hcsms_client_init_abi((client), (config), HCSMS_ABI_VERSION, sizeof(hcsms_client),        \
+                          sizeof(hcsms_result))
 
 /* Replace the token (e.g. a refreshed one). Same rules as config.auth_token. */
 int hcsms_client_set_token(hcsms_client *client, const char *token);
@@ -262,8 +277,10 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
 int hcsms_no_proxy_match(const char *no_proxy, const char *host);
 
 /* Close the connection (if any), free mbedTLS's state and wipe the context.
- * Safe on a client whose init failed, and twice. */
-void hcsms_client_free(hcsms_client *client);
+ * Safe on a client whose init failed, and twice. The macro passes the
+ * caller's size: after HCSMS_ERR_ABI only those bytes are wiped. */
+void hcsms_client_free_abi(hcsms_client *client, size_t client_size);
+#define hcsms_client_free(client) hcsms_client_free_abi((client), sizeof(hcsms_client))
 
 /* Give back what mbedTLS keeps for the whole process rather than for a
  * client: with mbedTLS 3.x, PSA crypto's key store (about 3 KB of heap,

@@ -23,6 +23,7 @@ typedef enum hcsms_error {
     HCSMS_ERR_CA = -7,                 /* no usable CA certificate could be loaded */
     HCSMS_ERR_INVALID_CREDENTIALS = -8, /* no or malformed credentials (AK/SK, IAM user) */
     HCSMS_ERR_INVALID_PROXY = -9,      /* not http://host[:port], or malformed proxy credentials */
+    HCSMS_ERR_ABI = -10,               /* the caller was built with other hcsms/mbedTLS settings (struct sizes differ) */
 
     /* The network and TLS. */
     HCSMS_ERR_RESOLVE = -20,           /* host name did not resolve */

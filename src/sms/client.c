@@ -44,12 +44,20 @@ int hcsms_client_set_token(hcsms_client *client, const char *token)
     return HCSMS_OK;
 }
 
-int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config)
+int hcsms_client_init_abi(hcsms_client *client, const hcsms_client_config *config,
+                          unsigned abi_version, size_t client_size, size_t result_size)
 {
     int rc;
 
     if (client == NULL)
         return HCSMS_ERR_INVALID_ARGUMENT;
+    if (abi_version != HCSMS_ABI_VERSION || client_size != sizeof(*client) ||
+        result_size != sizeof(hcsms_result)) {
+        /* The caller's struct is client_size bytes, whatever ours is: zero
+         * exactly that, so that its hcsms_client_free() finds nothing set up. */
+        memset(client, 0, client_size);
+        return HCSMS_ERR_ABI;
+    }
     memset(client, 0, sizeof(*client));
     client->tls.socket.fd = -1;
     if (config == NULL)
@@ -126,10 +134,15 @@ int hcsms_client_init(hcsms_client *client, const hcsms_client_config *config)
     return HCSMS_OK;
 }
 
-void hcsms_client_free(hcsms_client *client)
+void hcsms_client_free_abi(hcsms_client *client, size_t client_size)
 {
     if (client == NULL)
         return;
+    if (client_size != sizeof(*client)) {
+        /* Never set up (init refused it): the caller's bytes only. */
+        mbedtls_platform_zeroize(client, client_size);
+        return;
+    }
     hcsms_tls_free(&client->tls);
     mbedtls_platform_zeroize(client, sizeof(*client));
     client->tls.socket.fd = -1; /* 0 would be a descriptor (stdin) */

@@ -565,6 +565,67 @@ static void free_after_failed_init_leaves_the_socket_closed(void **state)
     assert_memory_equal(&client, &wiped, sizeof(client));
 }
 
+/* ---- the ABI guard ------------------------------------------------------------
+ * A caller built with other settings than the library (another
+ * HCSMS_BODY_KEEP_MAX, mbedTLS configuration, jsmn option) has other struct
+ * sizes: init refuses with HCSMS_ERR_ABI and writes only the caller's bytes,
+ * and free wipes only those. */
+
+#define SHORTER 40
+static union {
+    hcsms_client client;
+    unsigned char bytes[sizeof(hcsms_client) + SHORTER];
+} area;
+
+static void expect_area(size_t zeroed)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(area.bytes); i++)
+        if (area.bytes[i] != (i < zeroed ? 0 : 0xa5))
+            fail_msg("byte %zu of the caller's area: 0x%02x (zeroed up to %zu)", i,
+                     area.bytes[i], zeroed);
+}
+
+static void abi_mismatch_refused_and_only_the_callers_bytes_written(void **state)
+{
+    const size_t smaller = sizeof(hcsms_client) - SHORTER;
+
+    (void)state;
+    config.endpoint = "https://localhost:8443";
+    /* A caller whose hcsms_client is smaller than the library's. */
+    memset(area.bytes, 0xa5, sizeof(area.bytes));
+    assert_int_equal(hcsms_client_init_abi(&area.client, &config, HCSMS_ABI_VERSION, smaller,
+                                           sizeof(hcsms_result)),
+                     HCSMS_ERR_ABI);
+    expect_area(smaller);
+    memset(area.bytes, 0xa5, sizeof(area.bytes));
+    hcsms_client_free_abi(&area.client, smaller);
+    expect_area(smaller);
+    /* Larger: still refused, and its size is what is zeroed. */
+    memset(area.bytes, 0xa5, sizeof(area.bytes));
+    assert_int_equal(hcsms_client_init_abi(&area.client, &config, HCSMS_ABI_VERSION,
+                                           sizeof(area.bytes), sizeof(hcsms_result)),
+                     HCSMS_ERR_ABI);
+    expect_area(sizeof(area.bytes));
+    /* Another hcsms_result (it is written by every call), another version. */
+    assert_int_equal(hcsms_client_init_abi(&client, &config, HCSMS_ABI_VERSION,
+                                           sizeof(hcsms_client), sizeof(hcsms_result) - 8),
+                     HCSMS_ERR_ABI);
+    assert_int_equal(client.initialised, 0);
+    assert_int_equal(hcsms_client_init_abi(&client, &config, HCSMS_ABI_VERSION + 1,
+                                           sizeof(hcsms_client), sizeof(hcsms_result)),
+                     HCSMS_ERR_ABI);
+    assert_int_equal(client.initialised, 0);
+    hcsms_client_free(&client); /* the same size: nothing was set up, nothing to free */
+    assert_memory_equal(&client, &wiped, sizeof(client));
+    /* The macro passes this build's own: accepted. */
+    assert_int_equal(hcsms_client_init(&client, &config), HCSMS_OK);
+    assert_string_equal(hcsms_strerror(HCSMS_ERR_ABI),
+                        "built against other hcsms or mbedTLS settings than the library "
+                        "(struct sizes differ)");
+}
+
 /* ---- the input path of hcsms_unlock ------------------------------------------
  * A bad task id, a NULL client or result, or a client that is not set up
  * fail before any connect or send; the result is cleared first. */
@@ -664,7 +725,7 @@ static void set_token_keeps_the_old_one_on_failure(void **state)
 static const int input_errors[] = {
     HCSMS_ERR_INVALID_ARGUMENT, HCSMS_ERR_INVALID_TASK_ID, HCSMS_ERR_INVALID_TOKEN,
     HCSMS_ERR_INVALID_ENDPOINT, HCSMS_ERR_INSECURE_ENDPOINT, HCSMS_ERR_UNKNOWN_REGION,
-    HCSMS_ERR_CA, HCSMS_ERR_INVALID_CREDENTIALS, HCSMS_ERR_INVALID_PROXY,
+    HCSMS_ERR_CA, HCSMS_ERR_INVALID_CREDENTIALS, HCSMS_ERR_INVALID_PROXY, HCSMS_ERR_ABI,
 };
 
 static const int transport_errors[] = {
@@ -691,7 +752,7 @@ static void strerror_names_every_code(void **state)
         all[n++] = input_errors[i];
     for (i = 0; i < sizeof(transport_errors) / sizeof(transport_errors[0]); i++)
         all[n++] = transport_errors[i];
-    assert_int_equal(n, 39); /* every value of hcsms_error in error.h */
+    assert_int_equal(n, 40); /* every value of hcsms_error in error.h */
     for (i = 0; i < n; i++) {
         const char *text = hcsms_strerror(all[i]);
         assert_non_null(text);
@@ -702,7 +763,7 @@ static void strerror_names_every_code(void **state)
     }
     assert_string_equal(hcsms_strerror(-9999), "unknown error");
     assert_string_equal(hcsms_strerror(1), "unknown error");
-    assert_string_equal(hcsms_strerror(-10), "unknown error");
+    assert_string_equal(hcsms_strerror(-11), "unknown error");
 }
 
 static void error_classes(void **state)
@@ -935,6 +996,7 @@ int main(void)
         cmocka_unit_test_setup(init_errors, setup),
         cmocka_unit_test_setup(free_leaves_the_socket_closed, setup),
         cmocka_unit_test_setup(free_after_failed_init_leaves_the_socket_closed, setup),
+        cmocka_unit_test_setup(abi_mismatch_refused_and_only_the_callers_bytes_written, setup),
         cmocka_unit_test_setup(unlock_rejects_bad_task_ids_before_sending, setup),
         cmocka_unit_test_setup(unlock_rejects_null_and_unready_clients, setup),
         cmocka_unit_test_setup(set_token_keeps_the_old_one_on_failure, setup),
