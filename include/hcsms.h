@@ -41,15 +41,6 @@ extern "C" {
  * hcsms_client_init() catches by comparing sizes. */
 #define HCSMS_ABI_VERSION 1
 
-#if HCSMS_CONFIG_STRICT_TASK_ID
-#define HCSMS_TASK_ID_MAX 64    /* bytes of A-Z a-z 0-9 _ - */
-#else
-#define HCSMS_TASK_ID_MAX 255   /* bytes */
-#endif
-#define HCSMS_TOKEN_MAX 16384   /* bytes */
-#define HCSMS_PROXY_USER_MAX 255     /* bytes, each of user name and password */
-#define HCSMS_IAM_FIELD_MAX 255      /* bytes, each of user, password, account, project */
-
 /* Protocol events reported to a trace function (HCSMS_CONFIG_TRACE). The
  * text never holds a secret: request headers are reported with their values
  * except X-Auth-Token, which is reported as "(redacted)". */

@@ -167,6 +167,16 @@
 #if HCSMS_HTTP_CHUNK_DIGITS_MAX < 1 || HCSMS_HTTP_CHUNK_DIGITS_MAX > 15
 #error "HCSMS_HTTP_CHUNK_DIGITS_MAX must be 1..15"
 #endif
+/* Fixed limits of the inputs (not settings). */
+#if HCSMS_CONFIG_STRICT_TASK_ID
+#define HCSMS_TASK_ID_MAX 64    /* bytes of A-Z a-z 0-9 _ - */
+#else
+#define HCSMS_TASK_ID_MAX 255   /* bytes */
+#endif
+#define HCSMS_TOKEN_MAX 16384   /* bytes */
+#define HCSMS_PROXY_USER_MAX 255     /* bytes, each of user name and password */
+#define HCSMS_IAM_FIELD_MAX 255      /* bytes, each of user, password, account, project */
+
 #if HCSMS_JSON_TOKENS_MAX < 8
 #error "HCSMS_JSON_TOKENS_MAX must be at least 8"
 #endif

@@ -16,7 +16,6 @@
 #include <mbedtls/platform_util.h>
 
 #include "auth.h"
-#include "hcsms.h"
 
 #if HCSMS_CONFIG_AKSK
 

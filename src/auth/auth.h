@@ -13,6 +13,8 @@
 
 #include <mbedtls/md.h>
 
+#include "hcsms/config.h"
+#include "hcsms/error.h"
 #include "../http/http.h"
 
 /* Write "X-Auth-Token: <token>\r\n". The token was checked at set-up. */
@@ -24,15 +26,29 @@ void hcsms_auth_write_token_header(hcsms_http_writer *writer, const char *token,
 void hcsms_auth_write_basic(hcsms_http_writer *writer, const char *header, const char *user,
                             const char *password);
 
-/* IAM password credentials: each field 1..HCSMS_IAM_FIELD_MAX bytes of
- * UTF-8 (project may be NULL). HCSMS_OK or HCSMS_ERR_INVALID_CREDENTIALS. */
-struct hcsms_iam_credentials;
-int hcsms_iam_check_credentials(const struct hcsms_iam_credentials *credentials);
+/* The public checks this layer implements (declared in hcsms.h too; a file
+ * that includes both gets a compiler error if the two ever differ). */
+int hcsms_check_token(const char *token, size_t len);
+int hcsms_check_credentials(const char *access_key, const char *secret_key,
+                            const char *security_token, const char *project_id);
+
+/* IAM password credentials as this layer sees them (src/sms/iam.c fills it
+ * from the caller's hcsms_iam_credentials): each field 1..HCSMS_IAM_FIELD_MAX
+ * bytes of UTF-8, project may be NULL. */
+typedef struct hcsms_iam_fields {
+    const char *user;
+    const char *password;
+    const char *account;
+    const char *project;
+} hcsms_iam_fields;
+
+/* HCSMS_OK or HCSMS_ERR_INVALID_CREDENTIALS. */
+int hcsms_iam_check_credentials(const hcsms_iam_fields *credentials);
 
 /* The JSON body of POST /v3/auth/tokens for credentials (checked), to sink
  * in pieces: scope project when credentials->project is set, else domain. */
 void hcsms_iam_write_body(void (*sink)(void *context, const void *data, size_t len),
-                          void *context, const struct hcsms_iam_credentials *credentials);
+                          void *context, const hcsms_iam_fields *credentials);
 
 /* A header to sign: lower-case name, value as sent (already trimmed). The
  * signer takes them in the order given, which must be sorted by name. */

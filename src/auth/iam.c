@@ -4,10 +4,9 @@
 #include <string.h>
 
 #include "auth.h"
-#include "hcsms.h"
 #include "../json/json.h"
 
-int hcsms_iam_check_credentials(const hcsms_iam_credentials *credentials)
+int hcsms_iam_check_credentials(const hcsms_iam_fields *credentials)
 {
     if (credentials == NULL || !hcsms_json_text_ok(credentials->user, HCSMS_IAM_FIELD_MAX) ||
         !hcsms_json_text_ok(credentials->password, HCSMS_IAM_FIELD_MAX) ||
@@ -24,7 +23,7 @@ static void put(hcsms_json_sink sink, void *context, const char *text)
 }
 
 void hcsms_iam_write_body(hcsms_json_sink sink, void *context,
-                          const hcsms_iam_credentials *credentials)
+                          const hcsms_iam_fields *credentials)
 {
     put(sink, context, "{\"auth\":{\"identity\":{\"methods\":[\"password\"],"
                        "\"password\":{\"user\":{\"name\":");

@@ -1,5 +1,4 @@
 #include "auth.h"
-#include "hcsms.h"
 
 int hcsms_check_token(const char *token, size_t len)
 {

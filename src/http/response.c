@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "http.h"
-#include "hcsms.h"
+#include "hcsms/error.h"
 
 enum state {
     ST_STATUS,        /* "HTTP/1.x NNN", or the one empty line allowed before it */

@@ -94,4 +94,9 @@ void hcsms_tls_free(hcsms_tls *tls);
  * hcsms_global_cleanup(). */
 void hcsms_tls_global_free(void);
 
+/* The public functions this layer implements (declared in hcsms.h too; a
+ * file that includes both gets a compiler error if the two ever differ). */
+void hcsms_tls_error_text(int tls_error, uint32_t verify_flags, char *out, size_t size);
+const char *hcsms_tls_version(void);
+
 #endif /* HCSMS_NET_H */

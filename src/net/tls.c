@@ -37,7 +37,6 @@
 #endif
 
 #include "net.h"
-#include "hcsms.h"
 #include "hcsms/error.h"
 
 static int entropy_from_port(void *unused, unsigned char *out, size_t len)

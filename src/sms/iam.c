@@ -15,7 +15,7 @@
 #define IAM_REQUEST_LINE "POST /v3/auth/tokens?nocatalog=true HTTP/1.1"
 
 typedef struct iam_request {
-    const hcsms_iam_credentials *credentials;
+    hcsms_iam_fields credentials;
     char body_length[24];
     char *token;
     size_t token_size;
@@ -43,7 +43,7 @@ static void write_iam_request(hcsms_client *client, hcsms_http_writer *writer,
     hcsms_write_header(client, writer, "Content-Type", "application/json;charset=utf8");
     hcsms_write_header(client, writer, "Content-Length", request->body_length);
     hcsms_http_write_string(writer, "\r\n");
-    hcsms_iam_write_body(write_bytes, writer, request->credentials);
+    hcsms_iam_write_body(write_bytes, writer, &request->credentials);
 }
 
 static int iam_once(hcsms_client *client, const void *context, uint64_t deadline,
@@ -87,12 +87,18 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
         return HCSMS_ERR_INVALID_ARGUMENT;
     }
     token[0] = '\0';
-    if ((rc = hcsms_iam_check_credentials(credentials)) != HCSMS_OK) {
-        hcsms_fail_at(result, HCSMS_STEP_INPUT);
-        return rc;
+    if (credentials != NULL) {
+        request.credentials.user = credentials->user;
+        request.credentials.password = credentials->password;
+        request.credentials.account = credentials->account;
+        request.credentials.project = credentials->project;
     }
-    hcsms_iam_write_body(count_bytes, &body_length, credentials);
-    request.credentials = credentials;
+    if (credentials == NULL ||
+        hcsms_iam_check_credentials(&request.credentials) != HCSMS_OK) {
+        hcsms_fail_at(result, HCSMS_STEP_INPUT);
+        return HCSMS_ERR_INVALID_CREDENTIALS;
+    }
+    hcsms_iam_write_body(count_bytes, &body_length, &request.credentials);
     snprintf(request.body_length, sizeof(request.body_length), "%lu",
              (unsigned long)body_length);
     request.token = token;

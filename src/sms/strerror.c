@@ -18,7 +18,7 @@ const char *hcsms_strerror(int error)
     case HCSMS_ERR_CA: return "no usable CA certificate";
     case HCSMS_ERR_INVALID_CREDENTIALS: return "missing or malformed credentials";
     case HCSMS_ERR_INVALID_PROXY: return "invalid proxy (expected http://host[:port]) or proxy credentials";
-    case HCSMS_ERR_ABI: return "built against other hcsms or mbedTLS settings than the library (struct sizes differ)";
+    case HCSMS_ERR_ABI: return "built with other hcsms/mbedTLS settings than the library";
     case HCSMS_ERR_PROXY: return "the proxy refused the tunnel";
     case HCSMS_ERR_NO_TOKEN: return "no valid X-Subject-Token in IAM's answer";
     case HCSMS_ERR_CLOCK: return "no trustworthy UTC time to sign the request with";
