@@ -21,10 +21,13 @@ HCSMS_CORE_SOURCES = \
 	$(HCSMS_DIR)/src/sms/client.c \
 	$(HCSMS_DIR)/src/sms/endpoint.c \
 	$(HCSMS_DIR)/src/sms/error_body.c \
+	$(HCSMS_DIR)/src/sms/exchange.c \
 	$(HCSMS_DIR)/src/sms/iam.c \
 	$(HCSMS_DIR)/src/sms/proxy.c \
 	$(HCSMS_DIR)/src/sms/retry.c \
-	$(HCSMS_DIR)/src/sms/strerror.c
+	$(HCSMS_DIR)/src/sms/strerror.c \
+	$(HCSMS_DIR)/src/sms/trace.c \
+	$(HCSMS_DIR)/src/sms/unlock.c
 
 HCSMS_PORT_SOURCES = $(wildcard $(HCSMS_DIR)/port/$(HCSMS_PORT)/*.c)
 

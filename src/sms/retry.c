@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sms.h"
+#include "../net/net.h"
 
 static int digits(const char *s, size_t n, int *out)
 {
@@ -119,4 +120,33 @@ long hcsms_retry_wait_ms(const hcsms_client *client, int rc, const hcsms_result 
         return (long)(cap / 2);
     random = (uint32_t)noise[0] << 24 | (uint32_t)noise[1] << 16 | (uint32_t)noise[2] << 8 | noise[3];
     return (long)(random % (cap + 1u)); /* full jitter */
+}
+
+/* The retry loop of every operation: attempt, then wait as the policy
+ * says and attempt again, all under one deadline. */
+int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *context,
+              hcsms_result *result)
+{
+    uint64_t deadline;
+    unsigned retry, attempts = 0;
+
+    /* One deadline for every attempt of this call together. */
+    deadline = hcsms_port_now_ms() + client->timeout_ms;
+    for (retry = 0;; retry++) {
+        long wait;
+        int rc = attempt(client, context, deadline, result);
+
+        attempts += result->attempts;
+        result->attempts = attempts;
+        if (rc == HCSMS_OK || retry >= client->retries)
+            return rc;
+        wait = hcsms_retry_wait_ms(client, rc, result,
+                                   rc == HCSMS_ERR_SERVICE ? client->response.retry_after : NULL,
+                                   retry);
+        if (wait < 0 || (uint64_t)wait >= hcsms_time_left(deadline))
+            return rc; /* not safe to repeat, or no time left to wait */
+        if (TRACING(client))
+            hcsms_trace_retry(client, rc, wait, retry);
+        hcsms_port_sleep_ms((uint32_t)wait);
+    }
 }

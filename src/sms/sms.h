@@ -28,6 +28,51 @@
 #define TRACING(client) 0
 #endif
 
+/* The trace module (trace.c): text for the trace function, formatted out of
+ * line. Callers test TRACING(client) first; with HCSMS_CONFIG_TRACE=0 these
+ * are empty stubs and the calls vanish. */
+#if HCSMS_CONFIG_TRACE
+void hcsms_trace_connect(const hcsms_client *client, const char *host, uint16_t port,
+                         uint8_t is_ipv6);
+void hcsms_trace_tls(const hcsms_client *client);
+void hcsms_trace_header(const hcsms_client *client, const char *a, const char *b,
+                        const char *c, const char *d, const char *e);
+void hcsms_trace_unlock_line(hcsms_client *client, const char *task_id);
+void hcsms_trace_sent(const hcsms_client *client, uint64_t bytes);
+void hcsms_trace_response(hcsms_client *client, int leftover);
+void hcsms_trace_retry(const hcsms_client *client, int rc, long wait, unsigned retry);
+#else
+static inline void hcsms_trace_connect(const hcsms_client *client, const char *host,
+                                       uint16_t port, uint8_t is_ipv6)
+{
+    (void)client, (void)host, (void)port, (void)is_ipv6;
+}
+static inline void hcsms_trace_tls(const hcsms_client *client) { (void)client; }
+static inline void hcsms_trace_header(const hcsms_client *client, const char *a,
+                                      const char *b, const char *c, const char *d,
+                                      const char *e)
+{
+    (void)client, (void)a, (void)b, (void)c, (void)d, (void)e;
+}
+static inline void hcsms_trace_unlock_line(hcsms_client *client, const char *task_id)
+{
+    (void)client, (void)task_id;
+}
+static inline void hcsms_trace_sent(const hcsms_client *client, uint64_t bytes)
+{
+    (void)client, (void)bytes;
+}
+static inline void hcsms_trace_response(hcsms_client *client, int leftover)
+{
+    (void)client, (void)leftover;
+}
+static inline void hcsms_trace_retry(const hcsms_client *client, int rc, long wait,
+                                     unsigned retry)
+{
+    (void)client, (void)rc, (void)wait, (void)retry;
+}
+#endif
+
 /* One request of an operation (unlock, IAM token): write() puts the whole
  * request (line, headers, blank line, body) through the writer; the
  * exchange sends it, reads the answer and fills the result. */

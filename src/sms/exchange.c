@@ -1,0 +1,204 @@
+/*
+ * One request and its answer: connect (or reuse the kept-alive connection),
+ * send what the operation writes, read the response under the deadline,
+ * fill the result. Data walks down once (request bytes -> TLS -> port) and
+ * back up once (bytes -> parser -> result). On any failure in the middle of
+ * a response the connection is closed: bytes of an answer we gave up on
+ * must never be read as the answer to the next request.
+ */
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "sms.h"
+#include "../http/http.h"
+#include "../net/net.h"
+
+static void note_failure(hcsms_client *client, hcsms_result *result, hcsms_step step)
+{
+    hcsms_fail_at(result, step);
+    result->os_error = client->tls.socket.os_error;
+    result->tls_error = client->tls.mbedtls_error;
+    result->tls_verify_flags = client->tls.verify_flags;
+}
+
+/* One connection: TCP to the server or the proxy, the tunnel, TLS. */
+static int connect_once(hcsms_client *client, uint64_t deadline, hcsms_result *result)
+{
+    const char *host = client->host;
+    uint16_t port = client->port;
+    uint8_t is_ipv6 = client->host_is_ipv6;
+    char address[64];
+    int rc;
+
+#if HCSMS_CONFIG_PROXY
+    if (client->proxy_host[0] != '\0') {
+        host = client->proxy_host;
+        port = client->proxy_port;
+        is_ipv6 = client->proxy_is_ipv6;
+    }
+#endif
+    if (TRACING(client))
+        hcsms_trace_connect(client, host, port, is_ipv6);
+    address[0] = '\0';
+    rc = hcsms_tls_open(&client->tls, host, port, client->connect_timeout_ms, deadline, address,
+                        sizeof(address));
+    if (address[0] != '\0')
+        TRACE(client, HCSMS_TRACE_CONNECTED, address);
+    if (rc != HCSMS_OK) {
+        note_failure(client, result,
+                     host != client->host ? HCSMS_STEP_PROXY_CONNECT : HCSMS_STEP_CONNECT);
+        return rc;
+    }
+#if HCSMS_CONFIG_PROXY
+    if (host != client->host && (rc = hcsms_proxy_tunnel(client, deadline, result)) != HCSMS_OK) {
+        note_failure(client, result, HCSMS_STEP_PROXY_TUNNEL);
+        hcsms_tls_close(&client->tls);
+        return rc;
+    }
+#endif
+    rc = hcsms_tls_handshake(&client->tls, client->host, deadline);
+    if (rc != HCSMS_OK) {
+        note_failure(client, result, HCSMS_STEP_TLS_HANDSHAKE);
+        return rc;
+    }
+    if (TRACING(client))
+        hcsms_trace_tls(client);
+    return HCSMS_OK;
+}
+
+static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result *result)
+{
+    int rc = connect_once(client, deadline, result);
+
+    /* A handshake that offered the saved session and failed (other than
+     * in the certificate check or for time) gets one full handshake on a
+     * new connection: resuming pins the TLS version, and the server behind
+     * the name may have changed. Nothing of the request was sent. */
+    if (rc != HCSMS_OK && rc != HCSMS_ERR_TLS_VERIFY && rc != HCSMS_ERR_TIMEOUT &&
+        hcsms_tls_offered_session(&client->tls) && hcsms_time_left(deadline) > 0) {
+        TRACE(client, HCSMS_TRACE_RETRY,
+              "the handshake resuming the last TLS session failed; a full one on a new connection");
+        hcsms_fail_at(result, HCSMS_STEP_NONE);
+        rc = connect_once(client, deadline, result);
+    }
+    return rc;
+}
+
+void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const char *name,
+                        const char *value)
+{
+    if (TRACING(client))
+        hcsms_trace_header(client, name, ": ", value, "", "");
+    hcsms_http_write_string(writer, name);
+    hcsms_http_write_string(writer, ": ");
+    hcsms_http_write_string(writer, value);
+    hcsms_http_write_string(writer, "\r\n");
+}
+
+void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer)
+{
+    hcsms_write_header(client, writer, "Host", client->host_header);
+    hcsms_write_header(client, writer, "User-Agent", "hcsms/" HCSMS_VERSION);
+    hcsms_write_header(client, writer, "Accept", "application/json");
+}
+
+
+static int send_request(hcsms_client *client, const hcsms_transport *transport,
+                        const hcsms_operation *operation, uint64_t deadline)
+{
+    hcsms_http_writer writer;
+    int rc;
+
+    hcsms_http_writer_init(&writer, transport, client->scratch.io, sizeof(client->scratch.io),
+                           deadline);
+    operation->write(client, &writer, operation->context);
+    rc = hcsms_http_writer_flush(&writer);
+    /* The buffer held pieces of the token, the security token or a password. */
+    mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
+    if (rc == HCSMS_OK && TRACING(client))
+        hcsms_trace_sent(client, writer.bytes_sent);
+    return rc;
+}
+
+int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint64_t deadline,
+                   hcsms_result *result)
+{
+    const hcsms_transport transport = {hcsms_tls_send, hcsms_tls_recv, &client->tls};
+    const hcsms_http_response *response;
+    int attempt, leftover = 0;
+
+    /* The last call's kept error body (its result pointed at it until now)
+     * may echo a secret: gone before anything else is read into it. */
+    mbedtls_platform_zeroize(client->body, client->response.body_kept);
+    for (attempt = 0;; attempt++) {
+        int rc, died_early = 0, reused = 0;
+
+        if (client->tls.connected) {
+            if (hcsms_tls_idle_ok(&client->tls)) {
+                reused = 1;
+                TRACE(client, HCSMS_TRACE_REUSE, "reusing the kept-alive connection");
+            } else {
+                TRACE(client, HCSMS_TRACE_REUSE,
+                      "kept-alive connection closed by the server or out of step; reconnecting");
+                hcsms_tls_close(&client->tls);
+            }
+        }
+        if (!reused && (rc = connect_server(client, deadline, result)) != HCSMS_OK)
+            return rc;
+
+        result->attempts++;
+        rc = send_request(client, &transport, operation, deadline);
+        if (rc != HCSMS_OK) {
+            died_early = rc == HCSMS_ERR_CLOSED;
+            note_failure(client, result, HCSMS_STEP_SEND);
+        } else {
+            hcsms_http_response_init(&client->response, result->request_id,
+                                     sizeof(result->request_id), client->body,
+                                     sizeof(client->body));
+            if (operation->subject_token != NULL)
+                hcsms_http_response_keep_subject_token(&client->response,
+                                                       operation->subject_token,
+                                                       operation->subject_token_size);
+            rc = hcsms_http_read_response(&transport, client->scratch.io, sizeof(client->scratch.io),
+                                          &client->response, deadline, &died_early, &leftover);
+            /* The raw response may echo a secret; what is kept is in body. */
+            mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
+            if (rc != HCSMS_OK)
+                note_failure(client, result, HCSMS_STEP_RECEIVE);
+        }
+        if (rc == HCSMS_OK)
+            break;
+        hcsms_tls_close(&client->tls);
+        TRACE(client, HCSMS_TRACE_CLOSE, hcsms_strerror(rc));
+        /* A kept-alive connection the server dropped while it was idle: the
+         * request was not answered, so sending it again is safe, once. */
+        if (!(reused && died_early && attempt == 0 && hcsms_time_left(deadline) > 0))
+            return rc;
+        TRACE(client, HCSMS_TRACE_RETRY,
+              "on a new connection: the kept-alive one died before any response byte");
+        memset(result, 0, sizeof(*result));
+        result->attempts = 1;
+    }
+
+    response = &client->response;
+    if (TRACING(client))
+        hcsms_trace_response(client, leftover);
+    result->http_status = response->status;
+    result->body_bytes = response->body_bytes;
+    result->body_truncated = response->body_truncated;
+    result->truncated = response->request_id_truncated;
+    if (!response->keep_alive || leftover) {
+        TRACE(client, HCSMS_TRACE_CLOSE,
+              leftover ? "bytes after the response: the connection is out of step"
+                       : "the server does not keep the connection open");
+        hcsms_tls_close(&client->tls);
+    }
+    if (response->status >= 200 && response->status < 300)
+        return HCSMS_OK;
+    hcsms_parse_error_body(client->body, response->body_kept, client->scratch.json_tokens,
+                           HCSMS_JSON_TOKENS_MAX, result);
+    result->body = client->body;
+    result->body_len = response->body_kept;
+    return HCSMS_ERR_SERVICE;
+}
