@@ -117,10 +117,12 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJECTS) $(TEST_SUPPORT_OBJ
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
 
-# The port's own tests run against the real port, on real sockets.
+# The port's own tests run against the real port, on real sockets; the
+# system calls it wraps (PORT_TEST_WRAPS) can be made to fail on demand.
+PORT_TEST_WRAPS ?=
 $(BUILD)/tests/test_port_%: $(BUILD)/obj/tests/unit/test_port_%.o $(call obj,$(HCSMS_PORT_SOURCES))
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka -lpthread
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PORT_TEST_WRAPS) -lcmocka -lpthread
 
 unit: $(UNIT_TESTS) $(PORT_TESTS)
 	@TEST_WRAPPER="$(RUN_WRAPPER)" sh tests/run_tests.sh --unit $(UNIT_TESTS) $(PORT_TESTS)
@@ -235,3 +237,6 @@ clean:
 
 # make bench: hcsms against a libcurl program on the same unlock (tests/bench).
 -include tests/bench/bench.mk
+
+# make coverage: line coverage per layer (gcov) from the unit, e2e and hostile suites.
+-include tests/coverage/coverage.mk
