@@ -117,6 +117,15 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJECTS) $(TEST_SUPPORT_OBJ
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
 
+# The CLI's rooms (all of src/cli but main.c) with the core and the fake
+# port: the CLI calls the public API only, so nothing reaches the network.
+CLI_ROOM_OBJECTS = $(filter-out %/src/cli/main.o,$(CLI_OBJECTS))
+CLI_UNIT_TESTS = $(filter $(BUILD)/tests/test_cli_%,$(UNIT_TESTS))
+$(CLI_UNIT_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/cli_capture.o \
+                   $(CLI_ROOM_OBJECTS) $(CORE_OBJECTS) $(TEST_SUPPORT_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
+
 # The port's own tests run against the real port, on real sockets; the
 # system calls it wraps (PORT_TEST_WRAPS) can be made to fail on demand.
 PORT_TEST_WRAPS ?=

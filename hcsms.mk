@@ -35,4 +35,14 @@ HCSMS_SOURCES = $(HCSMS_CORE_SOURCES) $(HCSMS_PORT_SOURCES)
 
 HCSMS_INCLUDES = -I$(HCSMS_DIR)/include
 
-HCSMS_CLI_SOURCES = $(HCSMS_DIR)/src/cli/main.c
+HCSMS_CLI_SOURCES = \
+	$(HCSMS_DIR)/src/cli/main.c \
+	$(HCSMS_DIR)/src/cli/environment.c \
+	$(HCSMS_DIR)/src/cli/files.c \
+	$(HCSMS_DIR)/src/cli/options.c \
+	$(HCSMS_DIR)/src/cli/output.c \
+	$(HCSMS_DIR)/src/cli/proxy.c \
+	$(HCSMS_DIR)/src/cli/redact.c \
+	$(HCSMS_DIR)/src/cli/secrets.c \
+	$(HCSMS_DIR)/src/cli/token.c \
+	$(HCSMS_DIR)/src/cli/unlock.c

@@ -1,0 +1,265 @@
+/*
+ * The proxy: --proxy (as copied before argv was starred), else https_proxy
+ * or HTTPS_PROXY; no_proxy / NO_PROXY; the proxy user's password from
+ * --proxy-password-file, HCSMS_PROXY_PASSWORD or the URL. Nothing of a
+ * URL's user info is ever printed.
+ */
+/* A feature-test macro, reserved by design. */
+#define _GNU_SOURCE 1 /* POSIX and GNU (memmem); NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "cli.h"
+
+/* The first of the environment variables that is set, or NULL. */
+static const char *env_either(const char *name, const char *other)
+{
+    const char *value = getenv(name);
+    return value != NULL ? value : getenv(other);
+}
+
+/* In a URL after its "scheme://" (or a proxy URL without one): the '@' that
+ * ends the user info, the last one before the first '/', '?' or '#' (a
+ * password may hold '@'); NULL if there is no user info. */
+static const char *user_info_end(const char *rest)
+{
+    const char *end = rest + strcspn(rest, "/?#"), *p, *at = NULL;
+
+    for (p = rest; p < end; p++) {
+        if (*p == '@')
+            at = p;
+    }
+    return at;
+}
+
+/* Decode %XX escapes of a URL's user info into out (size bytes). */
+static int percent_decode(const char *text, size_t len, char *out, size_t size)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len; i++) {
+        unsigned value;
+        char hex[3] = {0, 0, 0};
+        if (n + 1 >= size)
+            return -1;
+        if (text[i] != '%') {
+            out[n++] = text[i];
+            continue;
+        }
+        if (i + 2 >= len)
+            return -1;
+        hex[0] = text[i + 1];
+        hex[1] = text[i + 2];
+        if (strspn(hex, "0123456789abcdefABCDEF") != 2)
+            return -1;
+        value = (unsigned)strtoul(hex, NULL, 16);
+        if (value == 0)
+            return -1;
+        out[n++] = (char)value;
+        i += 2;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+/* For NO_PROXY and error texts; "" when the URL has no recognisable host
+ * (init then says what is wrong). */
+void cli_url_host(const char *url, char *out, size_t size)
+{
+    const char *p = strstr(url, "://"), *end;
+    size_t len;
+
+    out[0] = '\0';
+    if (p == NULL)
+        return;
+    p += 3;
+    if (*p == '[') {
+        end = strchr(++p, ']');
+        if (end == NULL)
+            return;
+    } else {
+        end = p + strcspn(p, ":/");
+    }
+    len = (size_t)(end - p);
+    if (len < size) {
+        memcpy(out, p, len);
+        out[len] = '\0';
+    }
+}
+
+/* The proxy URL (without user info) is refused by the library. */
+static int invalid_proxy(const char *origin, const char *url)
+{
+    fputs("hcsms: ", stderr);
+    fputs(origin, stderr);
+    fputs(": ", stderr);
+    fputs(hcsms_strerror(HCSMS_ERR_INVALID_PROXY), stderr);
+    /* Shown only when no '@' is left in it: a password with a '/' in it
+     * would otherwise look like a path, and be printed. */
+    if (strchr(url, '@') == NULL) {
+        fputs(" '", stderr);
+        cli_put_safe(stderr, url);
+        fputc('\'', stderr);
+    }
+    fputc('\n', stderr);
+    return EXIT_USAGE;
+}
+
+/* Split a proxy URL, [http://][user[:password]@]host[:port][/], into
+ * run->proxy_url (the same without the user info) and the percent-decoded
+ * proxy user and password of the secrets. Sets run->proxy_has_user and
+ * run->proxy_has_password; 0 or an exit status. */
+static int split_proxy_url(struct cli_run *run, const char *url, const char *origin)
+{
+    struct cli_secrets *s = run->secrets;
+    const char *scheme_end = strstr(url, "://"), *rest, *at, *colon = NULL;
+    size_t scheme_len = scheme_end != NULL ? (size_t)(scheme_end - url) : 0;
+    int bad = 0;
+
+    run->proxy_has_user = run->proxy_has_password = 0;
+    rest = scheme_end != NULL ? scheme_end + 3 : url; /* no scheme: http://, as for curl */
+    at = user_info_end(rest);
+    if (at != NULL) {
+        colon = memchr(rest, ':', (size_t)(at - rest));
+        bad = percent_decode(rest, (size_t)((colon != NULL ? colon : at) - rest), s->proxy_user,
+                             sizeof(s->proxy_user)) != 0 ||
+              (colon != NULL && percent_decode(colon + 1, (size_t)(at - colon - 1),
+                                               s->proxy_password, sizeof(s->proxy_password)) != 0);
+    }
+    if (scheme_end != NULL && !(scheme_len == 4 && strncasecmp(url, "http", 4) == 0)) {
+        /* Name the scheme only when it is one (not a piece of a password). */
+        if (scheme_len > 0 && scheme_len < 16 &&
+            strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") ==
+                scheme_len)
+            return cli_usage_error("%s: only http:// proxies are supported, not '%.*s://'",
+                                   origin, (int)scheme_len, url);
+        return cli_usage_error("%s: malformed proxy URL", origin);
+    }
+    if (bad)
+        return cli_usage_error("%s: malformed user or password in the proxy URL", origin);
+    if (at != NULL) {
+        run->proxy_has_user = 1;
+        run->proxy_has_password = colon != NULL;
+        rest = at + 1;
+    }
+    if (snprintf(run->proxy_url, sizeof(run->proxy_url), "http://%s", rest) >=
+        (int)sizeof(run->proxy_url))
+        return cli_usage_error("%s: proxy host too long", origin);
+    if (hcsms_check_proxy(run->proxy_url, run->proxy_has_user ? s->proxy_user : NULL,
+                          run->proxy_has_password ? s->proxy_password : NULL) != HCSMS_OK)
+        return invalid_proxy(origin, run->proxy_url);
+    return 0;
+}
+
+int cli_take_proxy_option(struct cli_run *run)
+{
+    const struct options *opts = &run->opts;
+    int rc;
+
+    if (opts->proxy == NULL || opts->proxy[0] == '\0')
+        return 0;
+    if (run->proxy_arg.value != opts->proxy) /* never: both walk argv alike */
+        return cli_usage_error("--proxy: cannot tell which argument is the proxy URL");
+    if (run->proxy_arg.state != 1)
+        return cli_usage_error("--proxy: proxy URL too long");
+    /* Warned, not refused: by now it has been readable in argv since exec,
+     * and refusing would only break the scripts that do it. */
+    if (run->proxy_arg.had_password)
+        fputs("hcsms: warning: a password in --proxy can be read by other users of this "
+              "machine (ps); use --proxy-password-file FILE or HCSMS_PROXY_PASSWORD\n",
+              stderr);
+    run->proxy_option_split = 1;
+    rc = split_proxy_url(run, run->secrets->proxy_arg_copy, "--proxy");
+    mbedtls_platform_zeroize(run->secrets->proxy_arg_copy, sizeof(run->secrets->proxy_arg_copy));
+    return rc;
+}
+
+/* The proxy password from --proxy-password-file, else HCSMS_PROXY_PASSWORD,
+ * else the one in the proxy URL. 0 or an exit status. */
+static int proxy_password_source(struct cli_run *run)
+{
+    const struct options *opts = &run->opts;
+    struct cli_secrets *s = run->secrets;
+    const char *env = getenv("HCSMS_PROXY_PASSWORD");
+    size_t len;
+
+    if (opts->proxy_password_file != NULL) {
+        long read = cli_read_secret_file(opts->proxy_password_file, "proxy password",
+                                         s->proxy_password_file, sizeof(s->proxy_password_file),
+                                         opts->strict_permissions);
+        if (read < 0)
+            return EXIT_USAGE;
+        len = (size_t)read;
+        env = s->proxy_password_file;
+    } else if (env != NULL) {
+        len = strlen(env);
+    } else {
+        return 0;
+    }
+    if (!run->proxy_has_user)
+        return cli_usage_error("a proxy password needs a user name in the proxy URL "
+                               "(http://USER@host:port)");
+    if (len == 0 || len > HCSMS_PROXY_USER_MAX || memchr(env, '\0', len) != NULL)
+        return cli_usage_error("the proxy password must be 1 to %d bytes without NUL",
+                               HCSMS_PROXY_USER_MAX);
+    memcpy(s->proxy_password, env, len);
+    s->proxy_password[len] = '\0';
+    run->proxy_has_password = 1;
+    mbedtls_platform_zeroize(s->proxy_password_file, sizeof(s->proxy_password_file));
+    return 0;
+}
+
+/* https_proxy, else HTTPS_PROXY, split (when --proxy was not). 0, -1 when
+ * neither is set, or an exit status. */
+static int take_proxy_environment(struct cli_run *run)
+{
+    struct cli_secrets *s = run->secrets;
+    char *env = getenv("https_proxy");
+    const char *origin = "https_proxy";
+    int rc;
+
+    if (env == NULL) {
+        env = getenv("HTTPS_PROXY");
+        origin = "HTTPS_PROXY";
+    }
+    if (env == NULL || env[0] == '\0') {
+        if (run->opts.proxy_password_file != NULL)
+            return cli_usage_error("--proxy-password-file without a proxy");
+        return -1;
+    }
+    /* Split a copy: the environment's string is not starred. */
+    if (strlen(env) >= sizeof(s->proxy_env_copy))
+        return cli_usage_error("%s: proxy URL too long", origin);
+    memcpy(s->proxy_env_copy, env, strlen(env) + 1);
+    rc = split_proxy_url(run, s->proxy_env_copy, origin);
+    mbedtls_platform_zeroize(s->proxy_env_copy, sizeof(s->proxy_env_copy));
+    return rc;
+}
+
+int cli_choose_proxy(struct cli_run *run, const char *endpoint_url, hcsms_client_config *config)
+{
+    char host[HCSMS_HOST_MAX + 1];
+    int rc;
+
+    cli_url_host(endpoint_url, run->resolve_host, sizeof(run->resolve_host));
+    if (!run->proxy_option_split && (rc = take_proxy_environment(run)) != 0)
+        return rc < 0 ? 0 : rc;
+    cli_url_host(endpoint_url, host, sizeof(host));
+    if (hcsms_no_proxy_match(env_either("no_proxy", "NO_PROXY"), host)) {
+        if (run->opts.verbose)
+            fprintf(stderr, "[%6ldms] * not using the proxy for %s (no_proxy)\n",
+                    cli_elapsed_ms(run), host);
+        return 0;
+    }
+    if ((rc = proxy_password_source(run)) != 0)
+        return rc;
+    cli_url_host(run->proxy_url, run->resolve_host, sizeof(run->resolve_host));
+    config->proxy = run->proxy_url;
+    config->proxy_username = run->proxy_has_user ? run->secrets->proxy_user : NULL;
+    config->proxy_password = run->proxy_has_password ? run->secrets->proxy_password : NULL;
+    return 0;
+}
