@@ -24,6 +24,7 @@ HCSMS_CORE_SOURCES = \
 	$(HCSMS_DIR)/src/sms/exchange.c \
 	$(HCSMS_DIR)/src/sms/iam.c \
 	$(HCSMS_DIR)/src/sms/proxy.c \
+	$(HCSMS_DIR)/src/sms/proxy_url.c \
 	$(HCSMS_DIR)/src/sms/retry.c \
 	$(HCSMS_DIR)/src/sms/strerror.c \
 	$(HCSMS_DIR)/src/sms/trace.c \

@@ -267,6 +267,40 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
  * an entry is ignored. Returns 1 to bypass, 0 to use the proxy. */
 int hcsms_no_proxy_match(const char *no_proxy, const char *host);
 
+/* The longest proxy URL hcsms_proxy_url_split() writes, without its NUL:
+ * "http://[" HCSMS_HOST_MAX bytes "]:65535/". */
+#define HCSMS_PROXY_URL_MAX (HCSMS_HOST_MAX + 16)
+
+/* Split a proxy URL as environments write it (HTTPS_PROXY, curl's -x),
+ * "[http://][user[:password]@]host[:port][/]" (the scheme in any case; none
+ * is http://), into what the config takes: proxy gets the URL without its
+ * user info ("http://host[:port][/]" as written; the port is 1080 when
+ * absent, as in config.proxy), user and password the user info
+ * percent-decoded (RFC 3986: "%40" is '@', "%3A" ':', "%2F" '/', either
+ * hex case), "" when absent. The user info ends at the last '@' before the
+ * first '/', '?' or '#': a password may hold '@', a '/' must be "%2F".
+ * Buffers caller-owned, NUL-terminated: proxy_size bytes (HCSMS_PROXY_URL_MAX
+ * + 1 fit any valid URL), user_size and password_size (HCSMS_PROXY_USER_MAX
+ * + 1 fit). Then config.proxy = proxy and, when user is not "",
+ * config.proxy_username = user, config.proxy_password = password (an absent
+ * password and an empty one are the same to Basic); wipe the password when
+ * done. Reading the environment stays with the caller:
+ *     url = getenv("https_proxy"), else getenv("HTTPS_PROXY");
+ *     if url and !hcsms_no_proxy_match(getenv("no_proxy"), endpoint_host)
+ *         hcsms_proxy_url_split(url, ...)
+ * Returns HCSMS_OK; HCSMS_ERR_INVALID_PROXY: a scheme other than http://, a
+ * bad escape ("%G1", "%4", a trailing '%') or "%00", a decoded field longer
+ * than HCSMS_PROXY_USER_MAX, or what hcsms_check_proxy() refuses (the host
+ * part, an empty user, ':' or a control byte in the user, ...);
+ * HCSMS_ERR_BUFFER_TOO_SMALL: an output (NULL or size 0 included) too small
+ * for a URL whose scheme and user info are well formed. On any failure
+ * user and password are wiped to ""; proxy is "" too, except on
+ * HCSMS_ERR_INVALID_PROXY after well-formed user info: it then holds the
+ * refused URL without its user info, for a message (print it only without
+ * '@': a password's unescaped '/' ends the user info early). */
+int hcsms_proxy_url_split(const char *url, char *proxy, size_t proxy_size, char *user,
+                          size_t user_size, char *password, size_t password_size);
+
 /* Close the connection (if any), free mbedTLS's state and wipe the context.
  * Safe on a client whose init failed, and twice. The macro passes the
  * caller's size: after HCSMS_ERR_ABI only those bytes are wiped. */

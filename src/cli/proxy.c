@@ -1,8 +1,10 @@
 /*
  * The proxy: --proxy (as copied before argv was starred), else https_proxy
  * or HTTPS_PROXY; no_proxy / NO_PROXY; the proxy user's password from
- * --proxy-password-file, HCSMS_PROXY_PASSWORD or the URL. Nothing of a
- * URL's user info is ever printed.
+ * --proxy-password-file, HCSMS_PROXY_PASSWORD or the URL. The library
+ * splits and decodes the URL (hcsms_proxy_url_split); what is left here is
+ * the command's: where the URL and password come from, and the messages,
+ * which never print anything of a URL's user info.
  */
 /* A feature-test macro, reserved by design. */
 #define _GNU_SOURCE 1 /* POSIX and GNU (memmem); NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
@@ -20,50 +22,6 @@ static const char *env_either(const char *name, const char *other)
 {
     const char *value = getenv(name);
     return value != NULL ? value : getenv(other);
-}
-
-/* In a URL after its "scheme://" (or a proxy URL without one): the '@' that
- * ends the user info, the last one before the first '/', '?' or '#' (a
- * password may hold '@'); NULL if there is no user info. */
-static const char *user_info_end(const char *rest)
-{
-    const char *end = rest + strcspn(rest, "/?#"), *p, *at = NULL;
-
-    for (p = rest; p < end; p++) {
-        if (*p == '@')
-            at = p;
-    }
-    return at;
-}
-
-/* Decode %XX escapes of a URL's user info into out (size bytes). */
-static int percent_decode(const char *text, size_t len, char *out, size_t size)
-{
-    size_t i, n = 0;
-
-    for (i = 0; i < len; i++) {
-        unsigned value;
-        char hex[3] = {0, 0, 0};
-        if (n + 1 >= size)
-            return -1;
-        if (text[i] != '%') {
-            out[n++] = text[i];
-            continue;
-        }
-        if (i + 2 >= len)
-            return -1;
-        hex[0] = text[i + 1];
-        hex[1] = text[i + 2];
-        if (strspn(hex, "0123456789abcdefABCDEF") != 2)
-            return -1;
-        value = (unsigned)strtoul(hex, NULL, 16);
-        if (value == 0)
-            return -1;
-        out[n++] = (char)value;
-        i += 2;
-    }
-    out[n] = '\0';
-    return 0;
 }
 
 /* For NO_PROXY and error texts; "" when the URL has no recognisable host
@@ -109,27 +67,18 @@ static int invalid_proxy(const char *origin, const char *url)
     return EXIT_USAGE;
 }
 
-/* Split a proxy URL, [http://][user[:password]@]host[:port][/], into
- * run->proxy_url (the same without the user info) and the percent-decoded
- * proxy user and password of the secrets. Sets run->proxy_has_user and
- * run->proxy_has_password; 0 or an exit status. */
+/* Split a proxy URL, [http://][user[:password]@]host[:port][/], with the
+ * library into run->proxy_url (the same without the user info) and the
+ * percent-decoded proxy user and password of the secrets. Sets
+ * run->proxy_has_user and run->proxy_has_password; 0 or an exit status. */
 static int split_proxy_url(struct cli_run *run, const char *url, const char *origin)
 {
     struct cli_secrets *s = run->secrets;
-    const char *scheme_end = strstr(url, "://"), *rest, *at, *colon = NULL;
+    const char *scheme_end = strstr(url, "://");
     size_t scheme_len = scheme_end != NULL ? (size_t)(scheme_end - url) : 0;
-    int bad = 0;
+    int rc;
 
     run->proxy_has_user = run->proxy_has_password = 0;
-    rest = scheme_end != NULL ? scheme_end + 3 : url; /* no scheme: http://, as for curl */
-    at = user_info_end(rest);
-    if (at != NULL) {
-        colon = memchr(rest, ':', (size_t)(at - rest));
-        bad = percent_decode(rest, (size_t)((colon != NULL ? colon : at) - rest), s->proxy_user,
-                             sizeof(s->proxy_user)) != 0 ||
-              (colon != NULL && percent_decode(colon + 1, (size_t)(at - colon - 1),
-                                               s->proxy_password, sizeof(s->proxy_password)) != 0);
-    }
     if (scheme_end != NULL && !(scheme_len == 4 && strncasecmp(url, "http", 4) == 0)) {
         /* Name the scheme only when it is one (not a piece of a password). */
         if (scheme_len > 0 && scheme_len < 16 &&
@@ -139,19 +88,18 @@ static int split_proxy_url(struct cli_run *run, const char *url, const char *ori
                                    origin, (int)scheme_len, url);
         return cli_usage_error("%s: malformed proxy URL", origin);
     }
-    if (bad)
-        return cli_usage_error("%s: malformed user or password in the proxy URL", origin);
-    if (at != NULL) {
-        run->proxy_has_user = 1;
-        run->proxy_has_password = colon != NULL;
-        rest = at + 1;
-    }
-    if (snprintf(run->proxy_url, sizeof(run->proxy_url), "http://%s", rest) >=
-        (int)sizeof(run->proxy_url))
+    rc = hcsms_proxy_url_split(url, run->proxy_url, sizeof(run->proxy_url), s->proxy_user,
+                               sizeof(s->proxy_user), s->proxy_password,
+                               sizeof(s->proxy_password));
+    if (rc == HCSMS_ERR_BUFFER_TOO_SMALL) /* the user and password always fit */
         return cli_usage_error("%s: proxy host too long", origin);
-    if (hcsms_check_proxy(run->proxy_url, run->proxy_has_user ? s->proxy_user : NULL,
-                          run->proxy_has_password ? s->proxy_password : NULL) != HCSMS_OK)
+    /* Refused: "" when the user info is malformed, else the URL without it. */
+    if (rc != HCSMS_OK && run->proxy_url[0] == '\0')
+        return cli_usage_error("%s: malformed user or password in the proxy URL", origin);
+    if (rc != HCSMS_OK)
         return invalid_proxy(origin, run->proxy_url);
+    /* No password is the empty one to Basic ("user:"). */
+    run->proxy_has_user = run->proxy_has_password = s->proxy_user[0] != '\0';
     return 0;
 }
 

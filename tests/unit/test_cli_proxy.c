@@ -169,6 +169,43 @@ static void test_invalid_proxy_hides_user_info(void **state)
     assert_null(strstr(capture_text(), "@h"));
 }
 
+/* The library splits; the messages stay the command's, without user info. */
+static void test_split_messages(void **state)
+{
+    char url[512];
+
+    (void)state;
+    capture_begin();
+    expect_error(start("--proxy", "http://u%00:secret@h:1"),
+                 "hcsms: --proxy: malformed user or password in the proxy URL");
+    setup(NULL);
+    (void)snprintf(url, sizeof(url), "http://%0*d:secret@h:1", HCSMS_PROXY_USER_MAX + 1, 0);
+    capture_begin();
+    expect_error(start("--proxy", url), "--proxy: malformed user or password in the proxy URL");
+    setup(NULL);
+    (void)snprintf(url, sizeof(url), "http://%0*d:1", HCSMS_HOST_MAX + 32, 0);
+    capture_begin();
+    expect_error(start("--proxy", url), "hcsms: --proxy: proxy host too long");
+    setup(NULL);
+    capture_begin();
+    expect_error(start("--proxy", "http://u%3Aser:secret@h:99999"),
+                 "proxy credentials 'http://h:99999'\n");
+    assert_null(strstr(capture_text(), "secret"));
+    /* a user without a password, and an empty password: both "" to Basic */
+    setup(NULL);
+    assert_int_equal(start("--proxy", "http://bob@h:1"), 0);
+    assert_int_equal(cli_choose_proxy(&run, "https://sms.example", &config), 0);
+    assert_string_equal(config.proxy, "http://h:1");
+    assert_string_equal(config.proxy_username, "bob");
+    assert_string_equal(config.proxy_password, "");
+    setup(NULL);
+    assert_int_equal(start("--proxy", "http://proxy/"), 0);
+    assert_int_equal(cli_choose_proxy(&run, "https://sms.example", &config), 0);
+    assert_string_equal(config.proxy, "http://proxy/");
+    assert_null(config.proxy_username);
+    assert_null(config.proxy_password);
+}
+
 static void test_url_host(void **state)
 {
     char host[16];
@@ -194,6 +231,7 @@ int main(void)
         cmocka_unit_test_setup(test_proxy_errors, setup),
         cmocka_unit_test_setup(test_password_needs_user, setup),
         cmocka_unit_test_setup(test_invalid_proxy_hides_user_info, setup),
+        cmocka_unit_test_setup(test_split_messages, setup),
         cmocka_unit_test_setup(test_url_host, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
