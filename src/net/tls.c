@@ -532,36 +532,11 @@ static int tls_failure(hcsms_tls *tls, int ret)
     return err;
 }
 
-int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
-                    const char *ca_file)
+/* The trust anchors: PEM/DER data and/or a file; at least one usable. */
+static int load_ca(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
+                   const char *ca_file)
 {
-    static const unsigned char personalisation[] = "hcsms";
     int ret;
-
-#if defined(MBEDTLS_PSA_CRYPTO_C) && MBEDTLS_VERSION_NUMBER >= 0x03000000
-    /* TLS 1.3 (on by default in 3.x) does its crypto through PSA, which
-     * needs this once per process; a second call is harmless. PSA draws its
-     * randomness from mbedTLS's entropy sources (on bare metal:
-     * mbedtls_hardware_poll), not from the DRBG below. */
-    if (psa_crypto_init() != PSA_SUCCESS)
-        return HCSMS_ERR_ENTROPY;
-#endif
-    mbedtls_ssl_init(&tls->ssl);
-    mbedtls_ssl_config_init(&tls->conf);
-    mbedtls_x509_crt_init(&tls->ca);
-    mbedtls_ctr_drbg_init(&tls->drbg);
-#if RESUME
-    mbedtls_ssl_session_init(&tls->session);
-#endif
-    tls->socket.fd = -1;
-    tls->initialised = 1;
-
-    ret = mbedtls_ctr_drbg_seed(&tls->drbg, entropy_from_port, NULL, personalisation,
-                                sizeof(personalisation) - 1);
-    if (ret != 0) {
-        tls->mbedtls_error = ret;
-        return ret == MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED ? HCSMS_ERR_ENTROPY : HCSMS_ERR_TLS;
-    }
 
     /* A bundle may hold certificates this mbedTLS cannot parse; a positive
      * return counts them. What matters is that at least one was usable. */
@@ -583,8 +558,13 @@ int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
         return HCSMS_ERR_CA;
 #endif
     }
-    if (tls->ca.version == 0)
-        return HCSMS_ERR_CA;
+    return tls->ca.version == 0 ? HCSMS_ERR_CA : HCSMS_OK;
+}
+
+/* What hcsms offers and requires, whatever mbedTLS's defaults. */
+static int configure(hcsms_tls *tls)
+{
+    int ret;
 
     ret = mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT,
                                       MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
@@ -623,6 +603,43 @@ int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
     mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
         &tls->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
+    return HCSMS_OK;
+}
+
+int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
+                    const char *ca_file)
+{
+    static const unsigned char personalisation[] = "hcsms";
+    int ret;
+
+#if defined(MBEDTLS_PSA_CRYPTO_C) && MBEDTLS_VERSION_NUMBER >= 0x03000000
+    /* TLS 1.3 (on by default in 3.x) does its crypto through PSA, which
+     * needs this once per process; a second call is harmless. PSA draws its
+     * randomness from mbedTLS's entropy sources (on bare metal:
+     * mbedtls_hardware_poll), not from the DRBG below. */
+    if (psa_crypto_init() != PSA_SUCCESS)
+        return HCSMS_ERR_ENTROPY;
+#endif
+    mbedtls_ssl_init(&tls->ssl);
+    mbedtls_ssl_config_init(&tls->conf);
+    mbedtls_x509_crt_init(&tls->ca);
+    mbedtls_ctr_drbg_init(&tls->drbg);
+#if RESUME
+    mbedtls_ssl_session_init(&tls->session);
+#endif
+    tls->socket.fd = -1;
+    tls->initialised = 1;
+
+    ret = mbedtls_ctr_drbg_seed(&tls->drbg, entropy_from_port, NULL, personalisation,
+                                sizeof(personalisation) - 1);
+    if (ret != 0) {
+        tls->mbedtls_error = ret;
+        return ret == MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED ? HCSMS_ERR_ENTROPY : HCSMS_ERR_TLS;
+    }
+
+    if ((ret = load_ca(tls, ca_data, ca_len, ca_file)) != HCSMS_OK ||
+        (ret = configure(tls)) != HCSMS_OK)
+        return ret;
     ret = mbedtls_ssl_setup(&tls->ssl, &tls->conf);
     if (ret != 0) {
         tls->mbedtls_error = ret;

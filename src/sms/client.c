@@ -42,6 +42,73 @@ int hcsms_client_set_token(hcsms_client *client, const char *token)
     return HCSMS_OK;
 }
 
+/* The server: an endpoint URL, or a region's endpoint; and its Host header,
+ * "host" or "[v6]", with ":port" unless it is 443 (fits: host <= 253). */
+static int set_server(hcsms_client *client, const hcsms_client_config *config)
+{
+    if (config->endpoint != NULL) {
+        int rc = hcsms_endpoint_parse(config->endpoint, client->host, sizeof(client->host),
+                                      &client->port, &client->host_is_ipv6);
+        if (rc != HCSMS_OK)
+            return rc;
+    } else {
+        const char *endpoint_host = hcsms_region_host(config->region != NULL ? config->region
+                                                                 : "ap-southeast-3");
+        if (endpoint_host == NULL)
+            return HCSMS_ERR_UNKNOWN_REGION;
+        memcpy(client->host, endpoint_host, strlen(endpoint_host) + 1);
+        client->port = 443;
+    }
+    snprintf(client->host_header, sizeof(client->host_header),
+             client->host_is_ipv6 ? "[%s]" : "%s", client->host);
+    if (client->port != 443) {
+        size_t used = strlen(client->host_header);
+        snprintf(client->host_header + used, sizeof(client->host_header) - used, ":%u",
+                 (unsigned)client->port);
+    }
+    return HCSMS_OK;
+}
+
+/* A token, or AK/SK, or neither (enough to get a token from IAM); and the
+ * proxy with its credentials. */
+static int set_credentials(hcsms_client *client, const hcsms_client_config *config)
+{
+    int rc;
+
+    if (config->auth_token != NULL) {
+        if ((rc = hcsms_client_set_token(client, config->auth_token)) != HCSMS_OK)
+            return rc;
+    } else if (config->access_key != NULL || config->secret_key != NULL) {
+#if !HCSMS_CONFIG_AKSK
+        return HCSMS_ERR_INVALID_CREDENTIALS; /* built without AK/SK signing */
+#endif
+        rc = hcsms_check_credentials(config->access_key, config->secret_key,
+                                     config->security_token, config->project_id);
+        if (rc != HCSMS_OK)
+            return rc;
+        client->access_key = config->access_key;
+        client->secret_key = config->secret_key;
+        client->security_token = config->security_token;
+        client->project_id = config->project_id;
+    }
+    if (config->proxy != NULL) {
+#if HCSMS_CONFIG_PROXY
+        if ((rc = hcsms_proxy_parse(config->proxy, client->proxy_host, sizeof(client->proxy_host),
+                                    &client->proxy_port, &client->proxy_is_ipv6)) != HCSMS_OK ||
+            (rc = hcsms_check_proxy_credentials(config->proxy_username,
+                                                config->proxy_password)) != HCSMS_OK) {
+            client->proxy_host[0] = '\0';
+            return rc;
+        }
+        client->proxy_username = config->proxy_username;
+        client->proxy_password = config->proxy_password;
+#else
+        return HCSMS_ERR_INVALID_PROXY; /* built without proxy support */
+#endif
+    }
+    return HCSMS_OK;
+}
+
 int hcsms_client_init_abi(hcsms_client *client, const hcsms_client_config *config,
                           unsigned abi_version, size_t client_size, size_t result_size)
 {
@@ -60,60 +127,9 @@ int hcsms_client_init_abi(hcsms_client *client, const hcsms_client_config *confi
     client->tls.socket.fd = -1;
     if (config == NULL)
         return HCSMS_ERR_INVALID_ARGUMENT;
-
-    if (config->endpoint != NULL) {
-        rc = hcsms_endpoint_parse(config->endpoint, client->host, sizeof(client->host),
-                                  &client->port, &client->host_is_ipv6);
-        if (rc != HCSMS_OK)
-            return rc;
-    } else {
-        const char *endpoint_host = hcsms_region_host(config->region != NULL ? config->region
-                                                                 : "ap-southeast-3");
-        if (endpoint_host == NULL)
-            return HCSMS_ERR_UNKNOWN_REGION;
-        memcpy(client->host, endpoint_host, strlen(endpoint_host) + 1);
-        client->port = 443;
-    }
-    /* "host", "[v6]", with ":port" unless it is 443; fits: host is <= 253. */
-    snprintf(client->host_header, sizeof(client->host_header),
-             client->host_is_ipv6 ? "[%s]" : "%s", client->host);
-    if (client->port != 443) {
-        size_t used = strlen(client->host_header);
-        snprintf(client->host_header + used, sizeof(client->host_header) - used, ":%u",
-                 (unsigned)client->port);
-    }
-    if (config->auth_token != NULL) {
-        if ((rc = hcsms_client_set_token(client, config->auth_token)) != HCSMS_OK)
-            return rc;
-    } else if (config->access_key != NULL || config->secret_key != NULL) {
-#if !HCSMS_CONFIG_AKSK
-        return HCSMS_ERR_INVALID_CREDENTIALS; /* built without AK/SK signing */
-#endif
-        rc = hcsms_check_credentials(config->access_key, config->secret_key,
-                                     config->security_token, config->project_id);
-        if (rc != HCSMS_OK)
-            return rc;
-        client->access_key = config->access_key;
-        client->secret_key = config->secret_key;
-        client->security_token = config->security_token;
-        client->project_id = config->project_id;
-    }
-    /* else no credentials: enough to get a token from IAM. */
-    if (config->proxy != NULL) {
-#if HCSMS_CONFIG_PROXY
-        if ((rc = hcsms_proxy_parse(config->proxy, client->proxy_host, sizeof(client->proxy_host),
-                                    &client->proxy_port, &client->proxy_is_ipv6)) != HCSMS_OK ||
-            (rc = hcsms_check_proxy_credentials(config->proxy_username,
-                                                config->proxy_password)) != HCSMS_OK) {
-            client->proxy_host[0] = '\0';
-            return rc;
-        }
-        client->proxy_username = config->proxy_username;
-        client->proxy_password = config->proxy_password;
-#else
-        return HCSMS_ERR_INVALID_PROXY; /* built without proxy support */
-#endif
-    }
+    if ((rc = set_server(client, config)) != HCSMS_OK ||
+        (rc = set_credentials(client, config)) != HCSMS_OK)
+        return rc;
     client->connect_timeout_ms = config->connect_timeout_ms ? config->connect_timeout_ms
                                                             : DEFAULT_CONNECT_TIMEOUT_MS;
     client->timeout_ms = config->timeout_ms ? config->timeout_ms : DEFAULT_TIMEOUT_MS;

@@ -121,11 +121,37 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
     return rc;
 }
 
+/* A whole response arrived: the result from it; the connection kept only
+ * if the server keeps it and nothing followed the response. */
+static int answered(hcsms_client *client, int leftover, hcsms_result *result)
+{
+    const hcsms_http_response *response = &client->response;
+
+    if (TRACING(client))
+        hcsms_trace_response(client, leftover);
+    result->http_status = response->status;
+    result->body_bytes = response->body_bytes;
+    result->body_truncated = response->body_truncated;
+    result->truncated = response->request_id_truncated;
+    if (!response->keep_alive || leftover) {
+        TRACE(client, HCSMS_TRACE_CLOSE,
+              leftover ? "bytes after the response: the connection is out of step"
+                       : "the server does not keep the connection open");
+        hcsms_tls_close(&client->tls);
+    }
+    if (response->status >= 200 && response->status < 300)
+        return HCSMS_OK;
+    hcsms_parse_error_body(client->body, response->body_kept, client->scratch.json_tokens,
+                           HCSMS_JSON_TOKENS_MAX, result);
+    result->body = client->body;
+    result->body_len = response->body_kept;
+    return HCSMS_ERR_SERVICE;
+}
+
 int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint64_t deadline,
                    hcsms_result *result)
 {
     const hcsms_transport transport = {hcsms_tls_send, hcsms_tls_recv, &client->tls};
-    const hcsms_http_response *response;
     int attempt, leftover = 0;
 
     /* The last call's kept error body (its result pointed at it until now)
@@ -181,24 +207,5 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
         result->attempts = 1;
     }
 
-    response = &client->response;
-    if (TRACING(client))
-        hcsms_trace_response(client, leftover);
-    result->http_status = response->status;
-    result->body_bytes = response->body_bytes;
-    result->body_truncated = response->body_truncated;
-    result->truncated = response->request_id_truncated;
-    if (!response->keep_alive || leftover) {
-        TRACE(client, HCSMS_TRACE_CLOSE,
-              leftover ? "bytes after the response: the connection is out of step"
-                       : "the server does not keep the connection open");
-        hcsms_tls_close(&client->tls);
-    }
-    if (response->status >= 200 && response->status < 300)
-        return HCSMS_OK;
-    hcsms_parse_error_body(client->body, response->body_kept, client->scratch.json_tokens,
-                           HCSMS_JSON_TOKENS_MAX, result);
-    result->body = client->body;
-    result->body_len = response->body_kept;
-    return HCSMS_ERR_SERVICE;
+    return answered(client, leftover, result);
 }
