@@ -128,7 +128,7 @@ $(CLI_UNIT_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/te
 
 # The port's own tests run against the real port, on real sockets; the
 # system calls it wraps (PORT_TEST_WRAPS) can be made to fail on demand.
-PORT_TEST_WRAPS ?=
+PORT_TEST_WRAPS ?= -Wl,--wrap=getrandom,--wrap=open,--wrap=read,--wrap=close,--wrap=clock_gettime,--wrap=nanosleep,--wrap=poll,--wrap=socket,--wrap=fcntl,--wrap=connect,--wrap=send,--wrap=recv,--wrap=getaddrinfo,--wrap=pthread_create,--wrap=pthread_condattr_init,--wrap=pthread_condattr_setclock
 $(BUILD)/tests/test_port_%: $(BUILD)/obj/tests/unit/test_port_%.o $(call obj,$(HCSMS_PORT_SOURCES))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PORT_TEST_WRAPS) -lcmocka -lpthread

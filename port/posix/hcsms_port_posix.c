@@ -246,6 +246,22 @@ static void lookup_fork_parent(void)
     (void)pthread_mutex_unlock(&lookup_lock);
 }
 
+/* A condition variable for lookups, on the monotonic clock (deadlines). */
+static int lookup_cond_init(void)
+{
+    pthread_condattr_t attr;
+    int rc;
+
+    if (pthread_condattr_init(&attr) != 0)
+        return -1;
+    rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
+                 pthread_cond_init(&lookup_changed, &attr) == 0
+             ? 0
+             : -1;
+    (void)pthread_condattr_destroy(&attr);
+    return rc;
+}
+
 static void lookup_fork_child(void)
 {
     size_t i;
@@ -254,21 +270,20 @@ static void lookup_fork_child(void)
         lookups[i].list = NULL; /* a parent's answer: dropped, not freed here */
         lookups[i].state = LOOKUP_FREE;
     }
+    /* A parent's thread waiting on the condition variable when it forked
+     * is copied into its state (glibc), and no thread of the child will
+     * ever leave that wait: the child's first broadcast would block for
+     * good. A fresh one has no waiters. */
+    (void)lookup_cond_init();
     (void)pthread_mutex_unlock(&lookup_lock);
 }
 
 static void lookup_setup(void)
 {
-    pthread_condattr_t attr;
-
-    if (pthread_condattr_init(&attr) != 0)
+    if (lookup_cond_init() != 0)
         return;
-    if (pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
-        pthread_cond_init(&lookup_changed, &attr) == 0)
-        lookup_ready = 1;
-    (void)pthread_condattr_destroy(&attr);
-    if (lookup_ready)
-        (void)pthread_atfork(lookup_fork_prepare, lookup_fork_parent, lookup_fork_child);
+    lookup_ready = 1;
+    (void)pthread_atfork(lookup_fork_prepare, lookup_fork_parent, lookup_fork_child);
 }
 
 static void *lookup_run(void *arg)
