@@ -31,6 +31,9 @@ endif
 # compiler); its tests run under qemu-user, the e2e servers on the host.
 CROSS_DIR = $(if $(CROSS_COMPILE),/$(patsubst %-,%,$(CROSS_COMPILE)))
 ifeq ($(MBEDTLS),3.6)
+ifneq ($(filter command line environment,$(origin MBEDTLS_INCLUDE) $(origin MBEDTLS_LIBDIR)),)
+$(error MBEDTLS_INCLUDE/MBEDTLS_LIBDIR name your own mbedTLS: add MBEDTLS=system (the default builds the pinned 3.6))
+endif
 # MBEDTLS_CONFIG=FILE: a whole mbedTLS configuration replacing the default
 # (e.g. configs/mbedtls-hcsms.h); mbedTLS and hcsms are both built with it.
 MBEDTLS_CONFIG ?=

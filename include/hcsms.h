@@ -229,7 +229,8 @@ int hcsms_client_set_token(hcsms_client *client, const char *token);
 /* Unlock the target server of task_id (1..255 bytes, no control bytes, not
  * "." or ".."; sent percent-encoded as one path segment). Connects, or reuses
  * the kept-alive connection, within one deadline (timeout_ms). result (caller
- * owned) is always filled. Returns HCSMS_OK for a 2xx answer,
+ * owned) is filled, unless client is NULL or not set up (then nothing is
+ * written to it: after HCSMS_ERR_ABI it is not the library's size). Returns HCSMS_OK for a 2xx answer,
  * HCSMS_ERR_SERVICE for any other status (details in result), or another
  * HCSMS_ERR_* when no valid answer was received. */
 int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result);

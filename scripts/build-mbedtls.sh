@@ -97,10 +97,12 @@ PINS='
 select_pin() {
     # shellcheck disable=SC2086
     set -- $1
+    [ $# -eq 4 ] || die "PINS line '$*': expected upstream, Debian version, sha256, suites"
     PINNED_UPSTREAM=$1 PINNED_VERSION=$2 PINNED_SHA256=$3 DEBIAN_SUITES=${4//,/ }
     PINNED_ORIG=mbedtls_$PINNED_UPSTREAM.orig.tar.bz2
 }
-pin_lines() { printf '%s\n' "$PINS" | sed '/^[[:space:]]*$/d'; }
+# The PINS lines, blank ones dropped, fields separated by one space.
+pin_lines() { printf '%s\n' "$PINS" | awk 'NF { $1 = $1; print }'; }
 STAMP_FORMAT=1
 
 # ---- helpers -----------------------------------------------------------------
@@ -349,6 +351,14 @@ try_download() {
     return 1
 }
 
+pin_listed() {  # does AVAILABLE name any pin's upstream version?
+    local line
+    while read -r line; do
+        case " $AVAILABLE " in *" ${line%% *}-"*) return 0 ;; esac
+    done < <(pin_lines)
+    return 1
+}
+
 fetch_source() {
     local attempt line log=$CACHE/apt.log
     command -v apt-get >/dev/null 2>&1 || die "apt-get not found (a Debian-based system is required to fetch the source)"
@@ -363,9 +373,10 @@ fetch_source() {
             select_pin "$line"
             try_download && return 0
         done < <(pin_lines)
-        # Something was listed but no pin downloads: the archive moved on
-        # (permanent), unless the lists are empty (a network problem: retry).
-        [ -z "$AVAILABLE" ] || break
+        # The lists name none of the pins: the archive moved on (permanent).
+        # Empty lists, or a pin listed that did not download: the network
+        # (retry).
+        if [ -n "$AVAILABLE" ] && ! pin_listed; then break; fi
         [ "$attempt" -lt 3 ] && { say "fetch: nothing downloaded, retrying in $((attempt * 5))s"; sleep $((attempt * 5)); }
     done
     tail -n 20 "$log" >&2

@@ -274,7 +274,8 @@ static void lookup_fork_child(void)
      * is copied into its state (glibc), and no thread of the child will
      * ever leave that wait: the child's first broadcast would block for
      * good. A fresh one has no waiters. */
-    (void)lookup_cond_init();
+    if (lookup_cond_init() != 0)
+        lookup_ready = 0; /* names then fail at once, never hang */
     (void)pthread_mutex_unlock(&lookup_lock);
 }
 

@@ -96,8 +96,12 @@ static int split_proxy_url(struct cli_run *run, const char *url, const char *ori
     /* Refused: "" when the user info is malformed, else the URL without it. */
     if (rc != HCSMS_OK && run->proxy_url[0] == '\0')
         return cli_usage_error("%s: malformed user or password in the proxy URL", origin);
-    if (rc != HCSMS_OK)
-        return invalid_proxy(origin, run->proxy_url);
+    if (rc != HCSMS_OK) {
+        rc = invalid_proxy(origin, run->proxy_url);
+        /* It may hold a password whose unescaped '/' ended the user info. */
+        mbedtls_platform_zeroize(run->proxy_url, sizeof(run->proxy_url));
+        return rc;
+    }
     /* No password is the empty one to Basic ("user:"). */
     run->proxy_has_user = run->proxy_has_password = s->proxy_user[0] != '\0';
     return 0;

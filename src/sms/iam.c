@@ -79,10 +79,11 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
     size_t body_length = 0;
     int rc;
 
-    if (result == NULL)
+    /* Not set up may mean refused with HCSMS_ERR_ABI: result untouched. */
+    if (result == NULL || client == NULL || !client->initialised)
         return HCSMS_ERR_INVALID_ARGUMENT;
     memset(result, 0, sizeof(*result));
-    if (client == NULL || !client->initialised || token == NULL || token_size == 0) {
+    if (token == NULL || token_size == 0) {
         hcsms_fail_at(result, HCSMS_STEP_SETUP);
         return HCSMS_ERR_INVALID_ARGUMENT;
     }

@@ -172,13 +172,12 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
 {
     int rc;
 
-    if (result == NULL)
+    /* A client that is not set up may be one init refused with
+     * HCSMS_ERR_ABI: then the caller's result is not our size, so it is
+     * not touched at all. */
+    if (result == NULL || client == NULL || !client->initialised)
         return HCSMS_ERR_INVALID_ARGUMENT;
     memset(result, 0, sizeof(*result));
-    if (client == NULL || !client->initialised) {
-        hcsms_fail_at(result, HCSMS_STEP_SETUP);
-        return HCSMS_ERR_INVALID_ARGUMENT;
-    }
     if ((rc = hcsms_check_task_id(task_id)) != HCSMS_OK) {
         hcsms_fail_at(result, HCSMS_STEP_INPUT);
         return rc;

@@ -659,11 +659,15 @@ static void unlock_rejects_bad_task_ids_before_sending(void **state)
 
 static void unlock_rejects_null_and_unready_clients(void **state)
 {
+    static hcsms_result untouched;
+
     (void)state;
+    /* Not set up (it may be a client init refused with HCSMS_ERR_ABI, whose
+     * result is not the library's size): the result is not written. */
     memset(&result, 0x5a, sizeof(result));
+    memset(&untouched, 0x5a, sizeof(untouched));
     assert_int_equal(hcsms_unlock(NULL, "task", &result), HCSMS_ERR_INVALID_ARGUMENT);
-    assert_string_equal(result.failed_step, "set-up");
-    assert_int_equal(result.http_status, 0);
+    assert_memory_equal(&result, &untouched, sizeof(result));
 
     assert_int_equal(init_endpoint("https://localhost:8443"), HCSMS_OK);
     assert_int_equal(hcsms_unlock(&client, "task", NULL), HCSMS_ERR_INVALID_ARGUMENT);
@@ -672,7 +676,7 @@ static void unlock_rejects_null_and_unready_clients(void **state)
     /* A client whose init failed, and a freed client. */
     assert_int_equal(init_endpoint("http://localhost"), HCSMS_ERR_INSECURE_ENDPOINT);
     assert_int_equal(hcsms_unlock(&client, "task", &result), HCSMS_ERR_INVALID_ARGUMENT);
-    assert_string_equal(result.failed_step, "set-up");
+    assert_memory_equal(&result, &untouched, sizeof(result));
     free_client();
     assert_int_equal(hcsms_unlock(&client, "task", &result), HCSMS_ERR_INVALID_ARGUMENT);
     assert_int_equal(fake.connects, 0);
