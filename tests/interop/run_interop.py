@@ -32,10 +32,22 @@ runner, in the foreground, killed at the end of its row, on Ctrl-C and on errors
   ``Content-Type: application/json;charset=UTF-8``, body ``{}``; a wrong token 401;
   anything else 404.
 
-  gnutls-serv is NOT used: its --http mode answers POST with a bare HTML "501 Method Not
-  Implemented" page without a status line (HTTP/0.9), --httpdata only serves GET, and it
-  listens on every interface (0.0.0.0 and ::, no bind option). GnuTLS is put in front by
-  lighttpd's mod_gnutls instead, wolfSSL by mod_wolfssl.
+  gnutls-serv       GnuTLS's own server, TLS-only rows (G) only: its --http mode answers
+                    POST with a bare HTML "501 Method Not Implemented" page without a
+                    status line (HTTP/0.9), --httpdata only serves GET, and it listens on
+                    every interface (0.0.0.0 and ::, no bind option). So each G row runs
+                    in a user+network+pid namespace of its own (``unshare --user
+                    --map-root-user --net --pid --fork --kill-child``; this script with
+                    --ns-row is the helper inside): the helper refuses to go on unless
+                    the namespace holds only ``lo``, still down, brings it up, starts
+                    ``gnutls-serv --http --disable-client-cert --port 8443
+                    --x509certfile CHAIN --x509keyfile KEY --priority P`` (P:
+                    GNUTLS_SERV_PRIORITY, one per protocol), runs curl, the probe and
+                    every build there and prints their results as one JSON line; the
+                    server dies with the helper, the namespace with unshare. Where no
+                    namespace can be made, the gnutls-serv rows are SKIP (a failure under
+                    HCSMS_REQUIRE_ALL=1). The full HTTP exchange with GnuTLS is
+                    lighttpd's mod_gnutls (wolfSSL: mod_wolfssl).
 
 Certificates (tests/interop/make_pki.sh, cached in WORKDIR/pki): an RSA-4096 root and
 intermediate ("rsa" chain, sha256WithRSAEncryption) and a P-384 root and intermediate
@@ -44,7 +56,8 @@ P-384 under both chains, ECDSA P-521 and Ed25519 under the ec chain. Servers sen
 intermediate; clients trust only the root (curl --cacert, hcsms --cacert). SAN
 DNS:localhost, IP:127.0.0.1, IP:::1; clients connect to https://localhost:PORT.
 
-Rows (21 per server, 18 for lighttpd-wolfssl, 123 in all, chosen so that every pair
+Rows (21 per server, 18 for lighttpd-wolfssl, 6 TLS-only gnutls-serv rows, 129 in
+all, chosen so that every pair
 below appears; not the cross product, which would take minutes for little more):
   A. every server x every leaf/chain (10) with TLS 1.2+1.3 and the server's defaults;
   B. every server x the P-521 leaf (TLS 1.2+1.3, and TLS 1.2 only) and the Ed25519
@@ -65,8 +78,13 @@ below appears; not the cross product, which would take minutes for little more):
      "Groups" does not reach TLS 1.3 key shares) x TLS 1.3 with secp384r1 as its only
      group, so that a client sending an X25519 key share gets a HelloRetryRequest.
   The runner checks that each setting took effect (the probe saw RSA-PSS, PKCS#1,
-  a HelloRetryRequest to secp384r1; curl got the gateway's first suite): a setting
-  without effect fails the row as a matrix bug.
+  G. gnutls-serv (TLS only, after all the others so that their numbers stay) x TLS 1.2+1.3,
+     TLS 1.2 only and TLS 1.3 only, each with the RSA-2048 and the P-256 leaf (chains
+     alternate). Kind "TLS only: gnutls-serv cannot answer a POST" (the settings column).
+  The runner checks that each setting took effect (the probe saw RSA-PSS, PKCS#1,
+  a HelloRetryRequest to secp384r1; curl got the gateway's first suite; curl got the
+  TLS-only row's protocol version): a setting without effect fails the row as a matrix
+  bug.
 
 Each row: curl is the control (``curl -sS --cacert ROOT --data-binary '' -H
 'Content-Type: application/json' -H 'X-Auth-Token: ...' https://localhost:PORT/v3/tasks/
@@ -86,7 +104,16 @@ log). Results per hcsms build:
   FAIL   anything else (an unexpected failure, an expected failure with another exit
          status, hcsms not negotiating the gateway row's first suite).
   If curl fails, the row is "control failed": hcsms is not judged, but the row counts
-  as failed (a row that cannot run is a bug in the matrix). A row whose server package
+  as failed (a row that cannot run is a bug in the matrix).
+  TLS-only rows (G) are judged by the TLS layer, as no valid HTTP answer can come: curl
+  (with -w %{ssl_verify_result}) passes when it negotiated a suite, printed "SSL
+  certificate verify ok." and ssl_verify_result is 0 (it then fails on HTTP/0.9; curl exit
+  0 would mean gnutls-serv answered: a matrix error). A build PASSes when ``hcsms -v``
+  printed "* TLS <version> <suite>" (printed only after a completed, verified handshake)
+  with the version expected (the row's; for TLS 1.2+1.3 1.3, or 1.2 for a build without
+  TLS 1.3) and then exited 3 with an HTTP error during "read response" (malformed HTTP
+  status line: TLS_ONLY_HTTP_ERRORS), never a TLS or certificate error; exit 0 is always
+  a FAIL. XFAIL there: exit 3 without a handshake line. A row whose server package
   is missing is "SKIP (package X missing)"; with HCSMS_REQUIRE_ALL=1 a skip fails.
 
 The table goes to stdout and to WORKDIR/interop.md; per-row logs (server configs and
@@ -104,7 +131,9 @@ HCSMS_REQUIRE_ALL, HCSMS_INTEROP_STRICT.
 import argparse
 import concurrent.futures
 import datetime
+import fcntl
 import http.server
+import json
 import os
 import re
 import secrets
@@ -112,6 +141,7 @@ import shlex
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -133,6 +163,20 @@ GNUTLS_SIG_PRIORITY = {
     "pss": "NORMAL:-VERS-ALL:+VERS-TLS1.2:-SIGN-ALL:" + GNUTLS_PSS,
     "pkcs1": "NORMAL:-VERS-ALL:+VERS-TLS1.2:-SIGN-ALL:" + GNUTLS_PKCS1,
 }
+# TLS-only rows (G): gnutls-serv in a private network namespace, see the header.
+TLS_ONLY_KIND = "TLS only: gnutls-serv cannot answer a POST"
+TLS_ONLY_PORT = 8443           # inside the row's own network namespace: nothing else there
+TLS_ONLY_TIMEOUT_S = 90        # the whole namespace (server, curl, probe, every build)
+GNUTLS_SERV_PRIORITY = {
+    "1.2+1.3": "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+    "1.2": "NORMAL:-VERS-ALL:+VERS-TLS1.2",
+    "1.3": "NORMAL:-VERS-ALL:+VERS-TLS1.3",
+}
+# what hcsms may fail with after a verified handshake to a server that cannot answer:
+# HTTP errors only (exit 3 like every protocol failure, README "Exit status")
+TLS_ONLY_HTTP_ERRORS = ("malformed HTTP status line", "malformed HTTP header",
+                        "HTTP line too long", "unexpected HTTP response",
+                        "response truncated: connection closed early")
 GNUTLS_GATEWAY_PRIORITY = ("NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+ECDHE-RSA:-CIPHER-ALL:"
                            "+AES-128-GCM:+AES-256-GCM:-MAC-ALL:+AEAD:%SERVER_PRECEDENCE")
 
@@ -343,8 +387,10 @@ PROTO_NAMES = {"1.2+1.3": "TLS 1.2+1.3", "1.2": "TLS 1.2 only", "1.3": "TLS 1.3 
 
 
 class Row:
-    def __init__(self, server, leaf, chain, proto, sig=None, suites=None, groups=None):
+    def __init__(self, server, leaf, chain, proto, sig=None, suites=None, groups=None,
+                 tls_only=False):
         self.server = server
+        self.tls_only = tls_only  # judged by the TLS layer only (see TLS-only rows)
         self.leaf = leaf
         self.chain = chain
         self.proto = proto
@@ -377,6 +423,8 @@ class Row:
             parts.append(self.suites)
         if self.groups:
             parts.append("hrr-" + self.groups)
+        if self.tls_only:
+            parts.append("tlsonly")
         return "-".join(parts)
 
     @property
@@ -385,6 +433,8 @@ class Row:
 
     @property
     def settings(self):
+        if self.tls_only:
+            return TLS_ONLY_KIND
         if self.sig == "pss":
             return "signs only rsa_pss_rsae_*"
         if self.sig == "pkcs1":
@@ -398,7 +448,7 @@ class Row:
 
 def build_rows(server_names):
     rows = []
-    for si, s in enumerate(server_names):
+    for si, s in enumerate(n for n in server_names if not SERVER_KINDS[n].get("tls_only")):
         caps = SERVER_KINDS[s]["caps"]
         for c in CHAINS:                                            # A
             for t in RSA_LEAVES + EC_LEAVES:
@@ -417,6 +467,11 @@ def build_rows(server_names):
         if "groups" in caps:                                         # F
             rows.append(Row(s, EC_LEAVES[si % 2], CHAINS[(si + 1) % 2], "1.3",
                             groups="p384"))
+    for s in server_names:                                           # G (TLS only)
+        if SERVER_KINDS[s].get("tls_only"):
+            for k, proto in enumerate(["1.2+1.3", "1.2", "1.3"]):
+                rows.append(Row(s, "rsa2048", CHAINS[k % 2], proto, tls_only=True))
+                rows.append(Row(s, "p256", CHAINS[(k + 1) % 2], proto, tls_only=True))
     for i, r in enumerate(rows, 1):
         r.num = i
     return rows
@@ -826,6 +881,10 @@ SERVER_KINDS = {
     "lighttpd-wolfssl": {"cls": LighttpdWolfSSL, "lib": "wolfssl", "caps": set(),
                          "needs": [("bin", "lighttpd", "lighttpd"),
                                    ("mod", "wolfssl", "lighttpd-mod-wolfssl")]},
+    # TLS-only rows only (G), each in its own user+network namespace
+    "gnutls-serv": {"cls": None, "lib": "gnutls", "caps": set(), "tls_only": True,
+                    "needs": [("bin", "gnutls-serv", "gnutls-bin"),
+                              ("bin", "unshare", "util-linux")]},
 }
 SERVER_ORDER = list(SERVER_KINDS)
 
@@ -835,6 +894,8 @@ BIN_CANDIDATES = {
     "stunnel": ["stunnel4", "stunnel", "/usr/bin/stunnel4"],
     "lighttpd": ["lighttpd", "/usr/sbin/lighttpd"],
     "curl": ["curl"],
+    "gnutls-serv": ["gnutls-serv"],
+    "unshare": ["unshare", "/usr/bin/unshare"],
 }
 
 
@@ -885,12 +946,15 @@ def clean_env():
     return env
 
 
-def run_curl(ctx, port, root, task_id):
+def run_curl(ctx, port, root, task_id, tls_only=False):
+    write_out = "\\nHTTP_CODE:%{http_code}\\n"
+    if tls_only:
+        write_out += "SSL_VERIFY:%{ssl_verify_result}\\n"
     argv = [ctx.bins["curl"], "-q", "-sS", "-v", "--http1.1", "--noproxy", "*",
             "--max-time", str(CLIENT_TIMEOUT_S), "--cacert", root,
             "--data-binary", "", "-H", "Content-Type: application/json",
             "-H", "X-Auth-Token: " + ctx.token,
-            "-w", "\\nHTTP_CODE:%{http_code}\\n",
+            "-w", write_out,
             "https://localhost:%d/v3/tasks/%s/unlock" % (port, task_id)]
     rc, out, err = run(argv, env=clean_env(), timeout=CLIENT_TIMEOUT_S + 5)
     m = re.search(r"SSL connection using (\S+) / (\S+)", err)
@@ -907,7 +971,15 @@ def run_curl(ctx, port, root, task_id):
         detail = lines[-1] if lines else "exit %d" % rc
     else:
         detail = "HTTP %s body %r" % (code.group(1) if code else "?", body[:60])
-    return {"ok": ok, "neg": neg, "detail": detail, "log": " ".join(argv) + "\n" + err + out}
+    res = {"ok": ok, "neg": neg, "detail": detail, "log": " ".join(argv) + "\n" + err + out}
+    if tls_only:
+        # the handshake completed (a suite was negotiated) and the chain verified
+        verify = re.search(r"SSL_VERIFY:(\d+)", out)
+        res["rc"] = rc
+        res["verify"] = verify.group(1) if verify else "?"
+        res["tls_ok"] = bool(neg) and res["verify"] == "0" and \
+            "SSL certificate verify ok." in err
+    return res
 
 
 def run_probe(ctx, port, root):
@@ -1009,8 +1081,10 @@ def run_row(ctx, row):
     kind = SERVER_KINDS[row.server]
     if row.server in ctx.skipped:
         res["status"] = "skip"
-        res["note"] = "SKIP (package %s missing)" % ctx.skipped[row.server]
+        res["note"] = "SKIP (%s)" % ctx.skipped[row.server]
         return res
+    if row.tls_only:
+        return run_tls_only_row(ctx, row, res)
     rowdir = os.path.join(ctx.rowsdir, row.rid)
     os.makedirs(rowdir, exist_ok=True)
     files = pki_files(ctx.pki, row)
@@ -1107,6 +1181,231 @@ def judge(ctx, row, res):
 
 
 # ---------------------------------------------------------------------------------------
+# TLS-only rows (G): gnutls-serv, which binds every address, runs in a user+network(+pid)
+# namespace of its own with nothing but lo; curl, the probe and every build run there too.
+# This script is the helper inside (--ns-row SPEC): it brings lo up, starts the server,
+# runs the clients and prints their results as one JSON line. unshare --pid --fork
+# --kill-child: when the runner kills unshare, the helper (pid 1 of the namespace) dies
+# and the kernel kills everything else in the namespace with it.
+
+def ns_argv(*cmd):
+    return [CTX_BINS["unshare"], "--user", "--map-root-user", "--net", "--pid", "--fork",
+            "--kill-child"] + list(cmd)
+
+
+CTX_BINS = {}
+
+
+def namespace_problem():
+    """None if a user+network+pid namespace can be made here, else why not."""
+    try:
+        p = subprocess.run(ns_argv(sys.executable, "-c", "pass"), capture_output=True,
+                           text=True, timeout=20, env=clean_env())
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "no user+network namespace: %s" % e
+    if p.returncode != 0:
+        return "no user+network namespace: %s" % (
+            (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1])
+    return None
+
+
+def lo_up():
+    """Bring lo up (ioctl, no iproute2 needed) in a namespace that is private: only lo,
+    and down until now. Refuses anything else: gnutls-serv listens on every address."""
+    names = [n for _, n in socket.if_nameindex()]
+    if names != ["lo"]:
+        raise RuntimeError("not a private network namespace (interfaces %s)" % names)
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sk:
+        flags = struct.unpack("16sh22x", fcntl.ioctl(sk, siocgifflags,
+                                                     struct.pack("16sh22x", b"lo", 0)))[1]
+        if flags & iff_up:
+            raise RuntimeError("lo is already up: not a fresh network namespace")
+        fcntl.ioctl(sk, siocsifflags, struct.pack("16sh22x", b"lo", flags | iff_up))
+
+
+class _NsBuild:
+    def __init__(self, d):
+        self.label = d["label"]
+        self.run_path = d["run_path"]
+
+
+def ns_main(spec_path):
+    """Inside the namespace: one TLS-only row; prints one JSON line."""
+    with open(spec_path) as f:
+        spec = json.load(f)
+    ctx = Ctx()
+    ctx.bins = spec["bins"]
+    ctx.wrapper = spec["wrapper"]
+    ctx.token = spec["token"]
+    out = {"curl": None, "probe": "", "probe_log": "", "builds": {}, "error": ""}
+    server = None
+    try:
+        lo_up()
+        port = spec["port"]
+        argv = [ctx.bins["gnutls-serv"], "--http", "--disable-client-cert",
+                "--port", str(port), "--x509certfile", spec["chain"],
+                "--x509keyfile", spec["key"], "--priority", spec["priority"]]
+        with open(os.path.join(spec["rowdir"], "gnutls-serv.cmd"), "w") as f:
+            f.write(shlex.join(argv) + "\n")
+        with open(os.path.join(spec["rowdir"], "gnutls-serv.log"), "wb") as log:
+            server = spawn(argv, stdin=subprocess.DEVNULL, stdout=log,
+                           stderr=subprocess.STDOUT, env=clean_env())
+        if not wait_listening(port, server):
+            raise RuntimeError("gnutls-serv did not listen")
+        out["curl"] = run_curl(ctx, port, spec["root"], spec["task_id"], tls_only=True)
+        out["probe"], out["probe_log"] = run_probe(ctx, port, spec["root"])
+        for d in spec["builds"]:
+            out["builds"][d["label"]] = run_hcsms(ctx, _NsBuild(d), port, spec["root"],
+                                                  spec["task_id"])
+    except Exception as e:  # noqa: BLE001 - reported to the runner
+        out["error"] = str(e)
+    finally:
+        kill(server)
+        kill_all(stop=True)
+    print(json.dumps(out), flush=True)
+    return 0
+
+
+def run_tls_only_row(ctx, row, res):
+    rowdir = os.path.join(ctx.rowsdir, row.rid)
+    os.makedirs(rowdir, exist_ok=True)
+    files = pki_files(ctx.pki, row)
+    spec = {"bins": ctx.bins, "wrapper": ctx.wrapper, "token": ctx.token,
+            "builds": [{"label": b.label, "run_path": b.run_path} for b in ctx.builds],
+            "chain": files["chain"], "key": files["key"], "root": files["root"],
+            "priority": GNUTLS_SERV_PRIORITY[row.proto], "port": TLS_ONLY_PORT,
+            "task_id": "interop-%03d" % row.num, "rowdir": rowdir}
+    spec_path = os.path.join(rowdir, "ns-spec.json")
+    with open(spec_path, "w") as f:
+        json.dump(spec, f, indent=1)
+    argv = ns_argv(sys.executable, os.path.abspath(__file__), "--ns-row", spec_path)
+    try:
+        rc, out, err = run(argv, env=clean_env(), timeout=TLS_ONLY_TIMEOUT_S)
+    except Exception as e:  # noqa: BLE001 - a broken row is reported, not fatal
+        res["status"] = "error"
+        res["note"] = "matrix error: %s" % e
+        return res
+    res["server_log"] = "--- gnutls-serv.log:\n" + tail(os.path.join(rowdir, "gnutls-serv.log"))
+    got = None
+    for line in reversed(out.splitlines()):
+        if line.startswith("{"):
+            try:
+                got = json.loads(line)
+            except ValueError:
+                pass
+            break
+    if got is None or got["error"] or got["curl"] is None:
+        res["status"] = "error"
+        res["note"] = "matrix error: %s" % (
+            got["error"] if got and got["error"] else
+            "namespace helper %s: %s" % ("timed out" if rc is None else "exit %s" % rc,
+                                         (err.strip().splitlines() or ["no output"])[-1]))
+        return res
+    res["curl"] = got["curl"]
+    res["probe"] = got["probe"]
+    with open(os.path.join(rowdir, "curl.log"), "w") as f:
+        f.write(got["curl"]["log"])
+    with open(os.path.join(rowdir, "s_client-probe.log"), "w") as f:
+        f.write(got["probe_log"])
+    for b in ctx.builds:
+        h = got["builds"].get(b.label)
+        if h is None:
+            res["status"] = "error"
+            res["note"] = "matrix error: no result for %s" % b.label
+            return res
+        res["builds"][b.label] = h
+        with open(os.path.join(rowdir, "hcsms-%s.log" % re.sub(r"[^A-Za-z0-9_.-]", "_",
+                                                               b.label)), "w") as f:
+            f.write(h["log"])
+    if not res["curl"]["tls_ok"]:
+        c = res["curl"]
+        res["status"] = "control-failed"
+        res["note"] = "control failed: TLS not verified (%s, ssl_verify_result %s)" % (
+            c["detail"] or "exit 0", c["verify"])
+        return res
+    judge_tls_only(ctx, row, res)
+    return res
+
+
+def tls_only_http_error(h):
+    """The hcsms error after the handshake, if it is one of the HTTP errors."""
+    lines = [l for l in h["log"].split("--- stderr:\n", 1)[-1].splitlines()
+             if l.startswith("hcsms:")]
+    last = lines[-1] if lines else ""
+    for e in TLS_ONLY_HTTP_ERRORS:
+        if (": %s during read response" % e) in last:
+            return e
+    return None
+
+
+def judge_tls_only(ctx, row, res):
+    """A TLS-only row passes for a build when hcsms printed "* TLS <version> <suite>"
+    with the expected version (the handshake completed and the certificate verified)
+    and then failed with an HTTP error (exit 3): never exit 0, never a TLS error."""
+    worst = "pass"
+    notes = {}
+    http_errors = set()
+    for b in ctx.builds:
+        h = res["builds"][b.label]
+        lacking = b.lacks(row)
+        lacks = PROFILES[b.profile]
+        want = {"1.2": "TLSv1.2", "1.3": "TLSv1.3",
+                "1.2+1.3": "TLSv1.2" if "TLS 1.3" in lacks else "TLSv1.3"}[row.proto]
+        http_error = tls_only_http_error(h)
+        tls_pass = h["neg"].startswith(want + " ") and h["rc"] == 3 and http_error
+        if tls_pass:
+            http_errors.add(http_error)
+        if h["rc"] == 0:
+            h["verdict"] = "FAIL"
+            h["detail"] = "exit 0, but gnutls-serv gave no valid answer"
+        elif not lacking:
+            if tls_pass:
+                h["verdict"] = "PASS"
+            else:
+                h["verdict"] = "FAIL"
+                if h["neg"] and not h["neg"].startswith(want + " "):
+                    h["detail"] = "negotiated %s, expected %s; %s" % (h["neg"], want,
+                                                                     h["detail"])
+                elif h["neg"]:
+                    h["detail"] = "not an HTTP error after the handshake: %s" % h["detail"]
+        else:
+            for feature, reason in lacking:
+                notes.setdefault(feature, []).append(b.label)
+                ctx.legend[feature] = reason
+            if tls_pass:
+                h["verdict"] = "XPASS"
+            elif h["rc"] == 3 and not h["neg"]:
+                h["verdict"] = "XFAIL"
+            else:
+                h["verdict"] = "FAIL"
+                h["detail"] = "expected a failed handshake, exit 3 (no %s), got %s" % (
+                    ", ".join(f for f, _ in lacking), h["detail"])
+        if h["verdict"] == "FAIL" or (h["verdict"] == "XPASS" and ctx.strict_xpass):
+            worst = "fail"
+        elif h["verdict"] == "XFAIL" and worst == "pass":
+            worst = "xfail"
+    c = res["curl"]
+    text = []
+    if c["rc"] == 0:
+        text.append("matrix: curl exit 0: gnutls-serv answered, the row is no longer TLS only")
+    else:
+        text.append("after the handshake: curl %s" % c["detail"].replace("curl: ", "")
+                    + ("; hcsms %s" % ", ".join(sorted(http_errors)) if http_errors else ""))
+    want_curl = "TLSv1.2" if row.proto == "1.2" else "TLSv1.3"
+    if not c["neg"].startswith(want_curl + " "):
+        text.append("matrix: curl negotiated %s, not %s: the priority string had no effect"
+                    % (c["neg"], want_curl))
+    if notes:
+        text.insert(0, "expected failure: " + "; ".join(
+            "no %s (%s)" % (f, ", ".join(labels)) for f, labels in sorted(notes.items())))
+    if any(t.startswith("matrix:") for t in text):
+        worst = "fail"
+    res["status"] = worst
+    res["note"] = "; ".join(text)
+
+
+# ---------------------------------------------------------------------------------------
 # Reporting.
 
 def cell_for_build(res, label):
@@ -1122,6 +1421,8 @@ def cell_for_build(res, label):
     if v == "XPASS":
         return "XPASS %s (expected failure passed: update PROFILES)" % neg
     if res["status"] == "control-failed":
+        if res["row"].tls_only:
+            return "(%s)" % (neg or h["detail"])
         return ("ok %s" % neg) if h["ok"] else "(%s)" % h["detail"]
     return "FAIL %s" % h["detail"]
 
@@ -1135,6 +1436,9 @@ def table(ctx, results):
         lib = ctx.libs[SERVER_KINDS[r.server]["lib"]]
         if res["status"] in ("skip", "error"):
             curl = "-"
+        elif r.tls_only:
+            curl = ("TLS ok %s" % res["curl"]["neg"]) if res["curl"]["tls_ok"] else \
+                "FAILED: %s" % res["curl"]["detail"]
         elif res["curl"]["ok"]:
             curl = "ok %s" % res["curl"]["neg"]
         else:
@@ -1224,6 +1528,7 @@ def main():
     ctx.token = "interop-" + secrets.token_hex(16)
 
     ctx.bins = {n: find_bin(n) for n in BIN_CANDIDATES}
+    CTX_BINS.update(ctx.bins)
     ctx.skipped = {}
     for s, kind in SERVER_KINDS.items():
         missing = []
@@ -1238,7 +1543,11 @@ def main():
                     os.path.join(LIGHTTPD_MODDIR, "mod_%s.so" % name)):
                 missing.append(package)
         if missing:
-            ctx.skipped[s] = ", ".join(dict.fromkeys(missing))
+            ctx.skipped[s] = "package %s missing" % ", ".join(dict.fromkeys(missing))
+        elif kind.get("tls_only") and any(r.server == s for r in rows):
+            problem = namespace_problem()
+            if problem:
+                ctx.skipped[s] = problem
     ctx.libs = library_names()
 
     backend_log = os.path.join(ctx.workdir, "backend.log")
@@ -1248,8 +1557,8 @@ def main():
 
     print("interop: %d rows, builds: %s" % (len(rows), ", ".join(
         "%s (%s, profile %s)" % (b.label, b.version, b.profile) for b in ctx.builds)))
-    for s, pkg in ctx.skipped.items():
-        print("interop: %s: SKIP (package %s missing)" % (s, pkg))
+    for s, why in ctx.skipped.items():
+        print("interop: %s: SKIP (%s)" % (s, why))
     sys.stdout.flush()
 
     results = [None] * len(rows)
@@ -1346,7 +1655,10 @@ def main():
         for b in ctx.builds:
             f.write("- `%s`: %s, profile `%s`\n" % (b.label, b.version, b.profile))
         f.write("\nServers: OpenSSL `s_server`, nginx, stunnel (all %s), lighttpd with "
-                "mod_openssl, mod_gnutls (%s) and mod_wolfssl (%s). Leaves are signed by an "
+                "mod_openssl, mod_gnutls (%s) and mod_wolfssl (%s); TLS-only rows: GnuTLS's "
+                "own gnutls-serv --http in a private network namespace (it cannot answer a "
+                "POST: judged by the handshake, see the header of run_interop.py). "
+                "Leaves are signed by an "
                 "intermediate under an RSA-4096 or a P-384 root; clients trust only the root. "
                 "\"server signs\" is what `openssl s_client` saw the server sign with. "
                 "Cells: PASS/XFAIL/XPASS/FAIL and the version and suite hcsms -v reports.\n\n"
@@ -1372,6 +1684,8 @@ def _on_signal(signum, _frame):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--ns-row":
+        sys.exit(ns_main(sys.argv[2]))
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGHUP, _on_signal)
     try:
