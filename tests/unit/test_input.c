@@ -623,6 +623,7 @@ static void abi_mismatch_refused_and_only_the_callers_bytes_written(void **state
     assert_int_equal(hcsms_client_init(&client, &config), HCSMS_OK);
     assert_string_equal(hcsms_strerror(HCSMS_ERR_ABI),
                         "built with other hcsms/mbedTLS settings than the library");
+    free_client();
 }
 
 /* ---- the input path of hcsms_unlock ------------------------------------------
