@@ -268,6 +268,22 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
  * an entry is ignored. Returns 1 to bypass, 0 to use the proxy. */
 int hcsms_no_proxy_match(const char *no_proxy, const char *host);
 
+/* The host of an endpoint ("https://host[:port][/]") or proxy
+ * ("http://host[:port][/]") URL as hcsms_client_init() reads it, without an
+ * IPv6 literal's brackets, in host (host_size bytes, NUL-terminated; "" on
+ * failure), e.g. for hcsms_no_proxy_match() before the client exists.
+ * Returns HCSMS_OK or HCSMS_ERR_INVALID_ENDPOINT (another scheme, user info,
+ * a path, a bad host or port, or host_size too small). */
+int hcsms_url_host(const char *url, char *host, size_t host_size);
+
+/* Bytes of the valid UTF-8 character at text (at most avail of them), or 0
+ * when the bytes there are not one: a stray continuation byte, a bad or cut
+ * lead byte, an overlong form, a surrogate or a code point past U+10FFFF.
+ * ASCII (NUL too) is 1. For NUL-terminated text avail may be SIZE_MAX: a
+ * NUL is never a continuation byte, so nothing past it is read. The check
+ * the library applies to every text it sends or keeps as UTF-8. */
+size_t hcsms_utf8_char(const char *text, size_t avail);
+
 /* The longest proxy URL hcsms_proxy_url_split() writes, without its NUL:
  * "http://[" HCSMS_HOST_MAX bytes "]:65535/". */
 #define HCSMS_PROXY_URL_MAX (HCSMS_HOST_MAX + 16)

@@ -185,8 +185,6 @@ int cli_take_proxy_option(struct cli_run *run);
 /* --proxy, else https_proxy/HTTPS_PROXY, unless endpoint_url's host is in
  * no_proxy/NO_PROXY; the password from its sources. 0 or an exit status. */
 int cli_choose_proxy(struct cli_run *run, const char *endpoint_url, hcsms_client_config *config);
-/* The host of an https:// URL (brackets removed) into out; "" if none. */
-void cli_url_host(const char *url, char *out, size_t size);
 
 /* ---- output.c ----------------------------------------------------------- */
 
@@ -195,8 +193,6 @@ void cli_url_host(const char *url, char *out, size_t size);
 void cli_put_safe(FILE *out, const char *text);
 /* text as a JSON string, quoted; C1 and bidi controls escaped. */
 void cli_put_json_string(FILE *out, const char *text);
-/* Length of a valid UTF-8 sequence at p, or 0. */
-size_t cli_utf8_valid(const unsigned char *p);
 /* One task's result: a JSON line on run->out, or human text (successes on
  * run->out, failures on run->err). The result must be redacted. */
 void cli_report(const struct cli_run *run, const char *task_id, int rc,

@@ -8,41 +8,12 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
 
 #include "cli.h"
-
-size_t cli_utf8_valid(const unsigned char *p)
-{
-    size_t n, i;
-    unsigned cp;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-        n = 2;
-        cp = p[0] & 0x1fu;
-    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-        n = 3;
-        cp = p[0] & 0x0fu;
-    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-        n = 4;
-        cp = p[0] & 0x07u;
-    } else {
-        return 0;
-    }
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3fu);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-        return 0;
-    return n;
-}
 
 /* A valid UTF-8 character of n bytes at p that must not reach a terminal
  * as it is: a C1 control (U+0080..U+009F: 8-bit CSI and friends) or a
@@ -64,7 +35,7 @@ void cli_put_safe(FILE *out, const char *text)
     const unsigned char *p = (const unsigned char *)text, *run = p;
 
     while (*p != '\0') {
-        size_t n = cli_utf8_valid(p);
+        size_t n = hcsms_utf8_char((const char *)p, SIZE_MAX);
         if (n != 0 && !(n == 1 && (*p < 0x20 || *p == 0x7f)) && !unsafe_character(p, n)) {
             p += n; /* printed with the run it belongs to */
             continue;
@@ -83,7 +54,7 @@ void cli_put_json_string(FILE *out, const char *text)
 
     fputc('"', out);
     while (*p != '\0') {
-        size_t n = cli_utf8_valid(p);
+        size_t n = hcsms_utf8_char((const char *)p, SIZE_MAX);
         if (n == 0) {
             fputs("\\ufffd", out);
             p++;

@@ -24,31 +24,6 @@ static const char *env_either(const char *name, const char *other)
     return value != NULL ? value : getenv(other);
 }
 
-/* For NO_PROXY and error texts; "" when the URL has no recognisable host
- * (init then says what is wrong). */
-void cli_url_host(const char *url, char *out, size_t size)
-{
-    const char *p = strstr(url, "://"), *end;
-    size_t len;
-
-    out[0] = '\0';
-    if (p == NULL)
-        return;
-    p += 3;
-    if (*p == '[') {
-        end = strchr(++p, ']');
-        if (end == NULL)
-            return;
-    } else {
-        end = p + strcspn(p, ":/");
-    }
-    len = (size_t)(end - p);
-    if (len < size) {
-        memcpy(out, p, len);
-        out[len] = '\0';
-    }
-}
-
 /* The proxy URL (without user info) is refused by the library. */
 static int invalid_proxy(const char *origin, const char *url)
 {
@@ -197,10 +172,10 @@ int cli_choose_proxy(struct cli_run *run, const char *endpoint_url, hcsms_client
     char host[HCSMS_HOST_MAX + 1];
     int rc;
 
-    cli_url_host(endpoint_url, run->resolve_host, sizeof(run->resolve_host));
+    (void)hcsms_url_host(endpoint_url, run->resolve_host, sizeof(run->resolve_host));
     if (!run->proxy_option_split && (rc = take_proxy_environment(run)) != 0)
         return rc < 0 ? 0 : rc;
-    cli_url_host(endpoint_url, host, sizeof(host));
+    (void)hcsms_url_host(endpoint_url, host, sizeof(host));
     if (hcsms_no_proxy_match(env_either("no_proxy", "NO_PROXY"), host)) {
         if (run->opts.verbose)
             fprintf(stderr, "[%6ldms] * not using the proxy for %s (no_proxy)\n",
@@ -209,7 +184,7 @@ int cli_choose_proxy(struct cli_run *run, const char *endpoint_url, hcsms_client
     }
     if ((rc = proxy_password_source(run)) != 0)
         return rc;
-    cli_url_host(run->proxy_url, run->resolve_host, sizeof(run->resolve_host));
+    (void)hcsms_url_host(run->proxy_url, run->resolve_host, sizeof(run->resolve_host));
     config->proxy = run->proxy_url;
     config->proxy_username = run->proxy_has_user ? run->secrets->proxy_user : NULL;
     config->proxy_password = run->proxy_has_password ? run->secrets->proxy_password : NULL;

@@ -129,11 +129,9 @@ static size_t utf8_encode(unsigned cp, unsigned char out[4])
     return 4;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most avail bytes), or 0 when
- * the bytes there are not one (a stray continuation, a bad or cut lead,
- * an overlong form, a surrogate). */
-static size_t utf8_valid(const unsigned char *s, size_t avail)
+size_t hcsms_utf8_char(const char *text, size_t avail)
 {
+    const unsigned char *s = (const unsigned char *)text;
     size_t n, i;
     unsigned cp;
 
@@ -220,7 +218,7 @@ int hcsms_json_copy_string(const hcsms_json *doc, int index, char *out,
             /* Raw bytes are copied only as whole, valid UTF-8 characters;
              * anything else becomes U+FFFD, one byte at a time, so a bad
              * lead byte can never swallow the escape that follows it. */
-            n = utf8_valid((const unsigned char *)s, (size_t)(end - s));
+            n = hcsms_utf8_char(s, (size_t)(end - s));
             if (n == 0) {
                 n = utf8_encode(0xfffd, seq);
                 s++;
@@ -243,7 +241,6 @@ int hcsms_json_copy_string(const hcsms_json *doc, int index, char *out,
 
 int hcsms_json_text_ok(const char *text, size_t max_len)
 {
-    const unsigned char *s = (const unsigned char *)text;
     size_t len, i = 0;
 
     if (text == NULL)
@@ -253,7 +250,7 @@ int hcsms_json_text_ok(const char *text, size_t max_len)
     if (len == 0 || len > max_len)
         return 0;
     while (i < len) {
-        size_t n = utf8_valid(s + i, len - i);
+        size_t n = hcsms_utf8_char(text + i, len - i);
         if (n == 0)
             return 0;
         i += n;

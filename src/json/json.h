@@ -49,6 +49,10 @@ int hcsms_json_copy_string(const hcsms_json *doc, int index, char *out,
  * read past max_len + 1 bytes), else 0. */
 int hcsms_json_text_ok(const char *text, size_t max_len);
 
+/* The public function this layer implements (declared in hcsms.h too; a
+ * file that includes both gets a compiler error if the two ever differ). */
+size_t hcsms_utf8_char(const char *text, size_t avail);
+
 /* Where JSON text goes: the request writer, or a byte counter. */
 typedef void (*hcsms_json_sink)(void *context, const void *data, size_t len);
 

@@ -138,6 +138,18 @@ int hcsms_proxy_parse(const char *url, char *host, size_t host_size, uint16_t *p
                : HCSMS_ERR_INVALID_PROXY;
 }
 
+int hcsms_url_host(const char *url, char *host, size_t host_size)
+{
+    uint16_t port;
+    uint8_t is_ipv6;
+
+    if (hcsms_proxy_parse(url, host, host_size, &port, &is_ipv6) == HCSMS_OK)
+        return HCSMS_OK;
+    return hcsms_endpoint_parse(url, host, host_size, &port, &is_ipv6) == HCSMS_OK
+               ? HCSMS_OK
+               : HCSMS_ERR_INVALID_ENDPOINT;
+}
+
 static int proxy_credential_ok(const char *text, size_t min, int colon_allowed)
 {
     size_t i;

@@ -206,23 +206,6 @@ static void test_split_messages(void **state)
     assert_null(config.proxy_password);
 }
 
-static void test_url_host(void **state)
-{
-    char host[16];
-
-    (void)state;
-    cli_url_host("https://sms.example:443/x", host, sizeof(host));
-    assert_string_equal(host, "sms.example");
-    cli_url_host("https://[fe80::1]:443", host, sizeof(host));
-    assert_string_equal(host, "fe80::1");
-    cli_url_host("sms.example", host, sizeof(host));
-    assert_string_equal(host, "");
-    cli_url_host("https://[::1", host, sizeof(host));
-    assert_string_equal(host, "");
-    cli_url_host("https://a-host-name-too-long.example", host, sizeof(host));
-    assert_string_equal(host, "");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,7 +215,6 @@ int main(void)
         cmocka_unit_test_setup(test_password_needs_user, setup),
         cmocka_unit_test_setup(test_invalid_proxy_hides_user_info, setup),
         cmocka_unit_test_setup(test_split_messages, setup),
-        cmocka_unit_test_setup(test_url_host, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
