@@ -350,6 +350,14 @@ int hcsms_check_credentials(const char *access_key, const char *secret_key,
  * exceptions of the spec), or NULL for an unknown region. Static storage. */
 const char *hcsms_region_host(const char *region);
 
+/* IAM's endpoint URL for a region hcsms_region_host() knows,
+ * "https://iam.<region>.myhuaweicloud.com", into out (out_size bytes,
+ * NUL-terminated; "" on failure), for config.endpoint before
+ * hcsms_iam_get_token(). Returns HCSMS_OK, HCSMS_ERR_UNKNOWN_REGION or
+ * HCSMS_ERR_BUFFER_TOO_SMALL (HCSMS_IAM_ENDPOINT_MAX + 1 always fits). */
+#define HCSMS_IAM_ENDPOINT_MAX 64
+int hcsms_iam_endpoint(const char *region, char *out, size_t out_size);
+
 /* Describe a result's tls_error and tls_verify_flags in words (mbedTLS's
  * texts), into out (size bytes, NUL-terminated; "" when both are 0). */
 void hcsms_tls_error_text(int tls_error, uint32_t verify_flags, char *out, size_t size);

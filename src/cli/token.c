@@ -47,13 +47,12 @@ static int choose_iam_endpoint(const struct options *opts, hcsms_client_config *
     config->endpoint = opts->endpoint != NULL ? opts->endpoint : getenv("HCSMS_IAM_ENDPOINT");
     if (opts->endpoint == NULL && (opts->region != NULL || config->endpoint == NULL)) {
         const char *region = opts->region != NULL ? opts->region : "ap-southeast-3";
-        if (hcsms_region_host(region) == NULL) {
+        if (hcsms_iam_endpoint(region, endpoint, size) != HCSMS_OK) {
             fputs("hcsms: unknown region '", stderr);
             cli_put_safe(stderr, region);
             fputs("'\n", stderr);
             return EXIT_USAGE;
         }
-        snprintf(endpoint, size, "https://iam.%s.myhuaweicloud.com", region);
         config->endpoint = endpoint;
     }
     return 0;
@@ -103,7 +102,7 @@ int cli_run_token(struct cli_run *run, int argc, char **argv)
     const struct options *opts = &run->opts;
     hcsms_client_config config;
     hcsms_iam_credentials credentials;
-    char endpoint[HCSMS_HOST_MAX + 32];
+    char endpoint[HCSMS_IAM_ENDPOINT_MAX + 1];
     int operands, rc;
 
     cli_options_init(&run->opts);

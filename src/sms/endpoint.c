@@ -28,6 +28,24 @@ const char *hcsms_region_host(const char *region)
     return NULL;
 }
 
+int hcsms_iam_endpoint(const char *region, char *out, size_t out_size)
+{
+    static const char prefix[] = "https://iam.", suffix[] = ".myhuaweicloud.com";
+    size_t len;
+
+    if (out != NULL && out_size > 0)
+        out[0] = '\0';
+    if (hcsms_region_host(region) == NULL)
+        return HCSMS_ERR_UNKNOWN_REGION;
+    len = strlen(region);
+    if (out == NULL || sizeof(prefix) - 1 + len + sizeof(suffix) > out_size)
+        return HCSMS_ERR_BUFFER_TOO_SMALL;
+    memcpy(out, prefix, sizeof(prefix) - 1);
+    memcpy(out + sizeof(prefix) - 1, region, len);
+    memcpy(out + sizeof(prefix) - 1 + len, suffix, sizeof(suffix));
+    return HCSMS_OK;
+}
+
 static int same_letter(char a, char b)
 {
     unsigned char x = (unsigned char)a, y = (unsigned char)b;

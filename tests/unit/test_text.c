@@ -1,5 +1,5 @@
 /* The text helpers the library gives every caller (the CLI uses them):
- * hcsms_url_host() and hcsms_utf8_char(). */
+ * hcsms_url_host(), hcsms_utf8_char() and hcsms_iam_endpoint(). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -92,6 +92,29 @@ static void test_utf8_char_refusals(void **state)
     assert_int_equal(hcsms_utf8_char("\xc2" "a", 2), 0);         /* not a continuation */
 }
 
+static void test_iam_endpoint_of_a_region(void **state)
+{
+    char out[HCSMS_IAM_ENDPOINT_MAX + 1];
+
+    (void)state;
+    assert_int_equal(hcsms_iam_endpoint("ap-southeast-3", out, sizeof(out)), HCSMS_OK);
+    assert_string_equal(out, "https://iam.ap-southeast-3.myhuaweicloud.com");
+    /* The longest region known fits HCSMS_IAM_ENDPOINT_MAX. */
+    assert_int_equal(hcsms_iam_endpoint("my-kualalumpur-1", out, sizeof(out)), HCSMS_OK);
+    assert_string_equal(out, "https://iam.my-kualalumpur-1.myhuaweicloud.com");
+    assert_int_equal(hcsms_iam_endpoint("ru-moscow-1", out, sizeof(out)), HCSMS_OK);
+    assert_string_equal(out, "https://iam.ru-moscow-1.myhuaweicloud.com");
+    assert_int_equal(hcsms_iam_endpoint("xx-nowhere-9", out, sizeof(out)),
+                     HCSMS_ERR_UNKNOWN_REGION);
+    assert_string_equal(out, "");
+    assert_int_equal(hcsms_iam_endpoint(NULL, out, sizeof(out)), HCSMS_ERR_UNKNOWN_REGION);
+    /* 44 bytes and the NUL: one byte short is refused, nothing half written. */
+    assert_int_equal(hcsms_iam_endpoint("ap-southeast-3", out, 45), HCSMS_OK);
+    assert_int_equal(hcsms_iam_endpoint("ap-southeast-3", out, 44), HCSMS_ERR_BUFFER_TOO_SMALL);
+    assert_string_equal(out, "");
+    assert_int_equal(hcsms_iam_endpoint("ap-southeast-3", NULL, 0), HCSMS_ERR_BUFFER_TOO_SMALL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +123,7 @@ int main(void)
         cmocka_unit_test(test_url_host_buffer_too_small),
         cmocka_unit_test(test_utf8_char_lengths),
         cmocka_unit_test(test_utf8_char_refusals),
+        cmocka_unit_test(test_iam_endpoint_of_a_region),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
