@@ -191,10 +191,12 @@ firmware-e2e:
 	$(MAKE) -C tests/firmware e2e
 firmware-report:
 	$(MAKE) -C tests/firmware report
+# Writes docs/sizes.md (the README links it): the client core by settings.
 size:
-	$(MAKE) -C tests/firmware size
+	$(MAKE) -C tests/firmware sizes-doc
+# Writes docs/sizes-recommended.md: the image with configs' recommended mbedTLS.
 size-recommended:
-	$(MAKE) -C tests/firmware recommended-size
+	$(MAKE) -C tests/firmware recommended-size-doc
 lwip-port-test:
 	$(MAKE) -C tests/firmware port-test
 lint-lwip:
@@ -206,8 +208,12 @@ RAM_PROBE = $(BUILD)/ram_probe
 $(RAM_PROBE): $(BUILD)/obj/tests/ram/ram_probe.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -Wl,-Bstatic $(MBEDTLS_LIBS) -Wl,-Bdynamic \
 	  -Wl,--wrap=calloc -Wl,--wrap=free -lpthread
+# Each run writes its own row of docs/ram.md (the README links it).
+RAM_LABEL = $(if $(filter system,$(MBEDTLS)),system mbedTLS,pinned 3.6)$(if $(MBEDTLS_CONFIG), $(notdir $(MBEDTLS_CONFIG)), default configuration)$(if $(CROSS_COMPILE), $(patsubst %-,%,$(CROSS_COMPILE)))
+RAM_COMMAND = make$(if $(filter system,$(MBEDTLS)), MBEDTLS=system)$(if $(MBEDTLS_CONFIG), MBEDTLS_CONFIG=$(MBEDTLS_CONFIG))$(if $(CROSS_COMPILE), CROSS_COMPILE=$(CROSS_COMPILE)) ram
 ram: $(RAM_PROBE)
-	@bash tests/ram/run_ram.sh $(RAM_PROBE)
+	@bash tests/ram/run_ram.sh $(RAM_PROBE) > $(BUILD)/ram.txt || { cat $(BUILD)/ram.txt; exit 1; }
+	@$(PYTHON) tests/ram/ram_doc.py --label "$(RAM_LABEL)" --command "$(RAM_COMMAND)" docs/ram.md < $(BUILD)/ram.txt
 
 # The end-to-end suite with every hcsms run under valgrind memcheck: any
 # error or leak (mbedTLS's included) is exit 99, a failure.

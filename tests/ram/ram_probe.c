@@ -140,8 +140,8 @@ int main(int argc, char **argv)
     if (argc == 7 && strcmp(argv[5], "--pool") == 0)
         pool = strtol(argv[6], NULL, 10);
 
-    printf("sizeof(hcsms_client) %zu\nsizeof(hcsms_result) %zu\n", sizeof(hcsms_client),
-           sizeof(hcsms_result));
+    printf("%s\nsizeof(hcsms_client) %zu\nsizeof(hcsms_result) %zu\n", hcsms_tls_version(),
+           sizeof(hcsms_client), sizeof(hcsms_result));
     if (pool > 0) {
 #if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C)
         static unsigned char heap[1024 * 1024];
