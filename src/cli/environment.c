@@ -69,8 +69,9 @@ static int use_token(const struct options *opts, const char *env_token,
     return 0;
 }
 
-/* AK/SK signing with the keys of one family. */
-static int use_keys(const struct options *opts, const struct cli_key_family *keys,
+/* AK/SK signing with the keys of one family; project_id from --project-id,
+ * else HCSMS_PROJECT_ID, else HUAWEICLOUD_SDK_PROJECT_ID (the SDKs' name). */
+static int use_keys(const char *project_id, const struct cli_key_family *keys,
                     struct cli_secrets *secrets, hcsms_client_config *config)
 {
     if (keys->ak == NULL || keys->sk == NULL)
@@ -81,8 +82,8 @@ static int use_keys(const struct options *opts, const struct cli_key_family *key
     config->access_key = keys->ak;
     config->secret_key = keys->sk;
     config->security_token = keys->security_token;
-    config->project_id = opts->project_id;
-    if (hcsms_check_credentials(keys->ak, keys->sk, keys->security_token, opts->project_id) !=
+    config->project_id = project_id;
+    if (hcsms_check_credentials(keys->ak, keys->sk, keys->security_token, project_id) !=
         HCSMS_OK) {
         fprintf(stderr, "hcsms: %s (all visible ASCII; the AK without , = ; or quotes)\n",
                 hcsms_strerror(HCSMS_ERR_INVALID_CREDENTIALS));
@@ -96,7 +97,7 @@ static int use_keys(const struct options *opts, const struct cli_key_family *key
 int cli_choose_credentials(const struct options *opts, struct cli_secrets *secrets,
                            cli_getenv_fn get, hcsms_client_config *config)
 {
-    const char *env_token = get("HCSMS_AUTH_TOKEN"), *auth = opts->auth;
+    const char *env_token = get("HCSMS_AUTH_TOKEN"), *auth = opts->auth, *project_id;
     struct cli_key_family keys;
     int token;
 
@@ -106,8 +107,12 @@ int cli_choose_credentials(const struct options *opts, struct cli_secrets *secre
     token = auth != NULL ? strcmp(auth, "token") == 0
                          : (opts->token_file != NULL || env_token != NULL ||
                             (keys.ak == NULL && keys.sk == NULL && keys.security_token == NULL));
-    return token ? use_token(opts, env_token, secrets, config)
-                 : use_keys(opts, &keys, secrets, config);
+    if (token)
+        return use_token(opts, env_token, secrets, config);
+    project_id = opts->project_id;
+    if (project_id == NULL && (project_id = env_value(get, "HCSMS_PROJECT_ID")) == NULL)
+        project_id = env_value(get, "HUAWEICLOUD_SDK_PROJECT_ID");
+    return use_keys(project_id, &keys, secrets, config);
 }
 
 int cli_choose_ca_file(const struct options *opts, hcsms_client_config *config)

@@ -38,13 +38,16 @@ static int read_password(const struct cli_run *run)
     return 0;
 }
 
-/* --iam-endpoint, else HCSMS_IAM_ENDPOINT unless --region is given, else
+/* --iam-endpoint, else HCSMS_IAM_ENDPOINT or HUAWEICLOUD_SDK_IAM_ENDPOINT
+ * unless --region is given, else
  * IAM's endpoint of the region (written into endpoint, size bytes). 0 or an
  * exit status. */
 static int choose_iam_endpoint(const struct options *opts, hcsms_client_config *config,
                                char *endpoint, size_t size)
 {
-    config->endpoint = opts->endpoint != NULL ? opts->endpoint : getenv("HCSMS_IAM_ENDPOINT");
+    config->endpoint = opts->endpoint;
+    if (config->endpoint == NULL && (config->endpoint = getenv("HCSMS_IAM_ENDPOINT")) == NULL)
+        config->endpoint = getenv("HUAWEICLOUD_SDK_IAM_ENDPOINT"); /* the SDKs' name */
     if (opts->endpoint == NULL && (opts->region != NULL || config->endpoint == NULL)) {
         const char *region = opts->region != NULL ? opts->region : "ap-southeast-3";
         if (hcsms_iam_endpoint(region, endpoint, size) != HCSMS_OK) {

@@ -165,6 +165,35 @@ static void test_keys_by_default(void **state)
     assert_string_equal(secrets.security_token, "st-token");
 }
 
+/* The SDKs' HUAWEICLOUD_SDK_PROJECT_ID next to HCSMS_PROJECT_ID, which wins;
+ * the option wins over both; with a token neither is an error (they may be
+ * set for other tools), and neither is sent. */
+static void test_project_id_from_the_environment(void **state)
+{
+    (void)state;
+    fake_env("HCSMS_AK", "ak1");
+    fake_env("HCSMS_SK", "sk1");
+    fake_env("HUAWEICLOUD_SDK_PROJECT_ID", "sdk-project");
+    assert_int_equal(cli_choose_credentials(&opts, &secrets, fake_getenv, &config), 0);
+    assert_string_equal(config.project_id, "sdk-project");
+    fake_env("HCSMS_PROJECT_ID", "our-project");
+    assert_int_equal(cli_choose_credentials(&opts, &secrets, fake_getenv, &config), 0);
+    assert_string_equal(config.project_id, "our-project");
+    opts.project_id = "option-project";
+    assert_int_equal(cli_choose_credentials(&opts, &secrets, fake_getenv, &config), 0);
+    assert_string_equal(config.project_id, "option-project");
+    opts.project_id = NULL;
+    hcsms_client_config_init(&config);
+    fake_env("HCSMS_AUTH_TOKEN", "MIIT-token.value_ok~");
+    assert_int_equal(cli_choose_credentials(&opts, &secrets, fake_getenv, &config), 0);
+    assert_null(config.project_id);
+    fake_count = 0;
+    fake_env("HCSMS_AK", "ak1");
+    fake_env("HCSMS_SK", "sk1");
+    fake_env("HCSMS_PROJECT_ID", "bad project");
+    choose_fails("(all visible ASCII; the AK without , = ; or quotes)");
+}
+
 static void test_auth_forces(void **state)
 {
     (void)state;
@@ -252,6 +281,7 @@ int main(void)
         cmocka_unit_test_setup(test_token_from_environment, setup),
         cmocka_unit_test_setup(test_keys_by_default, setup),
         cmocka_unit_test_setup(test_auth_forces, setup),
+        cmocka_unit_test_setup(test_project_id_from_the_environment, setup),
         cmocka_unit_test_setup(test_credential_errors, setup),
         cmocka_unit_test_setup(test_invalid_values, setup),
         cmocka_unit_test_setup(test_token_file, setup),
