@@ -91,7 +91,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report size size-recommended lwip-port-test lint-lwip
+.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-man setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report size size-recommended lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -220,6 +220,10 @@ ram: $(RAM_PROBE)
 valgrind: $(CLI)
 	HCSMS_WRAPPER="valgrind --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 -q" \
 	  $(PYTHON) tests/e2e/run_e2e.py
+
+# The man page and --help name the same options and variables; it renders.
+check-man: $(CLI)
+	$(PYTHON) tests/man/check_man.py $(CLI) docs/hcsms.1
 
 # The main job: start the bundled local SMS endpoint, unlock, show a 403.
 demo: $(CLI)
