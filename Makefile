@@ -91,7 +91,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-man setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report size size-recommended lwip-port-test lint-lwip
+.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-man install uninstall dist consumer-test setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report size size-recommended lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -256,6 +256,9 @@ clean:
 
 # Every object's header dependencies (library, CLI, tests, fuzzers, probes).
 -include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/obj/*/*/*/*.d)
+
+# make install, uninstall (PREFIX, DESTDIR, ...) and dist.
+include install.mk
 
 # make bench: hcsms against a libcurl program on the same unlock (tests/bench).
 -include tests/bench/bench.mk
