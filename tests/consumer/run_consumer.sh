@@ -105,13 +105,26 @@ fi
 [ "$pool" -eq 1 ] && [ -x "$work/static_pool" ] && HCSMS_AUTH_TOKEN=$(cat "$work/token") run_example "static mbedTLS pool: unlocks without a heap" 0 "ok-consumer-6: unlocked" \
     "$work/static_pool" "$url" "$ca" ok-consumer-6
 
-# CMake: find_package(hcsms CONFIG) against the staged install, and
-# add_subdirectory() of the source tree.
+# CMake: hcsms built and installed by its CMakeLists.txt (with the mbedTLS
+# copy make install staged, if any, else the system's), then a program
+# using it by find_package(hcsms CONFIG), and one using add_subdirectory().
+mbedtls_root=
+[ -d "$stage/usr/lib/hcsms/mbedtls" ] && mbedtls_root=-DMBEDTLS_ROOT=$stage/usr/lib/hcsms/mbedtls
+if cmake -S . -B "$work/cmake-hcsms" $mbedtls_root >"$work/out" 2>&1 &&
+   cmake --build "$work/cmake-hcsms" -j2 >>"$work/out" 2>&1 &&
+   cmake --install "$work/cmake-hcsms" --prefix "$work/cmake-stage" >>"$work/out" 2>&1; then
+    ok "CMake: hcsms builds and installs ($(sed -n 's/^-- hcsms [^:]*: //p' "$work/out" | head -n1))"
+else
+    ko "CMake: hcsms builds and installs"
+fi
+check "CMake install: hcsmsConfig.cmake, the command, the man page" \
+    test -f "$work/cmake-stage/lib/cmake/hcsms/hcsmsConfig.cmake" -a -x "$work/cmake-stage/bin/hcsms" \
+    -a -f "$work/cmake-stage/share/man/man1/hcsms.1"
 if [ -f tests/consumer/CMakeLists.txt ]; then
     for way in find_package add_subdirectory; do
         b=$work/cmake-$way
-        if cmake -S tests/consumer -B "$b" -DHCSMS_CONSUMER_WAY=$way -DHCSMS_SOURCE_DIR="$ROOT" \
-               -DCMAKE_PREFIX_PATH="$stage/usr" -DHCSMS_EXAMPLES_DIR="$work/src" "${CMAKE_ARGS[@]+"${CMAKE_ARGS[@]}"}" \
+        if cmake -S tests/consumer -B "$b" -DHCSMS_CONSUMER_WAY=$way -DHCSMS_SOURCE_DIR="$ROOT" $mbedtls_root \
+               -DCMAKE_PREFIX_PATH="$work/cmake-stage" -DHCSMS_EXAMPLES_DIR="$work/src" \
                >"$work/out" 2>&1 && cmake --build "$b" -j2 >>"$work/out" 2>&1; then
             ok "CMake $way: examples/unlock.c builds"
             HCSMS_AUTH_TOKEN=$(cat "$work/token") run_example "CMake $way build unlocks (exit 0)" 0 "unlocked ok-consumer-$way" \
