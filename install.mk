@@ -31,10 +31,13 @@ PRIVATE_MBEDTLS = $(if $(MBEDTLS_STAMP),$(LIBDIR)/hcsms/mbedtls)
 # a staged tree moved elsewhere (pkg-config --define-prefix).
 pc_path = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 MBEDTLS_PC_CFLAGS = $(if $(PRIVATE_MBEDTLS),-I$(call pc_path,$(PRIVATE_MBEDTLS))/include)
+# The HCSMS_* settings the library was built with change struct layouts:
+# callers compile with the same.
+HCSMS_PC_DEFINES = $(filter -DHCSMS_%,$(CFLAGS) $(EXTRA_CFLAGS))
 MBEDTLS_PC_LIBS = $(if $(PRIVATE_MBEDTLS),-L$(call pc_path,$(PRIVATE_MBEDTLS))/lib) \
                   $(MBEDTLS_LIBS) $(if $(filter posix,$(PORT)),-lpthread)
 
-$(PC): include/hcsms.h install.mk $(MBEDTLS_STAMP)
+$(PC): include/hcsms.h install.mk $(MBEDTLS_STAMP) FORCE
 	@mkdir -p $(dir $@)
 	@{ echo 'prefix=$(PREFIX)'; \
 	  echo 'libdir=$(call pc_path,$(LIBDIR))'; \
@@ -43,7 +46,7 @@ $(PC): include/hcsms.h install.mk $(MBEDTLS_STAMP)
 	  echo 'Name: hcsms'; \
 	  echo 'Description: Huawei Cloud SMS client (unlock a target server) over mbedTLS'; \
 	  echo 'Version: $(HCSMS_VERSION_TEXT)'; \
-	  echo 'Cflags: -I$${includedir} $(strip $(MBEDTLS_PC_CFLAGS))'; \
+	  echo 'Cflags: -I$${includedir} $(strip $(MBEDTLS_PC_CFLAGS) $(HCSMS_PC_DEFINES))'; \
 	  echo 'Libs: -L$${libdir} -lhcsms'; \
 	  echo 'Libs.private: $(strip $(MBEDTLS_PC_LIBS))'; } > $@
 
@@ -90,3 +93,5 @@ dist:
 consumer-test:
 	bash tests/consumer/run_consumer.sh $(if $(filter system,$(MBEDTLS)),MBEDTLS=system) \
 	  $(if $(MBEDTLS_CONFIG),MBEDTLS_CONFIG=$(MBEDTLS_CONFIG))
+
+FORCE:
