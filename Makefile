@@ -132,6 +132,19 @@ $(CLI_UNIT_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/te
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
 
+# Test groups split over several files share their set-up and checks: the
+# test_json_* binaries json_checks.c, the test_input_* ones input_checks.c.
+JSON_UNIT_TESTS = $(filter $(BUILD)/tests/test_json_%,$(UNIT_TESTS))
+$(JSON_UNIT_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/json_checks.o \
+                    $(CORE_OBJECTS) $(TEST_SUPPORT_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
+INPUT_UNIT_TESTS = $(filter $(BUILD)/tests/test_input_%,$(UNIT_TESTS))
+$(INPUT_UNIT_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/input_checks.o \
+                     $(CORE_OBJECTS) $(TEST_SUPPORT_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
+
 # The port's own tests run against the real port, on real sockets; the
 # system calls it wraps (PORT_TEST_WRAPS) can be made to fail on demand.
 PORT_TEST_WRAPS ?= -Wl,--wrap=getrandom,--wrap=open,--wrap=read,--wrap=close,--wrap=clock_gettime,--wrap=nanosleep,--wrap=poll,--wrap=socket,--wrap=fcntl,--wrap=connect,--wrap=send,--wrap=recv,--wrap=getaddrinfo,--wrap=pthread_create,--wrap=pthread_condattr_init,--wrap=pthread_condattr_setclock
