@@ -86,7 +86,10 @@ CORE_OBJECTS = $(call obj,$(HCSMS_CORE_SOURCES))
 CLI_OBJECTS = $(call obj,$(HCSMS_CLI_SOURCES))
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(filter-out tests/unit/test_port_%.c,$(wildcard tests/unit/test_*.c)))
-PORT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_port_$(PORT).c))
+# The port's own tests: test_port_$(PORT).c or test_port_$(PORT)_*.c (one
+# binary each), with what they share in tests/unit/port_$(PORT)_*.c.
+PORT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_port_$(PORT).c tests/unit/test_port_$(PORT)_*.c))
+PORT_TEST_SUPPORT_OBJECTS = $(call obj,$(wildcard tests/unit/port_$(PORT)_*.c))
 FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
@@ -129,10 +132,24 @@ $(CLI_UNIT_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/te
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
 
+# Test groups split over several files share their set-up and checks: the
+# test_json_* binaries json_checks.c, the test_input_* ones input_checks.c.
+JSON_UNIT_TESTS = $(filter $(BUILD)/tests/test_json_%,$(UNIT_TESTS))
+$(JSON_UNIT_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/json_checks.o \
+                    $(CORE_OBJECTS) $(TEST_SUPPORT_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
+INPUT_UNIT_TESTS = $(filter $(BUILD)/tests/test_input_%,$(UNIT_TESTS))
+$(INPUT_UNIT_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/input_checks.o \
+                     $(CORE_OBJECTS) $(TEST_SUPPORT_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) -lcmocka
+
 # The port's own tests run against the real port, on real sockets; the
 # system calls it wraps (PORT_TEST_WRAPS) can be made to fail on demand.
 PORT_TEST_WRAPS ?= -Wl,--wrap=getrandom,--wrap=open,--wrap=read,--wrap=close,--wrap=clock_gettime,--wrap=nanosleep,--wrap=poll,--wrap=socket,--wrap=fcntl,--wrap=connect,--wrap=send,--wrap=recv,--wrap=getaddrinfo,--wrap=pthread_create,--wrap=pthread_condattr_init,--wrap=pthread_condattr_setclock
-$(BUILD)/tests/test_port_%: $(BUILD)/obj/tests/unit/test_port_%.o $(call obj,$(HCSMS_PORT_SOURCES))
+$(BUILD)/tests/test_port_%: $(BUILD)/obj/tests/unit/test_port_%.o $(PORT_TEST_SUPPORT_OBJECTS) \
+                           $(call obj,$(HCSMS_PORT_SOURCES))
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PORT_TEST_WRAPS) -lcmocka -lpthread
 

@@ -6,7 +6,7 @@
 passed=0
 failed=0
 skipped=0
-# Tests that an emulator cannot run (see test_port_posix.c) skip themselves.
+# Tests that an emulator cannot run (see tests/unit/test_port_posix_*.c) skip themselves.
 [ -n "${TEST_WRAPPER:-}" ] && export HCSMS_TEST_EMULATED=1
 status=0
 log=$(mktemp)

@@ -8,92 +8,24 @@
  * socket), so errno must be per thread when more than one thread uses
  * sockets: newlib with FreeRTOS's configUSE_NEWLIB_REENTRANT, or
  * LWIP_ERRNO_INCLUDE pointing at a per-task errno. See README.md.
+ *
+ * This file: connect, send, recv and close. The others in port/lwip: numeric
+ * addresses, lookups and the peer's name for traces
+ * (hcsms_port_lwip_address.c), the clocks and sleep (hcsms_port_lwip_clock.c),
+ * entropy (hcsms_port_lwip_entropy.c); what they share, and the checks that
+ * stop a build on an lwIP the port cannot work with, in
+ * hcsms_port_lwip_private.h.
  */
-#include "lwip/opt.h"
-#include "lwip/init.h"
-
-/* Stop here, with the reason, rather than deep inside lwIP's headers or at
- * link time: these are what the port cannot work without. */
-#if LWIP_VERSION < 0x02010000UL
-#error "hcsms port/lwip needs lwIP 2.1.0 or newer: it waits with lwip_poll() and sends/receives with MSG_DONTWAIT"
-#endif
-#if NO_SYS
-#error "hcsms port/lwip needs NO_SYS=0 in lwipopts.h: the socket API runs on an RTOS (tcpip thread, semaphores, mailboxes)"
-#endif
-#if !LWIP_SOCKET
-#error "hcsms port/lwip needs LWIP_SOCKET=1 in lwipopts.h: it is written on lwIP's socket API"
-#endif
-#if !LWIP_TCP
-#error "hcsms port/lwip needs LWIP_TCP=1 in lwipopts.h: HTTPS runs over TCP"
-#endif
-#if !LWIP_SOCKET_POLL
-#error "hcsms port/lwip needs LWIP_SOCKET_POLL=1 in lwipopts.h: every wait (connect, send, recv) is lwip_poll() with the time left; LWIP_SOCKET_SELECT may be 0"
-#endif
-/* Not required, and what happens without them:
- *   LWIP_DNS=0:  no resolver; the host must be a numeric IPv4/IPv6 address
- *                (parsed with ipaddr_aton), a name fails with HCSMS_ERR_RESOLVE.
- *                Such a literal is also the certificate's expected name, so
- *                the server's certificate must carry it as an IP SAN.
- *   LWIP_IPV6=0: IPv6 literals and AAAA-only hosts fail with HCSMS_ERR_RESOLVE.
- *   LWIP_IPV4=0: the same for IPv4.
- * LWIP_SO_SNDTIMEO/LWIP_SO_RCVTIMEO are not used: timeouts come from poll. */
+#include "hcsms_port_lwip_private.h"
 
 #include <limits.h>
-#include <string.h>
 
-#include "lwip/def.h"
 #include "lwip/errno.h"
-#include "lwip/inet.h"
-#include "lwip/ip_addr.h"
 #include "lwip/sockets.h"
 #include "lwip/sys.h"
-#if LWIP_DNS
-#include "lwip/netdb.h"
-#endif
 
 #include "hcsms/error.h"
 #include "hcsms/port.h"
-#include "hcsms_port_lwip.h"
-
-/* Large enough for either family's text form and its NUL. */
-#if LWIP_IPV6
-#define ADDRESS_TEXT_MAX INET6_ADDRSTRLEN
-#else
-#define ADDRESS_TEXT_MAX INET_ADDRSTRLEN
-#endif
-
-/* Room for any socket address this lwIP can produce. */
-typedef union peer_address {
-    struct sockaddr generic;
-#if LWIP_IPV4
-    struct sockaddr_in ipv4;
-#endif
-#if LWIP_IPV6
-    struct sockaddr_in6 ipv6;
-#endif
-} peer_address;
-
-uint64_t hcsms_port_now_ms(void)
-{
-    /* sys_now() is 32 bits and wraps after 49.7 days. Counting the wraps
-     * here keeps the clock from stepping back, provided it is read at least
-     * once per wrap period; a longer silence loses whole periods, which only
-     * makes time since then look shorter, never negative. */
-    static uint32_t last;
-    static uint32_t wraps;
-    uint32_t now;
-    uint64_t result;
-    SYS_ARCH_DECL_PROTECT(level);
-
-    SYS_ARCH_PROTECT(level);
-    now = sys_now();
-    if (now < last)
-        wraps++;
-    last = now;
-    result = ((uint64_t)wraps << 32) | now;
-    SYS_ARCH_UNPROTECT(level);
-    return result;
-}
 
 static uint32_t left_until(uint64_t deadline)
 {
@@ -166,47 +98,6 @@ static void back_off_if_spinning(int *ready_before)
     }
 }
 
-static void put_text(char *out, size_t size, size_t *used, const char *text)
-{
-    while (*text != '\0' && *used + 1 < size)
-        out[(*used)++] = *text++;
-    out[*used] = '\0';
-}
-
-/* "a.b.c.d:port" or "[v6]:port" for traces, cut to fit like snprintf. */
-static void format_address(const peer_address *address, uint16_t port, char *out,
-                           size_t size)
-{
-    char ip[ADDRESS_TEXT_MAX] = "?";
-    char digits[6];
-    size_t used = 0, n = sizeof(digits) - 1;
-    int ipv6 = 0;
-
-    if (out == NULL || size == 0)
-        return;
-#if LWIP_IPV6
-    if (address->generic.sa_family == AF_INET6) {
-        ipv6 = 1;
-        (void)lwip_inet_ntop(AF_INET6, &address->ipv6.sin6_addr, ip, sizeof(ip));
-    }
-#endif
-#if LWIP_IPV4
-    if (address->generic.sa_family == AF_INET)
-        (void)lwip_inet_ntop(AF_INET, &address->ipv4.sin_addr, ip, sizeof(ip));
-#endif
-    digits[n] = '\0';
-    do {
-        digits[--n] = (char)('0' + port % 10u);
-        port = (uint16_t)(port / 10u);
-    } while (port != 0);
-
-    out[0] = '\0';
-    put_text(out, size, &used, ipv6 ? "[" : "");
-    put_text(out, size, &used, ip);
-    put_text(out, size, &used, ipv6 ? "]:" : ":");
-    put_text(out, size, &used, digits + n);
-}
-
 /* Connect to one address with a non-blocking connect and a poll for the
  * result. Returns 0, HCSMS_ERR_CONNECT or HCSMS_ERR_TIMEOUT; on failure the
  * socket is closed and os_error holds lwIP's errno. */
@@ -267,63 +158,9 @@ static int connect_address(hcsms_socket *sock, peer_address *address, socklen_t 
     (void)lwip_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     sock->fd = fd;
     sock->os_error = 0;
-    format_address(address, port, address_text, address_size);
+    hcsms_lwip_format_address(address, port, address_text, address_size);
     return 0;
 }
-
-/* 1 if host is a numeric address (a name would need the resolver). */
-static int parse_numeric(const char *host, peer_address *address, socklen_t *length)
-{
-    ip_addr_t ip;
-
-    if (!ipaddr_aton(host, &ip))
-        return 0;
-    memset(address, 0, sizeof(*address));
-#if LWIP_IPV6
-    if (IP_IS_V6(&ip)) {
-        address->ipv6.sin6_len = sizeof(address->ipv6);
-        address->ipv6.sin6_family = AF_INET6;
-        inet6_addr_from_ip6addr(&address->ipv6.sin6_addr, ip_2_ip6(&ip));
-        *length = sizeof(address->ipv6);
-        return 1;
-    }
-#endif
-#if LWIP_IPV4
-    address->ipv4.sin_len = sizeof(address->ipv4);
-    address->ipv4.sin_family = AF_INET;
-    inet_addr_from_ip4addr(&address->ipv4.sin_addr, ip_2_ip4(&ip));
-    *length = sizeof(address->ipv4);
-    return 1;
-#else
-    return 0;
-#endif
-}
-
-#if LWIP_DNS
-/* Resolve host in one family (AF_UNSPEC: lwIP's default order). lwIP's
- * resolver answers one address per lookup, so one is all there is. */
-static int resolve(hcsms_socket *sock, const char *host, int family, peer_address *address,
-                   socklen_t *length)
-{
-    struct addrinfo hints, *list = NULL;
-    int rc;
-
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = family;
-    hints.ai_socktype = SOCK_STREAM;
-    /* No service text: lwIP parses it with atoi; the port is set directly. */
-    rc = lwip_getaddrinfo(host, NULL, &hints, &list);
-    if (rc != 0 || list == NULL) {
-        sock->os_error = rc != 0 ? rc : EAI_FAIL;
-        return HCSMS_ERR_RESOLVE;
-    }
-    *length = list->ai_addrlen < sizeof(*address) ? list->ai_addrlen : sizeof(*address);
-    memset(address, 0, sizeof(*address));
-    memcpy(address, list->ai_addr, *length);
-    lwip_freeaddrinfo(list);
-    return 0;
-}
-#endif
 
 int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
                        uint32_t timeout_ms, char *address_text,
@@ -337,7 +174,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
     sock->os_error = 0;
     if (host == NULL)
         return HCSMS_ERR_RESOLVE;
-    if (parse_numeric(host, &address[0], &length[0]))
+    if (hcsms_lwip_parse_numeric(host, &address[0], &length[0]))
         return connect_address(sock, &address[0], length[0], port, deadline, address_text,
                                address_size);
 #if LWIP_DNS
@@ -351,14 +188,15 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
          * bounded one: dns_gethostbyname_addrtype() in the tcpip thread, its
          * callback posting a semaphore waited for with the time left, the
          * request in storage the callback owns. See README.md. */
-        err = resolve(sock, host, AF_UNSPEC, &address[0], &length[0]);
+        err = hcsms_lwip_resolve(sock, host, AF_UNSPEC, &address[0], &length[0]);
         if (err != 0)
             return err;
 #if LWIP_IPV4 && LWIP_IPV6
         /* "Each resolved address": lwIP gives one per family (IPv4 first),
          * so ask for the other family too, as getaddrinfo does on POSIX. */
-        if (resolve(sock, host, address[0].generic.sa_family == AF_INET ? AF_INET6 : AF_INET,
-                    &address[1], &length[1]) == 0)
+        if (hcsms_lwip_resolve(sock, host,
+                               address[0].generic.sa_family == AF_INET ? AF_INET6 : AF_INET,
+                               &address[1], &length[1]) == 0)
             count = 2;
         sock->os_error = 0;
 #endif
@@ -484,28 +322,4 @@ void hcsms_port_close(hcsms_socket *sock)
         (void)lwip_close(sock->fd);
         sock->fd = -1;
     }
-}
-
-void hcsms_port_sleep_ms(uint32_t ms)
-{
-    sys_msleep(ms); /* lwIP's OS layer: a task delay under an RTOS */
-}
-
-int hcsms_port_utc_seconds(int64_t *seconds)
-{
-    int64_t now = 0;
-
-    if (seconds == NULL || hcsms_port_lwip_utc_time(&now) != 0 || now < 1577836800)
-        return HCSMS_ERR_CLOCK; /* unset, or before 2020: never synchronised */
-    *seconds = now;
-    return 0;
-}
-
-int hcsms_port_entropy(unsigned char *out, size_t len)
-{
-    if (len == 0)
-        return 0;
-    if (out == NULL)
-        return HCSMS_ERR_ENTROPY;
-    return hcsms_port_lwip_entropy(out, len) == 0 ? 0 : HCSMS_ERR_ENTROPY;
 }
