@@ -39,7 +39,10 @@ endif
 MBEDTLS_CONFIG ?=
 MBEDTLS_FLAVOUR = $(if $(MBEDTLS_CONFIG),-$(basename $(notdir $(MBEDTLS_CONFIG))))
 BUILD ?= build$(CROSS_DIR)$(if $(MBEDTLS_CONFIG),/mbedtls-3.6$(MBEDTLS_FLAVOUR))
-MBEDTLS_DIR ?= build$(CROSS_DIR)/mbedtls-3.6-lib$(MBEDTLS_FLAVOUR)
+# clang builds (make CC=clang, asan, fuzz) get their own copy: sharing one
+# would rebuild it at every switch of compiler (the stamp names the compiler).
+MBEDTLS_COMPILER = $(if $(filter clang%,$(notdir $(firstword $(CC)))),-clang)
+MBEDTLS_DIR ?= build$(CROSS_DIR)/mbedtls-3.6-lib$(MBEDTLS_FLAVOUR)$(MBEDTLS_COMPILER)
 MBEDTLS_INCLUDE = $(MBEDTLS_DIR)/include
 MBEDTLS_LIBDIR = $(MBEDTLS_DIR)/lib
 MBEDTLS_STAMP = $(MBEDTLS_DIR)/lib/libmbedcrypto.a
