@@ -94,4 +94,15 @@ consumer-test:
 	bash tests/consumer/run_consumer.sh $(if $(filter system,$(MBEDTLS)),MBEDTLS=system) \
 	  $(if $(MBEDTLS_CONFIG),MBEDTLS_CONFIG=$(MBEDTLS_CONFIG))
 
+# The tarball alone: unpacked in a folder of its own, it builds and passes
+# make test (only mbedTLS's verified download is shared, MBEDTLS_CACHE).
+distcheck: dist
+	rm -rf $(BUILD)/distcheck && mkdir -p $(BUILD)/distcheck
+	tar -C $(BUILD)/distcheck -xzf $(DIST)
+	cd $(BUILD)/distcheck/hcsms-$(HCSMS_VERSION_TEXT) && \
+	  MBEDTLS_CACHE=$(abspath build/mbedtls-src-cache) $(MAKE) -j2 all && \
+	  MBEDTLS_CACHE=$(abspath build/mbedtls-src-cache) $(MAKE) test
+	rm -rf $(BUILD)/distcheck
+	@echo "distcheck: $(DIST) builds and passes make test alone"
+
 FORCE:
