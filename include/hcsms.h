@@ -405,7 +405,7 @@ int hcsms_client_set_token(hcsms_client *client, const char *token);
  *                                       AK/SK keys; nothing was sent
  * @retval HCSMS_ERR_CLOCK               AK/SK signing had no trustworthy UTC time
  * @retval HCSMS_ERR_CRYPTO              AK/SK signing: a hash or HMAC failed
- * @retval HCSMS_ERR_TIMEOUT             the call's deadline passed
+ * @retval HCSMS_ERR_TIMEOUT             the connect timeout or the call's deadline passed
  * @retval HCSMS_ERR_TLS_VERIFY          certificate chain or host name not verified
  * @retval HCSMS_ERR_PROXY               the proxy refused the tunnel
  *                                       (result.proxy_status)
@@ -424,7 +424,7 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
  */
 typedef struct hcsms_iam_credentials {
     const char *user;      /**< the IAM user name */
-    const char *password;  /**< the user's password; the caller wipes it */
+    const char *password;  /**< the user's password */
     const char *account;   /**< the account (domain) name the user belongs to */
     const char *project;   /**< project name to scope the token to, e.g. the region
                             * "ap-southeast-3"; NULL: the whole account (domain) */
@@ -446,7 +446,9 @@ typedef struct hcsms_iam_credentials {
  *                            endpoint.
  * @param[in]     credentials The user's credentials; used only during the call.
  * @param[out]    token       Caller-owned buffer of token_size bytes: the token,
- *                            NUL-terminated; wiped on failure.
+ *                            NUL-terminated. "" (wiped) on a failure other
+ *                            than HCSMS_ERR_INVALID_ARGUMENT, which may leave
+ *                            it untouched.
  * @param[in]     token_size  Bytes at token (HCSMS_TOKEN_MAX + 1 always fits).
  * @param[out]    result      Caller-owned; filled as by hcsms_unlock().
  * @retval HCSMS_OK                      token holds the token
@@ -601,7 +603,8 @@ void hcsms_client_free_abi(hcsms_client *client, size_t client_size);
  * process uses mbedTLS's PSA crypto (it is shared). A later
  * hcsms_client_init() sets PSA up again. A no-op with mbedTLS 2.28.
  *
- * @note Not thread-safe: no hcsms call may run at the same time.
+ * @note Process-wide state: call it only when no client is left, and no
+ * other user of mbedTLS's PSA crypto remains.
  */
 void hcsms_global_cleanup(void);
 
@@ -657,8 +660,8 @@ int hcsms_check_credentials(const char *access_key, const char *secret_key,
 const char *hcsms_region_host(const char *region);
 
 /**
- * @brief Bytes of the longest URL hcsms_iam_endpoint() writes, without its
- * NUL (HCSMS_IAM_ENDPOINT_MAX + 1 always fits).
+ * @brief A bound on the URL hcsms_iam_endpoint() writes, without its NUL: an
+ * out of HCSMS_IAM_ENDPOINT_MAX + 1 bytes always fits.
  */
 #define HCSMS_IAM_ENDPOINT_MAX 64
 /**
