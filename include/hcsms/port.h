@@ -1,9 +1,13 @@
-/*
- * The platform port contract: what hcsms needs from the OS or network stack.
+/**
+ * @file hcsms/port.h
+ * @brief The platform port contract: what hcsms needs from the OS or network
+ * stack.
  *
- * One port is linked into each build (port/posix, port/lwip, or a test fake).
- * All functions are called from the thread that runs the hcsms call; none is
- * called concurrently on the same socket.
+ * One port is linked into each build (port/posix, port/lwip, or a test fake):
+ * it implements every function declared here, and hcsms calls them.
+ *
+ * @note All functions are called from the thread that runs the hcsms call;
+ * none is called concurrently on the same socket.
  *
  * Return rules (the same for every port, tested with a fault-injecting fake):
  *   - send: the number of bytes written (> 0, may be fewer than asked: the
@@ -15,7 +19,7 @@
  *   - A timeout of 0 ms means "do not wait": report what is there now.
  *   - On errors the port stores the OS's own code (errno, lwIP err) in
  *     socket->os_error for the caller's diagnostics; after a failed name
- *     lookup, the resolver's EAI_* code (see hcsms_port_connect).
+ *     lookup, the resolver's EAI_* code (see hcsms_port_connect()).
  */
 #ifndef HCSMS_PORT_H
 #define HCSMS_PORT_H
@@ -27,34 +31,46 @@
 extern "C" {
 #endif
 
-/* A connected stream socket as the port sees it. */
+/** @brief A connected stream socket as the port sees it. */
 typedef struct hcsms_socket {
-    int fd;        /* the descriptor; -1 when closed */
-    int os_error;  /* the OS's code for the last failure, 0 if none */
+    int fd;        /**< the descriptor; -1 when closed */
+    int os_error;  /**< the OS's code for the last failure, 0 if none */
 } hcsms_socket;
 
-/* Resolve host (a name, or an IPv4/IPv6 literal without brackets) and connect
- * to port, trying each address in turn until one connects or timeout_ms runs
- * out. timeout_ms covers the whole call, the name lookup included: a resolver
+/**
+ * @brief Resolve host and connect to port, trying each address in turn until
+ * one connects or timeout_ms runs out.
+ *
+ * timeout_ms covers the whole call, the name lookup included: a resolver
  * that never answers must not hold the call past it, and the connects get the
- * time the lookup leaves. Returns 0 (os_error 0), or:
- *   - HCSMS_ERR_RESOLVE: the resolver says host has no address, or could not
- *     be asked. os_error is then the resolver's own code, never an errno:
+ * time the lookup leaves. On success the socket is set up for small writes
+ * (TCP_NODELAY).
+ *
+ * @param[out] sock         hcsms's socket (inside the client) to connect:
+ *                          fd set on success; os_error set as below.
+ * @param[in]  host         A name, or an IPv4/IPv6 literal without brackets;
+ *                          NUL-terminated, valid during the call only.
+ * @param[in]  port         The TCP port.
+ * @param[in]  timeout_ms   Limit of the whole call, lookup included.
+ * @param[out] address_text If not NULL, the connected peer's address is
+ *                          written there as text (at most address_size
+ *                          bytes, NUL-terminated) for traces.
+ * @param[in]  address_size Bytes at address_text.
+ * @retval 0                 connected (os_error 0)
+ * @retval HCSMS_ERR_RESOLVE the resolver says host has no address, or could
+ *     not be asked. os_error is then the resolver's own code, never an errno:
  *     getaddrinfo's EAI_* on POSIX (for gai_strerror; glibc and musl make
  *     them negative, errno values are positive), lwIP's EAI_* (200..204) on
  *     lwIP; 0 when the port has no resolver (numeric hosts only).
- *   - HCSMS_ERR_TIMEOUT: timeout_ms ran out. os_error is ETIMEDOUT when a
+ * @retval HCSMS_ERR_TIMEOUT timeout_ms ran out. os_error is ETIMEDOUT when a
  *     connect was waiting or the lookup left no time for one, and the
  *     resolver's EAI_AGAIN when the lookup itself had not ended.
- *   - HCSMS_ERR_CONNECT: no address connected; os_error is the errno of the
+ * @retval HCSMS_ERR_CONNECT no address connected; os_error is the errno of the
  *     last failure.
- * On success the socket is set up for small writes (TCP_NODELAY). If
- * address_text is not NULL, the connected peer's address is written there as
- * text (at most address_size bytes, NUL-terminated) for traces.
  *
- * Bounding the lookup: numeric hosts are parsed, never looked up. A resolver
- * call that blocks until it gives up by itself (POSIX getaddrinfo: resolv.conf
- * timeout x attempts x nameservers; lwIP's lwip_getaddrinfo and
+ * @note Bounding the lookup: numeric hosts are parsed, never looked up. A
+ * resolver call that blocks until it gives up by itself (POSIX getaddrinfo:
+ * resolv.conf timeout x attempts x nameservers; lwIP's lwip_getaddrinfo and
  * netconn_gethostbyname: DNS_MAX_RETRIES rounds of DNS_TMR_INTERVAL ticks per
  * server, about 7 s per server with lwIP's defaults) must run where the
  * caller can stop waiting for it: on an RTOS, dns_gethostbyname() called in
@@ -64,46 +80,97 @@ typedef struct hcsms_socket {
  * (the request, the answer) must belong to it, not to the caller's stack,
  * and be freed by it.
  *
- * port/posix starts one short-lived thread per name looked up (all signals
+ * @note port/posix starts one short-lived thread per name looked up (all signals
  * blocked in it; at most HCSMS_POSIX_RESOLVER_SLOTS = 4 at once, in static
  * storage: the port itself allocates nothing). It is joined when the answer
  * comes in time; when it does not, it is detached and finishes alone, alive
  * for up to the resolver's own timeouts after the call returned.
- * port/lwip does not bound its lookups yet: see port/lwip/README.md. */
+ * port/lwip does not bound its lookups yet: see port/lwip/README.md.
+ */
 int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
                        uint32_t timeout_ms, char *address_text,
                        size_t address_size);
 
-/* Send up to len bytes, waiting at most timeout_ms for the socket to accept
- * any. Returns as described above. */
+/**
+ * @brief Send up to len bytes, waiting at most timeout_ms for the socket to
+ * accept any.
+ *
+ * @param[in,out] sock       A socket hcsms_port_connect() connected;
+ *                           os_error set on errors.
+ * @param[in]     data       The bytes to send (hcsms's buffer, valid during
+ *                           the call only).
+ * @param[in]     len        Bytes at data.
+ * @param[in]     timeout_ms Longest wait; 0: do not wait.
+ * @return As described in the return rules (hcsms/port.h): the number of
+ *         bytes written (> 0, may be fewer than len), 0 when the timeout
+ *         passed with nothing written, or a negative HCSMS_ERR_* code.
+ */
 int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
                     uint32_t timeout_ms);
 
-/* Receive up to len bytes, waiting at most timeout_ms for any to arrive.
- * Returns as described above. */
+/**
+ * @brief Receive up to len bytes, waiting at most timeout_ms for any to
+ * arrive.
+ *
+ * @param[in,out] sock       A socket hcsms_port_connect() connected;
+ *                           os_error set on errors.
+ * @param[out]    data       hcsms's buffer of len bytes for what arrives.
+ * @param[in]     len        Bytes at data.
+ * @param[in]     timeout_ms Longest wait; 0: do not wait.
+ * @return As described in the return rules (hcsms/port.h): the number of
+ *         bytes read (> 0), 0 when the timeout passed with nothing read (0
+ *         NEVER means end of stream), or a negative HCSMS_ERR_* code.
+ * @retval HCSMS_ERR_CLOSED the peer closed the connection in order
+ */
 int hcsms_port_recv(hcsms_socket *sock, unsigned char *data, size_t len,
                     uint32_t timeout_ms);
 
-/* Close the socket if it is open; sets fd to -1. Safe to call twice. */
+/**
+ * @brief Close the socket if it is open; sets fd to -1. Safe to call twice.
+ *
+ * @param[in,out] sock The socket to close.
+ */
 void hcsms_port_close(hcsms_socket *sock);
 
-/* Milliseconds from a monotonic clock (never steps back; the epoch is
- * arbitrary). Deadlines are computed from it. */
+/**
+ * @brief Milliseconds from a monotonic clock (never steps back; the epoch is
+ * arbitrary). Deadlines are computed from it.
+ *
+ * @return The clock's value in milliseconds.
+ */
 uint64_t hcsms_port_now_ms(void);
 
-/* The wall clock: seconds since 1970-01-01 UTC, for signing requests with
- * AK/SK (the service rejects signatures more than ~15 minutes off). Returns
- * 0, or HCSMS_ERR_CLOCK when the device has no trustworthy time (never
- * synchronised). Only AK/SK signing calls it. */
+/**
+ * @brief The wall clock: seconds since 1970-01-01 UTC, for signing requests
+ * with AK/SK (the service rejects signatures more than ~15 minutes off).
+ *
+ * Only AK/SK signing calls it.
+ *
+ * @param[out] seconds Where to write the time (hcsms's variable).
+ * @retval 0               seconds holds the time
+ * @retval HCSMS_ERR_CLOCK the device has no trustworthy time (never
+ *                         synchronised)
+ */
 int hcsms_port_utc_seconds(int64_t *seconds);
 
-/* Wait ms milliseconds (between retries). A port without a way to sleep may
- * return at once; hcsms then retries without waiting, still within its
- * deadline. */
+/**
+ * @brief Wait ms milliseconds (between retries).
+ *
+ * A port without a way to sleep may return at once; hcsms then retries
+ * without waiting, still within its deadline.
+ *
+ * @param[in] ms How long to wait, in milliseconds.
+ */
 void hcsms_port_sleep_ms(uint32_t ms);
 
-/* Fill out with len bytes from a cryptographically strong source. Returns 0,
- * or HCSMS_ERR_ENTROPY; there is no weak fallback. */
+/**
+ * @brief Fill out with len bytes from a cryptographically strong source.
+ *
+ * @param[out] out hcsms's buffer of len bytes to fill.
+ * @param[in]  len Bytes to write at out.
+ * @retval 0                 out is filled
+ * @retval HCSMS_ERR_ENTROPY no strong source; there is no weak fallback
+ */
 int hcsms_port_entropy(unsigned char *out, size_t len);
 
 #ifdef __cplusplus
