@@ -97,7 +97,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-man install uninstall dist distcheck consumer-test setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report size size-recommended lwip-port-test lint-lwip
+.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-man install uninstall dist distcheck consumer-test docs setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report size size-recommended lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -279,6 +279,9 @@ clean:
 
 # make install, uninstall (PREFIX, DESTDIR, ...) and dist.
 include install.mk
+
+# make docs: the API reference (Doxygen over include/, any warning fails it).
+include docs/docs.mk
 
 # make bench: hcsms against a libcurl program on the same unlock (tests/bench).
 -include tests/bench/bench.mk
