@@ -97,7 +97,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-man install uninstall dist distcheck consumer-test docs setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report size size-recommended lwip-port-test lint-lwip
+.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-man install uninstall dist distcheck consumer-test docs setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report firmware-cmake size size-recommended lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -211,6 +211,9 @@ firmware-e2e:
 	$(MAKE) -C tests/firmware e2e
 firmware-report:
 	$(MAKE) -C tests/firmware report
+# The same image built by CMake (hcsmsFilePaths.cmake, cmake/arm-none-eabi.cmake), run.
+firmware-cmake:
+	$(MAKE) -C tests/firmware cmake-image-e2e
 # Writes docs/sizes.md (the README links it): the client core by settings.
 size:
 	$(MAKE) -C tests/firmware sizes-doc

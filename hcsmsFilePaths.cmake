@@ -49,10 +49,16 @@ set(HCSMS_IAM_SOURCES
     ${HCSMS_DIR}/src/sms/iam.c)
 
 set(HCSMS_PORT_POSIX_SOURCES
-    ${HCSMS_DIR}/port/posix/hcsms_port_posix.c)
+    ${HCSMS_DIR}/port/posix/hcsms_port_posix.c
+    ${HCSMS_DIR}/port/posix/hcsms_port_posix_clock.c
+    ${HCSMS_DIR}/port/posix/hcsms_port_posix_entropy.c
+    ${HCSMS_DIR}/port/posix/hcsms_port_posix_resolve.c)
 
 set(HCSMS_PORT_LWIP_SOURCES
-    ${HCSMS_DIR}/port/lwip/hcsms_port_lwip.c)
+    ${HCSMS_DIR}/port/lwip/hcsms_port_lwip.c
+    ${HCSMS_DIR}/port/lwip/hcsms_port_lwip_address.c
+    ${HCSMS_DIR}/port/lwip/hcsms_port_lwip_clock.c
+    ${HCSMS_DIR}/port/lwip/hcsms_port_lwip_entropy.c)
 set(HCSMS_PORT_LWIP_INCLUDE_DIRS
     ${HCSMS_DIR}/port/lwip)
 
