@@ -48,7 +48,7 @@ static int setup(void **state)
     config.ca_data_len = strlen(test_ca_pem) + 1;
     config.auth_token = token;
     memset(&wiped, 0, sizeof(wiped));
-    wiped.tls.socket.fd = -1;
+    wiped.connection.socket.fd = -1;
     return 0;
 }
 
@@ -74,7 +74,7 @@ static void free_client(void)
 
     hcsms_client_free(&client);
     memcpy(&copy, &client, sizeof(copy));
-    copy.tls.socket.fd = -1;
+    copy.connection.socket.fd = -1;
     assert_memory_equal(&copy, &wiped, sizeof(copy));
 }
 
@@ -370,7 +370,7 @@ static void init_with_endpoint(void **state)
     assert_int_equal(client.token_len, strlen(token));
     assert_int_equal(client.connect_timeout_ms, 10000);
     assert_int_equal(client.timeout_ms, 30000);
-    assert_int_equal(client.tls.socket.fd, -1);
+    assert_int_equal(client.connection.socket.fd, -1);
     /* Nothing was sent, nothing connected. */
     assert_int_equal(fake.connects, 0);
     assert_int_equal(fake.sent_len, 0);
@@ -532,7 +532,7 @@ static void init_errors(void **state)
     memset(&client, 0x5a, sizeof(client));
     assert_int_equal(hcsms_client_init(&client, NULL), HCSMS_ERR_INVALID_ARGUMENT);
     assert_int_equal(client.initialised, 0);
-    assert_int_equal(client.tls.socket.fd, -1);
+    assert_int_equal(client.connection.socket.fd, -1);
     free_client();
     hcsms_client_free(NULL);
     free(too_long);
@@ -548,7 +548,7 @@ static void free_leaves_the_socket_closed(void **state)
     (void)state;
     assert_int_equal(init_endpoint("https://localhost:8443"), HCSMS_OK);
     hcsms_client_free(&client);
-    assert_int_equal(client.tls.socket.fd, -1);
+    assert_int_equal(client.connection.socket.fd, -1);
     assert_memory_equal(&client, &wiped, sizeof(client));
     hcsms_client_free(&client);
     assert_memory_equal(&client, &wiped, sizeof(client));
@@ -561,7 +561,7 @@ static void free_after_failed_init_leaves_the_socket_closed(void **state)
     config.ca_data_len = 0;
     assert_int_equal(init_endpoint("https://localhost:8443"), HCSMS_ERR_CA);
     hcsms_client_free(&client);
-    assert_int_equal(client.tls.socket.fd, -1);
+    assert_int_equal(client.connection.socket.fd, -1);
     assert_memory_equal(&client, &wiped, sizeof(client));
 }
 

@@ -89,7 +89,7 @@ static void request_bytes_and_success(void **state)
 static void token_not_left_in_the_context(void **state)
 {
     static const struct peer_step steps[] = {{PEER_RESPOND, ok_200}};
-    static const hcsms_client zero_but_fd = {.tls.socket.fd = -1};
+    static const hcsms_client zero_but_fd = {.connection.socket.fd = -1};
     (void)state;
     start(steps, 1, 5000);
     assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
