@@ -16,6 +16,7 @@ void hcsms_connection_init(hcsms_connection *connection, hcsms_tls *tls)
     memset(connection, 0, sizeof(*connection));
     connection->socket.fd = -1;
     connection->tls = tls;
+    hcsms_connection_close(connection); /* the transport: plain TCP */
 }
 
 int hcsms_connection_open(hcsms_connection *connection, const char *host, uint16_t port,
@@ -27,9 +28,6 @@ int hcsms_connection_open(hcsms_connection *connection, const char *host, uint16
     hcsms_connection_close(connection);
     if (connection->tls != NULL)
         hcsms_tls_new_connection(connection->tls);
-    connection->top.send = hcsms_tcp_send;
-    connection->top.recv = hcsms_tcp_recv;
-    connection->top.context = &connection->socket;
     left = hcsms_time_left(deadline_ms);
     if (left == 0)
         return HCSMS_ERR_TIMEOUT;
@@ -43,7 +41,7 @@ int hcsms_connection_start_tls(hcsms_connection *connection, const char *server_
 {
     int rc;
 
-    if (connection->tls == NULL || connection->socket.fd < 0)
+    if (connection->tls == NULL)
         return HCSMS_ERR_INVALID_ARGUMENT;
     rc = hcsms_tls_handshake(connection->tls, &connection->top, server_name, deadline_ms);
     if (rc != HCSMS_OK) {
@@ -61,12 +59,11 @@ int hcsms_connection_idle_ok(hcsms_connection *connection)
 {
     unsigned char byte;
 
-    if (connection->socket.fd < 0)
-        return 0;
     if (connection->tls_on)
         return hcsms_tls_idle_ok(connection->tls);
     /* Plain TCP: nothing there now (0) is idle; a byte nobody asked for
-     * means out of step, an error or the peer's close means gone. */
+     * means out of step; an error (a closed socket's too) or the peer's
+     * close means gone. */
     return connection->top.recv(connection->top.context, &byte, 1, 0) == 0;
 }
 
@@ -76,5 +73,8 @@ void hcsms_connection_close(hcsms_connection *connection)
         hcsms_tls_close(connection->tls);
         connection->tls_on = 0;
     }
+    connection->top.send = hcsms_tcp_send;
+    connection->top.recv = hcsms_tcp_recv;
+    connection->top.context = &connection->socket;
     hcsms_port_close(&connection->socket);
 }

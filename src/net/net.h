@@ -38,8 +38,16 @@ int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
 
 /* Forget the last connection's diagnostics (port_error, mbedtls_error,
  * verify_flags) and that its handshake offered a session: a new connection
- * is being opened below. */
-void hcsms_tls_new_connection(hcsms_tls *tls);
+ * is being opened below. (Inline: one caller, a few bytes of flash.) */
+static inline void hcsms_tls_new_connection(hcsms_tls *tls)
+{
+    tls->port_error = 0;
+    tls->mbedtls_error = 0;
+    tls->verify_flags = 0;
+#if HCSMS_CONFIG_TLS_RESUME
+    tls->offered_session = 0; /* set by the handshake on this connection */
+#endif
+}
 
 /* Run the TLS handshake over lower (copied: TLS calls it from now on, with
  * the time left to the deadline, and never anything under it) by
@@ -98,8 +106,8 @@ const char *hcsms_tls_ciphersuite(const hcsms_tls *tls);
  * nothing below: that is the connection's. */
 void hcsms_tls_close(hcsms_tls *tls);
 
-/* close_notify if still connected, then free everything; mbedTLS wipes its
- * keys, we wipe the rest. */
+/* Free everything; mbedTLS wipes its keys, we wipe the rest. Close the
+ * connection over it first (hcsms_connection_close), for close_notify. */
 void hcsms_tls_free(hcsms_tls *tls);
 
 /* Free mbedTLS's process-wide state (PSA crypto, 3.x); see
@@ -129,10 +137,9 @@ int hcsms_connection_open(hcsms_connection *connection, const char *host, uint16
 int hcsms_connection_start_tls(hcsms_connection *connection, const char *server_name,
                                uint64_t deadline_ms);
 
-/* The transport the layer above uses: plain TCP from the open on, TLS once
+/* The transport the layer above uses: plain TCP over the socket, TLS once
  * started. The pointer stays valid for the connection's life; what it
- * points to changes when the connection opens and when TLS starts. Not to
- * be called before the first open. */
+ * points to changes when TLS starts and when the connection closes. */
 static inline const hcsms_transport *hcsms_connection_transport(const hcsms_connection *connection)
 {
     return &connection->top;
@@ -157,7 +164,7 @@ static inline int hcsms_connection_os_error(const hcsms_connection *connection)
 int hcsms_connection_idle_ok(hcsms_connection *connection);
 
 /* TLS's close_notify (best effort, no wait) if TLS is on, then close the
- * socket. Safe to call twice. */
+ * socket; the transport is plain TCP again. Safe to call twice. */
 void hcsms_connection_close(hcsms_connection *connection);
 
 /* The public functions this layer implements (declared in hcsms.h too; a

@@ -21,16 +21,6 @@
 #include "tls_internal.h"
 #include "hcsms/error.h"
 
-void hcsms_tls_new_connection(hcsms_tls *tls)
-{
-    tls->port_error = 0;
-    tls->mbedtls_error = 0;
-    tls->verify_flags = 0;
-#if HCSMS_TLS_RESUME
-    tls->offered_session = 0; /* set by the handshake on this connection */
-#endif
-}
-
 /* Run mbedTLS's handshake until it ends or deadline_ms passes. */
 static int handshake_loop(hcsms_tls *tls, uint64_t deadline_ms)
 {
@@ -72,7 +62,7 @@ int hcsms_tls_handshake(hcsms_tls *tls, const hcsms_transport *lower, const char
 #if HCSMS_TLS_RESUME
     hcsms_tls_session_offer(tls);
 #endif
-    hcsms_tls_bio_attach(tls, lower);
+    tls->lower = *lower; /* the bio's, from now on (hcsms_tls_bio_init) */
     ret = handshake_loop(tls, deadline_ms);
     /* want lives on this stack: no later certificate may pass. */
     mbedtls_ssl_set_verify(&tls->ssl, hcsms_tls_verify_names, NULL);
@@ -84,6 +74,20 @@ int hcsms_tls_handshake(hcsms_tls *tls, const hcsms_transport *lower, const char
 #endif
     tls->connected = ret == HCSMS_OK;
     return ret;
+}
+
+/* A connection that failed in TLS itself (a bad record, a fatal alert) must
+ * not be resumed (RFC 5246 7.2.2); a close or a port error says nothing
+ * about the session. */
+static int tls_failure(hcsms_tls *tls, int ret)
+{
+    int err = hcsms_tls_map_error(tls, ret, HCSMS_ERR_TLS);
+
+#if HCSMS_TLS_RESUME
+    if (err == HCSMS_ERR_TLS)
+        hcsms_tls_session_forget(tls);
+#endif
+    return err;
 }
 
 /* mbedtls_ssl_write (of out) or, when in is not NULL, mbedtls_ssl_read
@@ -106,7 +110,7 @@ static int move_bytes(hcsms_tls *tls, const unsigned char *out, unsigned char *i
         if (ret == 0 && in != NULL)
             return HCSMS_ERR_CLOSED;
         if (!hcsms_tls_is_want(ret) && !hcsms_tls_took_ticket(tls, ret))
-            return hcsms_tls_failure(tls, ret);
+            return tls_failure(tls, ret);
         if (hcsms_time_left(deadline) == 0)
             return 0;
     }

@@ -37,46 +37,40 @@ static int may_call(hcsms_tls *tls, uint32_t *wait_ms)
     return *wait_ms != 0; /* past it: not even a try, even if bytes are waiting */
 }
 
-static int bio_send(void *context, const unsigned char *data, size_t len)
+/* One bio call either way: a send of out, or when in is not NULL a recv
+ * into in; the transport's result as mbedTLS wants it. */
+static int bio_call(hcsms_tls *tls, const unsigned char *out, unsigned char *in, size_t len)
 {
-    hcsms_tls *tls = context;
+    int want = in != NULL ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_SSL_WANT_WRITE;
     uint32_t wait_ms;
     int n;
 
     if (!may_call(tls, &wait_ms))
-        return MBEDTLS_ERR_SSL_WANT_WRITE;
-    n = tls->lower.send(tls->lower.context, data, len, wait_ms);
+        return want;
+    n = in != NULL ? tls->lower.recv(tls->lower.context, in, len, wait_ms)
+                   : tls->lower.send(tls->lower.context, out, len, wait_ms);
     if (n > 0)
         return n;
     if (n == 0)
-        return MBEDTLS_ERR_SSL_WANT_WRITE;
+        return want;
     tls->port_error = n;
-    return MBEDTLS_ERR_NET_SEND_FAILED;
+    if (in == NULL)
+        return MBEDTLS_ERR_NET_SEND_FAILED;
+    return n == HCSMS_ERR_CLOSED ? 0 /* mbedTLS's end of stream */ : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+static int bio_send(void *context, const unsigned char *data, size_t len)
+{
+    return bio_call(context, data, NULL, len);
 }
 
 static int bio_recv(void *context, unsigned char *data, size_t len)
 {
-    hcsms_tls *tls = context;
-    uint32_t wait_ms;
-    int n;
-
-    if (!may_call(tls, &wait_ms))
-        return MBEDTLS_ERR_SSL_WANT_READ;
-    n = tls->lower.recv(tls->lower.context, data, len, wait_ms);
-    if (n > 0)
-        return n;
-    if (n == 0)
-        return MBEDTLS_ERR_SSL_WANT_READ;
-    tls->port_error = n;
-    if (n == HCSMS_ERR_CLOSED)
-        return 0; /* mbedTLS's end of stream */
-    return MBEDTLS_ERR_NET_RECV_FAILED;
+    return bio_call(context, NULL, data, len);
 }
 
-void hcsms_tls_bio_attach(hcsms_tls *tls, const hcsms_transport *lower)
+void hcsms_tls_bio_init(hcsms_tls *tls)
 {
-    tls->lower = *lower;
-    tls->polling = 0;
     mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, bio_recv, NULL);
 }
 

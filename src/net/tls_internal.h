@@ -18,10 +18,10 @@
 
 /* ---- tls_bio.c: mbedTLS's bio on the transport below ------------------- */
 
-/* Make lower (copied) the transport under TLS, for mbedTLS's bio: calls
- * that wait at most until tls->io_deadline_ms, or while tls->polling, calls
- * that do not wait, at most tls->poll_calls_left of them. */
-void hcsms_tls_bio_attach(hcsms_tls *tls, const hcsms_transport *lower);
+/* Give mbedTLS its bio, once (mbedtls_ssl_session_reset keeps it): calls
+ * to tls->lower that wait at most until tls->io_deadline_ms, or while
+ * tls->polling, calls that do not wait, at most tls->poll_calls_left. */
+void hcsms_tls_bio_init(hcsms_tls *tls);
 
 /* Enough for the idle check to swallow a few TLS 1.3 tickets (a record
  * costs a call for its header and one for the rest) and still see that
@@ -70,8 +70,5 @@ void hcsms_tls_session_forget(hcsms_tls *tls);
  * on), which is then kept: the caller goes on with what it was doing. */
 int hcsms_tls_took_ticket(hcsms_tls *tls, int ret);
 
-/* An mbedTLS failure on an established connection, mapped; the session is
- * forgotten when TLS itself failed (RFC 5246 7.2.2). */
-int hcsms_tls_failure(hcsms_tls *tls, int ret);
 
 #endif /* HCSMS_TLS_INTERNAL_H */

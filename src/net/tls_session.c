@@ -86,20 +86,6 @@ int hcsms_tls_took_ticket(hcsms_tls *tls, int ret)
     return 0;
 }
 
-/* A connection that failed in TLS itself (a bad record, a fatal alert) must
- * not be resumed (RFC 5246 7.2.2); a close or a port error says nothing
- * about the session. */
-int hcsms_tls_failure(hcsms_tls *tls, int ret)
-{
-    int err = hcsms_tls_map_error(tls, ret, HCSMS_ERR_TLS);
-
-#if HCSMS_TLS_RESUME
-    if (err == HCSMS_ERR_TLS)
-        hcsms_tls_session_forget(tls);
-#endif
-    return err;
-}
-
 int hcsms_tls_offered_session(const hcsms_tls *tls)
 {
 #if HCSMS_TLS_RESUME

@@ -204,13 +204,13 @@ int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
         tls->mbedtls_error = ret;
         return HCSMS_ERR_TLS;
     }
+    hcsms_tls_bio_init(tls);
     return 0;
 }
 
 void hcsms_tls_free(hcsms_tls *tls)
 {
     if (tls->initialised) {
-        hcsms_tls_close(tls);
         mbedtls_ssl_free(&tls->ssl);
 #if HCSMS_TLS_RESUME
         mbedtls_ssl_session_free(&tls->session);
