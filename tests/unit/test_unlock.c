@@ -253,6 +253,7 @@ static void silent_server_ends_at_the_deadline(void **state)
     assert_string_equal(result.failed_step, "read response");
     assert_true(fake.now_ms - started >= 7000 && fake.now_ms - started <= 7001);
     assert_false(client.tls.connected);
+    assert_int_equal(client.connection.socket.fd, -1); /* the socket too, not only TLS */
 }
 
 static void truncated_success_is_an_error(void **state)
