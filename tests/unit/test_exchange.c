@@ -405,8 +405,8 @@ static void plain_connection_idle_check(void **state)
     hcsms_connection_init(&plain, NULL);
     assert_false(hcsms_connection_is_open(&plain));
     assert_false(hcsms_connection_idle_ok(&plain));
-    assert_int_equal(hcsms_connection_open(&plain, "proxy", 3128, 1000, fake.now_ms + 5000, NULL, 0),
-                     0);
+    assert_int_equal(
+        hcsms_connection_open(&plain, "proxy", 3128, 1000, fake.now_ms + 5000, NULL, 0), 0);
     assert_true(hcsms_connection_is_open(&plain));
     assert_ptr_equal(hcsms_connection_transport(&plain)->context, &plain.socket);
     /* no TLS to start on this one */
