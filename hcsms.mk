@@ -7,9 +7,14 @@ HCSMS_DIR ?= .
 HCSMS_PORT ?= posix
 
 HCSMS_CORE_SOURCES = \
+	$(HCSMS_DIR)/src/net/connection.c \
 	$(HCSMS_DIR)/src/net/deadline.c \
 	$(HCSMS_DIR)/src/net/tcp.c \
 	$(HCSMS_DIR)/src/net/tls.c \
+	$(HCSMS_DIR)/src/net/tls_bio.c \
+	$(HCSMS_DIR)/src/net/tls_names.c \
+	$(HCSMS_DIR)/src/net/tls_session.c \
+	$(HCSMS_DIR)/src/net/tls_setup.c \
 	$(HCSMS_DIR)/src/http/exchange.c \
 	$(HCSMS_DIR)/src/http/request.c \
 	$(HCSMS_DIR)/src/http/response.c \

@@ -6,7 +6,7 @@
  *   make MBEDTLS=3.6 MBEDTLS_CONFIG=configs/mbedtls-hcsms.h all test
  *
  * or, for another build system, compile mbedTLS AND every file that includes
- * the mbedTLS headers (src/net/tls.c, include/hcsms/private.h users) with
+ * the mbedTLS headers (src/net/tls*.c, include/hcsms/private.h users) with
  *   -DMBEDTLS_CONFIG_FILE='"mbedtls-hcsms.h"'
  * (the options change structure layouts, so both sides must agree).
  *
@@ -19,7 +19,7 @@
  *   - X.509 chain verification with RSA (PKCS#1 v1.5 and PSS) and ECDSA
  *     (P-256, P-384) signatures, PEM or DER CA bundles, host name check, SNI;
  *   - PSA crypto, which 3.6's TLS 1.3 code always runs through;
- *   - ENTROPY + CTR_DRBG (tls.c seeds its own CTR_DRBG from the port; PSA
+ *   - ENTROPY + CTR_DRBG (tls_setup.c seeds its own CTR_DRBG from the port; PSA
  *     draws from mbedTLS's entropy sources);
  *   - PLATFORM_C + PLATFORM_MEMORY (count or redirect mbedTLS's heap with
  *     mbedtls_platform_set_calloc_free()) and MEMORY_BUFFER_ALLOC_C (a
@@ -167,12 +167,12 @@
 
 /* Entropy accumulator: PSA's RNG (psa_crypto_init) draws from it. */
 #define MBEDTLS_ENTROPY_C
-/* CTR_DRBG: tls.c's DRBG (seeded from hcsms_port_entropy) and PSA's internal DRBG. */
+/* CTR_DRBG: tls_setup.c's DRBG (seeded from hcsms_port_entropy) and PSA's internal DRBG. */
 #define MBEDTLS_CTR_DRBG_C
 
 /* ---- PSA crypto ---------------------------------------------------------- */
 
-/* PSA Crypto: mandatory for TLS 1.3 in 3.6 (key schedule, AEAD, ECDHE run through PSA); psa_crypto_init() in tls.c. */
+/* PSA Crypto: mandatory for TLS 1.3 in 3.6 (key schedule, AEAD, ECDHE run through PSA); psa_crypto_init() in tls_setup.c. */
 #define MBEDTLS_PSA_CRYPTO_C
 /* PSA key slots allocated on demand (3.6 default): no fixed 32-slot array in RAM. */
 #define MBEDTLS_PSA_KEY_STORE_DYNAMIC

@@ -285,6 +285,7 @@ typedef struct hcsms_client {
     hcsms_trace_fn trace;
     void *trace_user;
     hcsms_tls tls;
+    hcsms_connection connection; /* its TLS is tls */
     hcsms_http_response response;
     unsigned char body[HCSMS_BODY_KEEP_MAX];
     hcsms_scratch scratch;

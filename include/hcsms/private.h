@@ -40,9 +40,10 @@ typedef struct hcsms_transport {
     void *context;
 } hcsms_transport;
 
-/* TLS over a port socket (src/net/tls.c, the only mbedTLS-facing file). */
+/* TLS over the transport below it (src/net/tls*.c, the only files that
+ * call mbedTLS's SSL, X.509 and DRBG APIs). It owns no socket. */
 typedef struct hcsms_tls {
-    hcsms_socket socket;
+    hcsms_transport lower;   /* what the records go over, from the handshake on */
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;
@@ -53,13 +54,27 @@ typedef struct hcsms_tls {
     uint8_t offered_session;     /* the last handshake offered it */
 #endif
     uint64_t io_deadline_ms; /* the bio callbacks wait at most until then */
-    int port_error;          /* last HCSMS_ERR_* from the port in a callback */
+    int port_error;          /* last HCSMS_ERR_* from the transport below in a callback */
     int mbedtls_error;       /* last mbedTLS error code, for diagnostics */
     uint32_t verify_flags;   /* certificate verification flags of the last handshake */
     uint8_t initialised;
     uint8_t connected;
     uint8_t used;            /* ssl context needs a session reset before reuse */
+    uint8_t polling;         /* the bio makes no-wait calls from a budget ... */
+    uint8_t poll_calls_left; /* ... of this many more */
+    uint8_t poll_ran_out;    /* the budget, not the transport, said no */
 } hcsms_tls;
+
+/* One connection as a stack of transports (src/net/connection.c), lwIP's
+ * altcp the model: TCP on a port socket, bytes of a CONNECT tunnel written
+ * over that by the layer above, then TLS on top of whatever is below. */
+typedef struct hcsms_connection {
+    hcsms_socket socket;
+    hcsms_transport top;       /* what the layer above uses: plain TCP over
+                                * socket, or TLS over that */
+    hcsms_tls *tls;            /* what goes on top when asked; NULL for none */
+    uint8_t tls_on;
+} hcsms_connection;
 
 /* Incremental HTTP/1.1 response parser (src/http/response.c). */
 typedef struct hcsms_http_response {

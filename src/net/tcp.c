@@ -1,6 +1,6 @@
-/* Plain TCP as a transport: the port's socket calls, unchanged. Used under
- * TLS by nothing (TLS calls the port itself); it exists for the layers above
- * that need a byte stream without TLS (an HTTP proxy's CONNECT, tests). */
+/* Plain TCP as a transport: the port's socket calls, unchanged. The bottom
+ * of every connection (connection.c): a proxy's CONNECT is written over it,
+ * and TLS's bio calls it. */
 #include "net.h"
 
 int hcsms_tcp_send(void *context, const unsigned char *data, size_t len, uint32_t timeout_ms)

@@ -124,7 +124,7 @@ int hcsms_client_init_abi(hcsms_client *client, const hcsms_client_config *confi
         return HCSMS_ERR_ABI;
     }
     memset(client, 0, sizeof(*client));
-    client->tls.socket.fd = -1;
+    hcsms_connection_init(&client->connection, &client->tls);
     if (config == NULL)
         return HCSMS_ERR_INVALID_ARGUMENT;
     if ((rc = set_server(client, config)) != HCSMS_OK ||
@@ -157,9 +157,12 @@ void hcsms_client_free_abi(hcsms_client *client, size_t client_size)
         mbedtls_platform_zeroize(client, client_size);
         return;
     }
+    /* A client init never saw has no connection: its fd 0 is not ours. */
+    if (client->connection.tls != NULL)
+        hcsms_connection_close(&client->connection);
     hcsms_tls_free(&client->tls);
     mbedtls_platform_zeroize(client, sizeof(*client));
-    client->tls.socket.fd = -1; /* 0 would be a descriptor (stdin) */
+    client->connection.socket.fd = -1; /* 0 would be a descriptor (stdin) */
 }
 
 void hcsms_global_cleanup(void)

@@ -1,7 +1,7 @@
 /*
  * One request and its answer: connect (or reuse the kept-alive connection),
  * send what the operation writes, read the response under the deadline,
- * fill the result. Data walks down once (request bytes -> TLS -> port) and
+ * fill the result. Data walks down once (request bytes -> TLS -> TCP -> port) and
  * back up once (bytes -> parser -> result). On any failure in the middle of
  * a response the connection is closed: bytes of an answer we gave up on
  * must never be read as the answer to the next request.
@@ -17,7 +17,7 @@
 static void note_failure(hcsms_client *client, hcsms_result *result, hcsms_step step)
 {
     hcsms_fail_at(result, step);
-    result->os_error = client->tls.socket.os_error;
+    result->os_error = hcsms_connection_os_error(&client->connection);
     result->tls_error = client->tls.mbedtls_error;
     result->tls_verify_flags = client->tls.verify_flags;
 }
@@ -41,8 +41,8 @@ static int connect_once(hcsms_client *client, uint64_t deadline, hcsms_result *r
     if (TRACING(client))
         hcsms_trace_connect(client, host, port, is_ipv6);
     address[0] = '\0';
-    rc = hcsms_tls_open(&client->tls, host, port, client->connect_timeout_ms, deadline, address,
-                        sizeof(address));
+    rc = hcsms_connection_open(&client->connection, host, port, client->connect_timeout_ms,
+                               deadline, address, sizeof(address));
     if (address[0] != '\0')
         TRACE(client, HCSMS_TRACE_CONNECTED, address);
     if (rc != HCSMS_OK) {
@@ -53,11 +53,11 @@ static int connect_once(hcsms_client *client, uint64_t deadline, hcsms_result *r
 #if HCSMS_CONFIG_PROXY
     if (host != client->host && (rc = hcsms_proxy_tunnel(client, deadline, result)) != HCSMS_OK) {
         note_failure(client, result, HCSMS_STEP_PROXY_TUNNEL);
-        hcsms_tls_close(&client->tls);
+        hcsms_connection_close(&client->connection);
         return rc;
     }
 #endif
-    rc = hcsms_tls_handshake(&client->tls, client->host, deadline);
+    rc = hcsms_connection_start_tls(&client->connection, client->host, deadline);
     if (rc != HCSMS_OK) {
         note_failure(client, result, HCSMS_STEP_TLS_HANDSHAKE);
         return rc;
@@ -137,7 +137,7 @@ static int answered(hcsms_client *client, int leftover, hcsms_result *result)
         TRACE(client, HCSMS_TRACE_CLOSE,
               leftover ? "bytes after the response: the connection is out of step"
                        : "the server does not keep the connection open");
-        hcsms_tls_close(&client->tls);
+        hcsms_connection_close(&client->connection);
     }
     if (response->status >= 200 && response->status < 300)
         return HCSMS_OK;
@@ -151,7 +151,7 @@ static int answered(hcsms_client *client, int leftover, hcsms_result *result)
 int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint64_t deadline,
                    hcsms_result *result)
 {
-    const hcsms_transport transport = {hcsms_tls_send, hcsms_tls_recv, &client->tls};
+    const hcsms_transport *transport = hcsms_connection_transport(&client->connection);
     int attempt, leftover = 0;
 
     /* The last call's kept error body (its result pointed at it until now)
@@ -160,21 +160,21 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
     for (attempt = 0;; attempt++) {
         int rc, died_early = 0, reused = 0;
 
-        if (client->tls.connected) {
-            if (hcsms_tls_idle_ok(&client->tls)) {
+        if (hcsms_connection_is_open(&client->connection)) {
+            if (hcsms_connection_idle_ok(&client->connection)) {
                 reused = 1;
                 TRACE(client, HCSMS_TRACE_REUSE, "reusing the kept-alive connection");
             } else {
                 TRACE(client, HCSMS_TRACE_REUSE,
                       "kept-alive connection closed by the server or out of step; reconnecting");
-                hcsms_tls_close(&client->tls);
+                hcsms_connection_close(&client->connection);
             }
         }
         if (!reused && (rc = connect_server(client, deadline, result)) != HCSMS_OK)
             return rc;
 
         result->attempts++;
-        rc = send_request(client, &transport, operation, deadline);
+        rc = send_request(client, transport, operation, deadline);
         if (rc != HCSMS_OK) {
             died_early = rc == HCSMS_ERR_CLOSED;
             note_failure(client, result, HCSMS_STEP_SEND);
@@ -186,7 +186,7 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
                 hcsms_http_response_keep_subject_token(&client->response,
                                                        operation->subject_token,
                                                        operation->subject_token_size);
-            rc = hcsms_http_read_response(&transport, client->scratch.io, sizeof(client->scratch.io),
+            rc = hcsms_http_read_response(transport, client->scratch.io, sizeof(client->scratch.io),
                                           &client->response, deadline, &died_early, &leftover);
             /* The raw response may echo a secret; what is kept is in body. */
             mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
@@ -195,7 +195,7 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
         }
         if (rc == HCSMS_OK)
             break;
-        hcsms_tls_close(&client->tls);
+        hcsms_connection_close(&client->connection);
         TRACE(client, HCSMS_TRACE_CLOSE, hcsms_strerror(rc));
         /* A kept-alive connection the server dropped while it was idle: the
          * request was not answered, so sending it again is safe, once. */

@@ -1,6 +1,6 @@
-/* The tunnel through an HTTP proxy: CONNECT host:port on the plain socket,
- * then TLS to the server inside it, so the proxy relays bytes it cannot
- * read. The proxy's answer is parsed by the same parser as any response;
+/* The tunnel through an HTTP proxy: CONNECT host:port over the connection's
+ * plain TCP transport, then TLS to the server inside it, so the proxy
+ * relays bytes it cannot read. The proxy's answer is parsed by the same parser as any response;
  * a 2xx ends at its headers, anything else is a refusal we report. */
 #include <stdio.h>
 
@@ -25,7 +25,9 @@ static void write_authority(const hcsms_client *client, hcsms_http_writer *write
 
 int hcsms_proxy_tunnel(hcsms_client *client, uint64_t deadline, hcsms_result *result)
 {
-    const hcsms_transport tcp = {hcsms_tcp_send, hcsms_tcp_recv, &client->tls.socket};
+    /* The connection's transport now: plain TCP to the proxy (TLS starts
+     * over it once the tunnel is up). */
+    const hcsms_transport *tcp = hcsms_connection_transport(&client->connection);
     hcsms_http_response *response = &client->response;
     hcsms_http_writer writer;
     char port[8];
@@ -37,7 +39,7 @@ int hcsms_proxy_tunnel(hcsms_client *client, uint64_t deadline, hcsms_result *re
     /* The authority form always carries the port (RFC 9110 9.3.6); it is
      * written in pieces, as the Host header: no buffer for it. */
     snprintf(port, sizeof(port), ":%u", (unsigned)client->port);
-    hcsms_http_writer_init(&writer, &tcp, client->scratch.io, sizeof(client->scratch.io),
+    hcsms_http_writer_init(&writer, tcp, client->scratch.io, sizeof(client->scratch.io),
                            deadline);
     hcsms_http_write_string(&writer, "CONNECT ");
     write_authority(client, &writer, port);
@@ -55,7 +57,7 @@ int hcsms_proxy_tunnel(hcsms_client *client, uint64_t deadline, hcsms_result *re
 
     hcsms_http_response_init(response, NULL, 0, NULL, 0);
     hcsms_http_response_expect_tunnel(response);
-    rc = hcsms_http_read_response(&tcp, client->scratch.io, sizeof(client->scratch.io), response,
+    rc = hcsms_http_read_response(tcp, client->scratch.io, sizeof(client->scratch.io), response,
                                   deadline, &died_early, &leftover);
     if (rc != HCSMS_OK)
         return rc;

@@ -23,7 +23,7 @@ int setup(void **state)
     config.ca_data_len = strlen(test_ca_pem) + 1;
     config.auth_token = token;
     memset(&wiped, 0, sizeof(wiped));
-    wiped.tls.socket.fd = -1;
+    wiped.connection.socket.fd = -1;
     return 0;
 }
 
@@ -47,7 +47,7 @@ void free_client(void)
 
     hcsms_client_free(&client);
     memcpy(&copy, &client, sizeof(copy));
-    copy.tls.socket.fd = -1;
+    copy.connection.socket.fd = -1;
     assert_memory_equal(&copy, &wiped, sizeof(copy));
 }
 

@@ -22,7 +22,7 @@ static void init_with_endpoint(void **state)
     assert_int_equal(client.token_len, strlen(token));
     assert_int_equal(client.connect_timeout_ms, 10000);
     assert_int_equal(client.timeout_ms, 30000);
-    assert_int_equal(client.tls.socket.fd, -1);
+    assert_int_equal(client.connection.socket.fd, -1);
     /* Nothing was sent, nothing connected. */
     assert_int_equal(fake.connects, 0);
     assert_int_equal(fake.sent_len, 0);
@@ -192,7 +192,7 @@ static void init_errors(void **state)
     memset(&client, 0x5a, sizeof(client));
     assert_int_equal(hcsms_client_init(&client, NULL), HCSMS_ERR_INVALID_ARGUMENT);
     assert_int_equal(client.initialised, 0);
-    assert_int_equal(client.tls.socket.fd, -1);
+    assert_int_equal(client.connection.socket.fd, -1);
     free_client();
     hcsms_client_free(NULL);
     free(too_long);
@@ -208,7 +208,7 @@ static void free_leaves_the_socket_closed(void **state)
     (void)state;
     assert_int_equal(init_endpoint("https://localhost:8443"), HCSMS_OK);
     hcsms_client_free(&client);
-    assert_int_equal(client.tls.socket.fd, -1);
+    assert_int_equal(client.connection.socket.fd, -1);
     assert_memory_equal(&client, &wiped, sizeof(client));
     hcsms_client_free(&client);
     assert_memory_equal(&client, &wiped, sizeof(client));
@@ -221,7 +221,7 @@ static void free_after_failed_init_leaves_the_socket_closed(void **state)
     config.ca_data_len = 0;
     assert_int_equal(init_endpoint("https://localhost:8443"), HCSMS_ERR_CA);
     hcsms_client_free(&client);
-    assert_int_equal(client.tls.socket.fd, -1);
+    assert_int_equal(client.connection.socket.fd, -1);
     assert_memory_equal(&client, &wiped, sizeof(client));
 }
 

@@ -1,5 +1,5 @@
 /*
- * The names a server certificate must carry (src/net/tls.c): hcsms's rules
+ * The names a server certificate must carry (src/net/tls_names.c): hcsms's rules
  * on top of mbedTLS's own check, and the IP literals that are matched
  * against iPAddress SANs instead of being sent as SNI.
  */

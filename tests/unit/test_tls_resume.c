@@ -135,7 +135,7 @@ static void tls13_ticket_resumed_by_a_tls13_server(void **state)
 
 /* The saved 1.2 session pins the ClientHello to 1.2: the 1.3-only server
  * refuses it, the session is dropped (src/net/tls.c) and one full
- * handshake on a new connection follows (src/sms/client.c,
+ * handshake on a new connection follows (src/sms/exchange.c,
  * connect_server()), before any byte of the request: one connection more,
  * the request sent once, the call's deadline for both. */
 static void tls12_session_then_a_tls13_only_server(void **state)
@@ -173,7 +173,7 @@ static void tls13_ticket_then_a_tls12_only_server(void **state)
 
 /* A server that now does both: resumed at the saved version, no failure.
  * (A 1.2 session keeps the connections on 1.2 while it resumes: see the
- * note in src/net/tls.c, session_after_handshake().) */
+ * note in src/net/tls_session.c, hcsms_tls_session_after_handshake().) */
 static void saved_version_resumed_by_a_server_doing_both(void **state)
 {
     (void)state;

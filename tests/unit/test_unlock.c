@@ -89,7 +89,7 @@ static void request_bytes_and_success(void **state)
 static void token_not_left_in_the_context(void **state)
 {
     static const struct peer_step steps[] = {{PEER_RESPOND, ok_200}};
-    static const hcsms_client zero_but_fd = {.tls.socket.fd = -1};
+    static const hcsms_client zero_but_fd = {.connection.socket.fd = -1};
     (void)state;
     start(steps, 1, 5000);
     assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
@@ -253,6 +253,7 @@ static void silent_server_ends_at_the_deadline(void **state)
     assert_string_equal(result.failed_step, "read response");
     assert_true(fake.now_ms - started >= 7000 && fake.now_ms - started <= 7001);
     assert_false(client.tls.connected);
+    assert_int_equal(client.connection.socket.fd, -1); /* the socket too, not only TLS */
 }
 
 static void truncated_success_is_an_error(void **state)
