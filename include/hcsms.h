@@ -196,6 +196,7 @@ typedef struct hcsms_client {
     void *trace_user;
     hcsms_tls tls;
     hcsms_http_response response;
+    char retry_after[32];   /* the last answer's Retry-After, "" if none or too long */
     unsigned char body[HCSMS_BODY_KEEP_MAX];
     hcsms_scratch scratch;
 } hcsms_client;

@@ -25,6 +25,10 @@ struct outcome {
     char request_id[16];
     unsigned char body[32];
     char subject[HCSMS_TOKEN_MAX + 2];
+    char retry_after[32];
+    /* X-Request-Id, Retry-After and X-Subject-Token, kept as the sms layer
+     * keeps them (src/sms/exchange.c, src/sms/iam.c). */
+    hcsms_http_keep keep[3];
 };
 
 /* For the next runs: keep X-Subject-Token in subject_size bytes (0: not
@@ -39,16 +43,32 @@ static uint32_t lcg(void)
     return (lcg_state >> 8) & 0xffffff;
 }
 
+static void keep_as_sms_does(struct outcome *out)
+{
+    out->keep[0].next = &out->keep[1];
+    out->keep[0].name = "x-request-id";
+    out->keep[0].value = out->request_id;
+    out->keep[0].size = sizeof(out->request_id);
+    out->keep[1].next = subject_size > 0 ? &out->keep[2] : NULL;
+    out->keep[1].name = "retry-after";
+    out->keep[1].value = out->retry_after;
+    out->keep[1].size = sizeof(out->retry_after);
+    out->keep[1].replace = 1;
+    out->keep[2].name = "x-subject-token";
+    out->keep[2].value = out->subject;
+    out->keep[2].size = subject_size;
+    out->keep[2].line_max = HCSMS_TOKEN_MAX + 64;
+    hcsms_http_response_keep(&out->r, out->keep);
+}
+
 /* Feed input cut as asked; at the end of the input, signal EOF if eof. */
 static void run(const char *input, size_t len, enum split split, int eof, struct outcome *out)
 {
     size_t pos = 0;
 
     memset(out, 0, sizeof(*out));
-    hcsms_http_response_init(&out->r, out->request_id, sizeof(out->request_id), out->body,
-                             sizeof(out->body));
-    if (subject_size > 0)
-        hcsms_http_response_keep_subject_token(&out->r, out->subject, subject_size);
+    hcsms_http_response_init(&out->r, out->body, sizeof(out->body));
+    keep_as_sms_does(out);
     if (tunnel)
         hcsms_http_response_expect_tunnel(&out->r);
     out->rc = HCSMS_HTTP_MORE;
@@ -85,7 +105,7 @@ static void run_all(const char *input, size_t len, int eof, struct outcome *out)
     assert_int_equal(other.r.keep_alive, out->r.keep_alive);
     assert_string_equal(other.request_id, out->request_id);
     assert_string_equal(other.subject, out->subject);
-    assert_int_equal(other.r.subject_token_truncated, out->r.subject_token_truncated);
+    assert_int_equal(other.keep[2].truncated, out->keep[2].truncated);
     for (seed = 1; seed <= 20; seed++) {
         lcg_state = (uint32_t)seed;
         run(input, len, RANDOM, eof, &other);
@@ -265,10 +285,18 @@ static void request_id_cut_and_cleaned(void **state)
     /* out.request_id holds 15 characters. */
     RUN("HTTP/1.1 200 OK\r\nX-Request-Id: 0123456789abcdefXYZ\r\nContent-Length: 0\r\n\r\n", 0, &out);
     assert_string_equal(out.request_id, "0123456789abcde");
-    assert_true(out.r.request_id_truncated);
+    assert_true(out.keep[0].truncated);
+    /* Kept raw (the sms layer makes it printable); the first one counts. */
     RUN("HTTP/1.1 200 OK\r\nX-Request-Id: a\x80" "b\r\nX-Request-Id: second\r\nContent-Length: 0\r\n\r\n", 0, &out);
-    assert_string_equal(out.request_id, "a?b");
-    assert_false(out.r.request_id_truncated);
+    assert_string_equal(out.request_id, "a\x80" "b");
+    assert_false(out.keep[0].truncated);
+    assert_int_equal(out.keep[0].seen, 2);
+    /* White space that does not fit is not a cut: the trim removes it. */
+    RUN("HTTP/1.1 200 OK\r\nX-Request-Id: 0123456789abcd         \r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_string_equal(out.request_id, "0123456789abcd");
+    assert_false(out.keep[0].truncated);
+    RUN("HTTP/1.1 200 OK\r\nX-Request-Id: 0123456789abcd  x\r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_true(out.keep[0].truncated);
 }
 
 /* Regression (fuzz_response): a response that ends inside the X-Request-Id
@@ -278,10 +306,13 @@ static void request_id_terminated_when_cut_mid_value(void **state)
     static const char text[] = "HTTP/1.1 403 Forbidden\r\nX-Request-Id: r.9004\",\"e";
     hcsms_http_response r;
     char id[32];
+    hcsms_http_keep keep = {NULL, "x-request-id", NULL, sizeof(id), 0, 0, 0, 0, 0};
     size_t used;
     (void)state;
     memset(id, 'x', sizeof(id)); /* as uninitialised memory might be */
-    hcsms_http_response_init(&r, id, sizeof(id), NULL, 0);
+    keep.value = id;
+    hcsms_http_response_init(&r, NULL, 0);
+    hcsms_http_response_keep(&r, &keep);
     assert_int_equal(hcsms_http_response_feed(&r, (const unsigned char *)text, sizeof(text) - 1, &used),
                      HCSMS_HTTP_MORE);
     assert_int_equal(hcsms_http_response_eof(&r), HCSMS_ERR_HTTP_TRUNCATED);
@@ -295,20 +326,26 @@ static void retry_after_kept(void **state)
     (void)state;
     RUN("HTTP/1.1 429 Too Many\r\nRetry-After:  120  \r\nContent-Length: 0\r\n\r\n", 0, &out);
     assert_int_equal(out.rc, 0);
-    assert_string_equal(out.r.retry_after, "120");
+    assert_string_equal(out.retry_after, "120");
     /* the last one counts; an HTTP date is kept whole */
     RUN("HTTP/1.1 503 x\r\nRetry-After: 5\r\nretry-after: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
         "Content-Length: 0\r\n\r\n", 0, &out);
-    assert_string_equal(out.r.retry_after, "Sun, 06 Nov 1994 08:49:37 GMT");
-    /* too long to be either form: dropped, not cut */
+    assert_string_equal(out.retry_after, "Sun, 06 Nov 1994 08:49:37 GMT");
+    /* too long to be either form: flagged (the sms layer drops it, not cut) */
     snprintf(text, sizeof(text), "HTTP/1.1 503 x\r\nRetry-After: %s\r\nContent-Length: 0\r\n\r\n",
              "Sunday, 06-November-1994 08:49:37 GMT");
     RUN(text, 0, &out);
-    assert_string_equal(out.r.retry_after, "");
+    assert_true(out.keep[1].truncated);
+    /* ...and the last one counts for it too */
+    RUN("HTTP/1.1 503 x\r\nRetry-After: Sunday, 06-November-1994 08:49:37 GMT\r\n"
+        "Retry-After: 7\r\nContent-Length: 0\r\n\r\n", 0, &out);
+    assert_false(out.keep[1].truncated);
+    assert_string_equal(out.retry_after, "7");
+    assert_int_equal(out.keep[1].seen, 2);
     /* a 1xx's Retry-After does not carry over */
     RUN("HTTP/1.1 100 Continue\r\nRetry-After: 9\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0,
         &out);
-    assert_string_equal(out.r.retry_after, "");
+    assert_string_equal(out.retry_after, "");
 }
 
 static void long_body_kept_prefix_and_drained(void **state)
@@ -423,7 +460,7 @@ static void run_cut_everywhere(const char *text, int eof, const struct outcome *
         size_t used = 0, pos;
         int rc;
 
-        hcsms_http_response_init(&r, NULL, 0, NULL, 0);
+        hcsms_http_response_init(&r, NULL, 0);
         rc = hcsms_http_response_feed(&r, (const unsigned char *)text, cut, &used);
         pos = used;
         if (rc == HCSMS_HTTP_MORE) {
@@ -915,9 +952,9 @@ static void subject_token_16384_bytes(void **state)
     run_all(text, len, 0, &out);
     assert_int_equal(out.rc, 0);
     assert_int_equal(out.r.status, 201);
-    assert_int_equal(out.r.subject_token_seen, 1);
-    assert_int_equal(out.r.subject_token_truncated, 0);
-    assert_int_equal(out.r.subject_token_len, HCSMS_TOKEN_MAX);
+    assert_int_equal(out.keep[2].seen, 1);
+    assert_int_equal(out.keep[2].truncated, 0);
+    assert_int_equal(out.keep[2].len, HCSMS_TOKEN_MAX);
     assert_int_equal(strlen(out.subject), HCSMS_TOKEN_MAX); /* trimmed both sides */
     assert_memory_equal(out.subject, "MIIabc+/=-", 10);
     assert_int_equal(out.r.body_bytes, 40);
@@ -927,18 +964,18 @@ static void subject_token_16384_bytes(void **state)
     text = iam_answer(HCSMS_TOKEN_MAX + 1, "", &len);
     run_all(text, len, 0, &out);
     assert_int_equal(out.rc, 0);
-    assert_int_equal(out.r.subject_token_truncated, 1);
+    assert_int_equal(out.keep[2].truncated, 1);
     free(text);
 
     /* A caller's smaller buffer. */
     subject_size = 100;
     text = iam_answer(100, "", &len);
     run_all(text, len, 0, &out);
-    assert_int_equal(out.r.subject_token_truncated, 1);
+    assert_int_equal(out.keep[2].truncated, 1);
     free(text);
     text = iam_answer(99, "", &len);
     run_all(text, len, 0, &out);
-    assert_int_equal(out.r.subject_token_truncated, 0);
+    assert_int_equal(out.keep[2].truncated, 0);
     assert_int_equal(strlen(out.subject), 99);
     free(text);
     subject_size = 0;
@@ -987,21 +1024,23 @@ static void subject_token_twice_or_missing(void **state)
     subject_size = 64;
     run_all(text, len, 0, &out);
     assert_int_equal(out.rc, 0);
-    assert_int_equal(out.r.subject_token_seen, 2);
+    assert_int_equal(out.keep[2].seen, 2);
+    assert_memory_equal(out.subject, "MIIabc", 6); /* the first is kept, only counted twice */
     free(text);
-    /* White space inside: not a token. */
+    /* White space inside is kept (IAM refuses it: not a token). */
     RUN("HTTP/1.1 201 Created\r\nX-Subject-Token: MII abc\r\nContent-Length: 0\r\n\r\n", 0,
         &out);
     assert_int_equal(out.rc, 0);
-    assert_int_equal(out.r.subject_token_seen, 2);
+    assert_int_equal(out.keep[2].seen, 1);
+    assert_string_equal(out.subject, "MII abc");
     RUN("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", 0, &out);
-    assert_int_equal(out.r.subject_token_seen, 0);
+    assert_int_equal(out.keep[2].seen, 0);
     assert_string_equal(out.subject, "");
     /* A token in a 1xx does not survive into the final answer. */
     RUN("HTTP/1.1 100 Continue\r\nX-Subject-Token: MIIearly\r\n\r\n"
         "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", 0, &out);
     assert_int_equal(out.rc, 0);
-    assert_int_equal(out.r.subject_token_seen, 0);
+    assert_int_equal(out.keep[2].seen, 0);
     assert_string_equal(out.subject, "");
     subject_size = 0;
 }
