@@ -16,6 +16,9 @@
 
 #include "response.h"
 
+const uint32_t hcsms_http_tchars[8] = {0x00000000u, 0x03ff6cfau, 0xc7fffffeu, 0x57ffffffu,
+                                       0, 0, 0, 0};
+
 static int fail(hcsms_http_response *r, int error)
 {
     r->state = ST_ERROR;

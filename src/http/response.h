@@ -38,13 +38,13 @@ enum hcsms_http_header {
     H_KEPT
 };
 
+/* RFC 9110 token characters: ALPHA DIGIT !#$%&'*+-.^_`|~, as a bitmap (this
+ * runs for every byte of every header name); one copy, in response.c. */
+extern const uint32_t hcsms_http_tchars[8];
+
 static inline int hcsms_http_is_tchar(unsigned char c)
 {
-    /* RFC 9110 token characters: ALPHA DIGIT !#$%&'*+-.^_`|~, as a bitmap
-     * (this runs for every byte of every header name). */
-    static const uint32_t tchars[8] = {0x00000000u, 0x03ff6cfau, 0xc7fffffeu, 0x57ffffffu,
-                                       0, 0, 0, 0};
-    return (int)((tchars[c >> 5] >> (c & 31)) & 1u);
+    return (int)((hcsms_http_tchars[c >> 5] >> (c & 31)) & 1u);
 }
 
 /* A byte allowed inside a field value or reason phrase: HTAB, SP, VCHAR, obs-text. */

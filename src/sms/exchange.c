@@ -121,13 +121,24 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
     return rc;
 }
 
-/* The headers every exchange keeps, ahead of the operation's: X-Request-Id
- * into the result (the first one), Retry-After for the retry loop (the last
- * one counts). The entries live in the caller's frame for the read. */
-static void keep_headers(hcsms_client *client, const hcsms_operation *operation,
-                         hcsms_result *result, hcsms_http_keep kept[2])
+/* Read the answer, keeping the headers every exchange keeps ahead of the
+ * operation's: X-Request-Id into the result (the first one; *request_id_cut
+ * when it did not fit), Retry-After for the retry loop (the last one counts;
+ * too long to be either form: dropped, not cut). The request id is made
+ * printable, whole response or not: it ends up in terminals and JSON (white
+ * space becomes ' ', other bytes outside visible ASCII '?'). Out of line:
+ * the entries' frame is not part of the connect chain. */
+static HCSMS_NOINLINE int receive(hcsms_client *client, const hcsms_transport *transport,
+                                  const hcsms_operation *operation, uint64_t deadline,
+                                  hcsms_result *result, int *died_early, int *leftover,
+                                  int *request_id_cut)
 {
-    memset(kept, 0, 2 * sizeof(kept[0]));
+    hcsms_http_keep kept[2];
+    char *c;
+    int rc;
+
+    hcsms_http_response_init(&client->response, client->body, sizeof(client->body));
+    memset(kept, 0, sizeof(kept));
     kept[0].next = &kept[1];
     kept[0].name = "x-request-id";
     kept[0].value = result->request_id;
@@ -138,22 +149,16 @@ static void keep_headers(hcsms_client *client, const hcsms_operation *operation,
     kept[1].size = sizeof(client->retry_after);
     kept[1].replace = 1;
     hcsms_http_response_keep(&client->response, kept);
-}
-
-/* After a read, whole or not: the request id made printable (it ends up in
- * terminals and JSON: white space becomes ' ', other bytes outside visible
- * ASCII '?'), and a Retry-After too long to be either form dropped, not cut. */
-static void kept_headers_read(hcsms_client *client, const hcsms_http_keep kept[2],
-                              hcsms_result *result)
-{
-    char *c;
-
+    rc = hcsms_http_read_response(transport, client->scratch.io, sizeof(client->scratch.io),
+                                  &client->response, deadline, died_early, leftover);
     for (c = result->request_id; *c != '\0'; c++) {
         if ((unsigned char)*c < 0x21 || (unsigned char)*c > 0x7e)
             *c = (*c == ' ' || *c == '\t') ? ' ' : '?';
     }
     if (kept[1].truncated)
         client->retry_after[0] = '\0';
+    *request_id_cut = kept[0].truncated;
+    return rc;
 }
 
 /* A whole response arrived: the result from it; the connection kept only
@@ -189,8 +194,7 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
                    hcsms_result *result)
 {
     const hcsms_transport transport = {hcsms_tls_send, hcsms_tls_recv, &client->tls};
-    hcsms_http_keep kept[2];
-    int attempt, leftover = 0;
+    int attempt, leftover = 0, request_id_cut = 0;
 
     /* The last call's kept error body (its result pointed at it until now)
      * may echo a secret: gone before anything else is read into it. */
@@ -217,11 +221,8 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
             died_early = rc == HCSMS_ERR_CLOSED;
             note_failure(client, result, HCSMS_STEP_SEND);
         } else {
-            hcsms_http_response_init(&client->response, client->body, sizeof(client->body));
-            keep_headers(client, operation, result, kept);
-            rc = hcsms_http_read_response(&transport, client->scratch.io, sizeof(client->scratch.io),
-                                          &client->response, deadline, &died_early, &leftover);
-            kept_headers_read(client, kept, result);
+            rc = receive(client, &transport, operation, deadline, result, &died_early, &leftover,
+                         &request_id_cut);
             /* The raw response may echo a secret; what is kept is in body. */
             mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
             if (rc != HCSMS_OK)
@@ -241,5 +242,5 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
         result->attempts = 1;
     }
 
-    return answered(client, leftover, kept[0].truncated, result);
+    return answered(client, leftover, request_id_cut, result);
 }
