@@ -80,7 +80,7 @@ static void identify_header(hcsms_http_response *r)
 {
     static const char framing[][18] = {"content-length", "transfer-encoding", "connection"};
     hcsms_http_keep *k;
-    uint8_t i;
+    unsigned i;
 
     r->header = H_OTHER;
     r->number = 0;
