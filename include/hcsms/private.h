@@ -77,10 +77,11 @@ typedef struct hcsms_http_response {
     uint64_t body_bytes;        /* body bytes received (kept and drained) */
     size_t body_kept;           /* bytes stored in body */
     uint64_t bytes_seen;        /* every byte fed, for "died before any byte" */
-    /* Caller-owned (may be NULL with size 0, or NULL). */
+    /* Caller-owned: the body's first bytes (NULL with size 0: none kept) and
+     * the list of headers to keep (NULL: none). */
     unsigned char *body;
     size_t body_size;
-    struct hcsms_http_keep *keep;  /* the headers to keep, a list */
+    struct hcsms_http_keep *keep;
     /* State. */
     struct hcsms_http_keep *kept;  /* the kept header the current line is */
     int error;                  /* the error that stopped the parser */

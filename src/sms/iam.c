@@ -59,11 +59,14 @@ static int iam_once(hcsms_client *client, const void *context, uint64_t deadline
 }
 
 /* The kept X-Subject-Token, judged: one header (two: neither can be trusted
- * to be the one), whole, a valid token (no white space inside, which the
- * parser keeps). */
+ * to be the one), whole, a valid token. The parser keeps white space inside
+ * a value: a token has none, so that is no token, cut or not. (One change
+ * from when the parser judged tokens itself: a value cut by a caller buffer
+ * under HCSMS_TOKEN_MAX + 1 bytes with white space only after the cut is
+ * HCSMS_ERR_BUFFER_TOO_SMALL, where it was HCSMS_ERR_NO_TOKEN.) */
 static int check_subject_token(const hcsms_http_keep *kept)
 {
-    if (kept->seen != 1)
+    if (kept->seen != 1 || strpbrk(kept->value, " \t") != NULL)
         return HCSMS_ERR_NO_TOKEN;
     if (kept->truncated)
         return kept->size > HCSMS_TOKEN_MAX ? HCSMS_ERR_NO_TOKEN : HCSMS_ERR_BUFFER_TOO_SMALL;
