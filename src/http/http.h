@@ -29,12 +29,14 @@
  * the response ends inside the line). The first line with a non-empty
  * value is kept and later lines only counted, unless replace is set: then
  * each line replaces the value (the last one counts). The outputs start
- * again with each response head (a 1xx's headers do not carry over). */
+ * again with each response head (a 1xx's headers do not carry over). The
+ * framing headers are the parser's own and never kept for a caller. */
 typedef struct hcsms_http_keep {
     /* Inputs. */
     struct hcsms_http_keep *next; /* the next entry, or NULL */
     const char *name;        /* lower-case, at most HCSMS_HTTP_NAME_MAX bytes */
-    char *value;             /* size bytes (NULL/0: only counted) */
+    char *value;             /* size bytes (NULL/0: only counted; truncated
+                              * then says a line had a value) */
     size_t size;
     uint32_t line_max;       /* this header's line may be this long, when that
                               * is more than HCSMS_HTTP_LINE_MAX (0: not) */
