@@ -272,6 +272,55 @@ static void connect_answers_end_at_their_headers(void **state)
     tunnel = 0;
 }
 
+/* The entries themselves, apart from how the sms layer sets them up: a
+ * size-0 entry only counts, a name listed twice goes to the first entry,
+ * framing headers stay the parser's, a second list replaces the first. */
+static void keep_entries_in_general(void **state)
+{
+    static const char text[] = "HTTP/1.1 200 OK\r\nX-A: 1\r\nx-a: 2\r\nX-B:  \r\n"
+                               "Content-Length: 0\r\nX-C: three\r\n\r\n";
+    hcsms_http_response r;
+    char a[8], a_again[8], length[8], c[8];
+    hcsms_http_keep keep[5];
+    size_t used;
+    (void)state;
+
+    memset(keep, 0, sizeof(keep));
+    keep[0] = (hcsms_http_keep){&keep[1], "x-a", a, sizeof(a), 0, 0, 0, 0, 0};
+    keep[1] = (hcsms_http_keep){&keep[2], "x-a", a_again, sizeof(a_again), 0, 0, 0, 0, 0};
+    keep[2] = (hcsms_http_keep){&keep[3], "x-b", NULL, 0, 0, 0, 0, 0, 0};
+    keep[3] = (hcsms_http_keep){&keep[4], "content-length", length, sizeof(length), 0, 0, 0, 0, 0};
+    keep[4] = (hcsms_http_keep){NULL, "x-c", NULL, 0, 0, 0, 0, 0, 0};
+    hcsms_http_response_init(&r, NULL, 0);
+    hcsms_http_response_keep(&r, keep);
+    assert_int_equal(hcsms_http_response_feed(&r, (const unsigned char *)text, sizeof(text) - 1,
+                                              &used), 0);
+    assert_string_equal(a, "1"); /* the first one */
+    assert_int_equal(keep[0].seen, 2);
+    assert_int_equal(keep[1].seen, 0);
+    assert_string_equal(a_again, "");
+    assert_int_equal(keep[2].seen, 1); /* empty: counted, nothing cut */
+    assert_false(keep[2].truncated);
+    assert_int_equal(keep[3].seen, 0);
+    assert_string_equal(length, "");
+    assert_int_equal(r.content_length, 0);
+    assert_int_equal(keep[4].seen, 1); /* a value and no buffer: flagged */
+    assert_true(keep[4].truncated);
+
+    /* A new list replaces the old one, and starts empty. */
+    keep[4] = (hcsms_http_keep){NULL, "x-c", c, sizeof(c), 0, 0, 9, 1, 7};
+    hcsms_http_response_init(&r, NULL, 0);
+    hcsms_http_response_keep(&r, &keep[4]);
+    assert_int_equal(keep[4].seen, 0);
+    assert_false(keep[4].truncated);
+    assert_int_equal(keep[4].len, 0);
+    assert_int_equal(hcsms_http_response_feed(&r, (const unsigned char *)text, sizeof(text) - 1,
+                                              &used), 0);
+    assert_string_equal(c, "three");
+    assert_int_equal(keep[4].len, 5);
+    assert_int_equal(keep[0].seen, 2); /* the old entries are left alone */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +333,7 @@ int main(void)
         cmocka_unit_test(subject_token_line_limits),
         cmocka_unit_test(subject_token_twice_or_missing),
         cmocka_unit_test(connect_answers_end_at_their_headers),
+        cmocka_unit_test(keep_entries_in_general),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
