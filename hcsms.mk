@@ -18,6 +18,8 @@ HCSMS_CORE_SOURCES = \
 	$(HCSMS_DIR)/src/http/exchange.c \
 	$(HCSMS_DIR)/src/http/request.c \
 	$(HCSMS_DIR)/src/http/response.c \
+	$(HCSMS_DIR)/src/http/response_chunk.c \
+	$(HCSMS_DIR)/src/http/response_head.c \
 	$(HCSMS_DIR)/src/json/json.c \
 	$(HCSMS_DIR)/src/auth/aksk.c \
 	$(HCSMS_DIR)/src/auth/basic.c \

@@ -287,6 +287,7 @@ typedef struct hcsms_client {
     hcsms_tls tls;
     hcsms_connection connection; /* its TLS is tls */
     hcsms_http_response response;
+    char retry_after[32];   /* the last answer's Retry-After, "" if none or too long */
     unsigned char body[HCSMS_BODY_KEEP_MAX];
     hcsms_scratch scratch;
 } hcsms_client;

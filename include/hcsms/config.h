@@ -72,6 +72,15 @@
 #endif
 
 /**
+ * @brief Longest header name the response parser recognises: the framing
+ * headers and the ones a caller asks it to keep (longer names are never
+ * matched). 17..254.
+ */
+#ifndef HCSMS_HTTP_NAME_MAX
+#define HCSMS_HTTP_NAME_MAX 20
+#endif
+
+/**
  * @brief Most header (or trailer) lines in one response
  * (HCSMS_ERR_HTTP_TOO_MANY_HEADERS).
  */
@@ -239,6 +248,9 @@
  * arrives ("POST /v3/tasks/" ... "/unlock HTTP/1.1" takes 32 bytes). */
 #if HCSMS_BODY_KEEP_MAX < 64
 #error "HCSMS_BODY_KEEP_MAX must be at least 64"
+#endif
+#if HCSMS_HTTP_NAME_MAX < 17 || HCSMS_HTTP_NAME_MAX > 254
+#error "HCSMS_HTTP_NAME_MAX must be 17..254 (\"transfer-encoding\" is 17)"
 #endif
 #if HCSMS_HTTP_CHUNK_DIGITS_MAX < 1 || HCSMS_HTTP_CHUNK_DIGITS_MAX > 15
 #error "HCSMS_HTTP_CHUNK_DIGITS_MAX must be 1..15"

@@ -76,7 +76,9 @@ typedef struct hcsms_connection {
     uint8_t tls_on;
 } hcsms_connection;
 
-/* Incremental HTTP/1.1 response parser (src/http/response.c). */
+struct hcsms_http_keep; /* a header the caller keeps: src/http/http.h */
+
+/* Incremental HTTP/1.1 response parser (src/http/response*.c). */
 typedef struct hcsms_http_response {
     /* Outputs, valid once the parser reports the response complete. */
     int status;                 /* final status code */
@@ -85,28 +87,22 @@ typedef struct hcsms_http_response {
     uint8_t chunked;
     uint8_t has_content_length;
     uint8_t body_truncated;     /* body longer than the keep buffer */
-    uint8_t request_id_truncated;
+    uint8_t tunnel;             /* answer to CONNECT: a 2xx ends at its headers */
     uint64_t content_length;
     uint64_t body_bytes;        /* body bytes received (kept and drained) */
     size_t body_kept;           /* bytes stored in body */
     uint64_t bytes_seen;        /* every byte fed, for "died before any byte" */
-    /* Caller-owned output buffers (may be NULL with size 0). */
-    char *request_id;
-    size_t request_id_size;
+    /* Caller-owned: the body's first bytes (NULL with size 0: none kept) and
+     * the list of headers to keep (NULL: none). */
     unsigned char *body;
     size_t body_size;
-    /* Optional (IAM): the X-Subject-Token value, NUL-terminated, trimmed. */
-    char *subject_token;
-    size_t subject_token_size;
-    size_t subject_token_len;
-    uint8_t subject_token_seen;   /* 1 once, 2 when sent more than once */
-    uint8_t subject_token_truncated;
-    uint8_t tunnel;               /* answer to CONNECT: a 2xx ends at its headers */
+    struct hcsms_http_keep *keep;
     /* State. */
+    struct hcsms_http_keep *kept;  /* the kept header the current line is */
     int error;                  /* the error that stopped the parser */
     uint8_t state;
     uint8_t saw_cr;
-    uint8_t header;             /* which known header the current line is */
+    uint8_t header;             /* which framing header (or kept one) the line is */
     uint8_t name_len;
     uint8_t token_len;
     uint8_t te_seen;
@@ -120,15 +116,12 @@ typedef struct hcsms_http_response {
     uint16_t header_count;
     uint32_t line_len;
     uint32_t header_bytes;
-    size_t request_id_len;      /* bytes written, before trimming */
-    size_t request_id_trim;     /* length without trailing white space */
+    size_t kept_trim;           /* kept value's length without trailing white space */
     uint64_t number;            /* Content-Length being read, or chunk size */
     uint64_t remaining;         /* bytes left in the body or chunk */
-    char name[20];              /* lower-cased header name prefix */
+    char name[HCSMS_HTTP_NAME_MAX]; /* lower-cased header name prefix */
     char token[12];             /* lower-cased list element (TE, Connection) */
     char status_text[12];       /* "HTTP/1.1 200" */
-    char retry_after[32];       /* Retry-After value, NUL-terminated; "" if none or too long */
-    uint8_t retry_after_len;
 } hcsms_http_response;
 
 /* The I/O buffer carries the request and then the response; once the

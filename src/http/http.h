@@ -1,6 +1,13 @@
 /*
  * The HTTP/1.1 layer: a request writer that streams through a small buffer,
  * and an incremental response parser that takes any slice of bytes.
+ *
+ * It is application-neutral: it knows the framing headers (Content-Length,
+ * Transfer-Encoding, Connection) and no header of SMS or IAM; a caller
+ * names the other headers it wants kept (hcsms_http_keep) and judges their
+ * values itself. It may call only the transport it is given (src/net's, via
+ * hcsms_transport), the deadline helpers of src/net and libc; it includes
+ * hcsms/config.h, hcsms/error.h and hcsms/private.h, never hcsms.h.
  */
 #ifndef HCSMS_HTTP_H
 #define HCSMS_HTTP_H
@@ -13,18 +20,42 @@
 /* hcsms_http_response_feed() returns this while the response is incomplete. */
 #define HCSMS_HTTP_MORE 1
 
-/* Start parsing a new response. request_id (request_id_size bytes, may be
- * NULL/0) receives the X-Request-Id value, NUL-terminated and cut to fit;
- * body (body_size bytes, may be NULL/0) receives the leading body bytes.
- * Both stay owned by the caller. */
-void hcsms_http_response_init(hcsms_http_response *response, char *request_id,
-                              size_t request_id_size, unsigned char *body,
+/* A header the caller wants kept, one entry of a list. Caller-owned, like
+ * value: both must live until the response is complete or failed. No
+ * allocation; the parser writes only the outputs and value.
+ *
+ * The value is kept raw (any field byte: HTAB, SP, VCHAR, obs-text), white
+ * space trimmed at both ends, NUL-terminated after every byte (so also when
+ * the response ends inside the line). The first line with a non-empty
+ * value is kept and later lines only counted, unless replace is set: then
+ * each line replaces the value (the last one counts). The outputs start
+ * again with each response head (a 1xx's headers do not carry over). The
+ * framing headers are the parser's own and never kept for a caller. */
+typedef struct hcsms_http_keep {
+    /* Inputs. */
+    struct hcsms_http_keep *next; /* the next entry, or NULL */
+    const char *name;        /* lower-case, at most HCSMS_HTTP_NAME_MAX bytes */
+    char *value;             /* size bytes (NULL/0: only counted; truncated
+                              * then says a line had a value) */
+    size_t size;
+    uint32_t line_max;       /* this header's line may be this long, when that
+                              * is more than HCSMS_HTTP_LINE_MAX (0: not) */
+    uint8_t replace;         /* a later line replaces the value */
+    /* Outputs. */
+    uint8_t seen;            /* lines with this name, up to 255 */
+    uint8_t truncated;       /* a byte of the trimmed value did not fit */
+    size_t len;              /* strlen(value) */
+} hcsms_http_keep;
+
+/* Start parsing a new response. body (body_size bytes, may be NULL/0,
+ * caller-owned) receives the leading body bytes; no header is kept. */
+void hcsms_http_response_init(hcsms_http_response *response, unsigned char *body,
                               size_t body_size);
 
-/* After init: keep the X-Subject-Token value in token (token_size bytes,
- * caller-owned; NUL-terminated, trimmed, flagged when cut or sent twice). */
-void hcsms_http_response_keep_subject_token(hcsms_http_response *response, char *token,
-                                            size_t token_size);
+/* After init: keep the headers of the list keep (linked by next; NULL for
+ * none), replacing any list given before; their outputs are reset. When a
+ * name is listed twice, the first entry gets it. */
+void hcsms_http_response_keep(hcsms_http_response *response, hcsms_http_keep *keep);
 
 /* After init: this is the answer to CONNECT, so it ends at the empty line
  * after its headers: after a 2xx the tunnel starts there; after a refusal

@@ -121,9 +121,51 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
     return rc;
 }
 
+/* Read the answer, keeping the headers every exchange keeps ahead of the
+ * operation's: X-Request-Id into the result (the first one; *request_id_cut
+ * when it did not fit), Retry-After for the retry loop (the last one counts;
+ * too long to be either form: dropped, not cut). The request id is made
+ * printable, whole response or not: it ends up in terminals and JSON (white
+ * space becomes ' ', other bytes outside visible ASCII '?'). Out of line:
+ * the entries' frame is not part of the connect chain. */
+static HCSMS_NOINLINE int receive(hcsms_client *client, const hcsms_transport *transport,
+                                  const hcsms_operation *operation, uint64_t deadline,
+                                  hcsms_result *result, int *died_early, int *leftover,
+                                  int *request_id_cut)
+{
+    hcsms_http_keep kept[2];
+    char *c;
+    int rc;
+
+    hcsms_http_response_init(&client->response, client->body, sizeof(client->body));
+    memset(kept, 0, sizeof(kept));
+    kept[0].next = &kept[1];
+    kept[0].name = "x-request-id";
+    kept[0].value = result->request_id;
+    kept[0].size = sizeof(result->request_id);
+    kept[1].next = operation->keep;
+    kept[1].name = "retry-after";
+    kept[1].value = client->retry_after;
+    kept[1].size = sizeof(client->retry_after);
+    kept[1].replace = 1;
+    hcsms_http_response_keep(&client->response, kept);
+    rc = hcsms_http_read_response(transport, client->scratch.io, sizeof(client->scratch.io),
+                                  &client->response, deadline, died_early, leftover);
+    for (c = result->request_id; *c != '\0'; c++) {
+        if ((unsigned char)*c < 0x21 || (unsigned char)*c > 0x7e)
+            *c = (*c == ' ' || *c == '\t') ? ' ' : '?';
+    }
+    if (kept[1].truncated)
+        client->retry_after[0] = '\0';
+    *request_id_cut = kept[0].truncated;
+    return rc;
+}
+
 /* A whole response arrived: the result from it; the connection kept only
- * if the server keeps it and nothing followed the response. */
-static int answered(hcsms_client *client, int leftover, hcsms_result *result)
+ * if the server keeps it and nothing followed the response. request_id_cut:
+ * the X-Request-Id did not fit the result. */
+static int answered(hcsms_client *client, int leftover, int request_id_cut,
+                    hcsms_result *result)
 {
     const hcsms_http_response *response = &client->response;
 
@@ -132,7 +174,7 @@ static int answered(hcsms_client *client, int leftover, hcsms_result *result)
     result->http_status = response->status;
     result->body_bytes = response->body_bytes;
     result->body_truncated = response->body_truncated;
-    result->truncated = response->request_id_truncated;
+    result->truncated = (uint8_t)request_id_cut;
     if (!response->keep_alive || leftover) {
         TRACE(client, HCSMS_TRACE_CLOSE,
               leftover ? "bytes after the response: the connection is out of step"
@@ -152,7 +194,7 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
                    hcsms_result *result)
 {
     const hcsms_transport *transport = hcsms_connection_transport(&client->connection);
-    int attempt, leftover = 0;
+    int attempt, leftover = 0, request_id_cut = 0;
 
     /* The last call's kept error body (its result pointed at it until now)
      * may echo a secret: gone before anything else is read into it. */
@@ -179,15 +221,8 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
             died_early = rc == HCSMS_ERR_CLOSED;
             note_failure(client, result, HCSMS_STEP_SEND);
         } else {
-            hcsms_http_response_init(&client->response, result->request_id,
-                                     sizeof(result->request_id), client->body,
-                                     sizeof(client->body));
-            if (operation->subject_token != NULL)
-                hcsms_http_response_keep_subject_token(&client->response,
-                                                       operation->subject_token,
-                                                       operation->subject_token_size);
-            rc = hcsms_http_read_response(transport, client->scratch.io, sizeof(client->scratch.io),
-                                          &client->response, deadline, &died_early, &leftover);
+            rc = receive(client, transport, operation, deadline, result, &died_early, &leftover,
+                         &request_id_cut);
             /* The raw response may echo a secret; what is kept is in body. */
             mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
             if (rc != HCSMS_OK)
@@ -207,5 +242,5 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
         result->attempts = 1;
     }
 
-    return answered(client, leftover, result);
+    return answered(client, leftover, request_id_cut, result);
 }

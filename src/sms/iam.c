@@ -1,7 +1,7 @@
 /* Getting a user token from IAM (password method): the request is written
  * by auth (its body holds the password, so it is counted, sent and wiped,
  * never traced); the answer's X-Subject-Token is kept by the parser in the
- * caller's buffer while the large body is drained. */
+ * caller's buffer while the large body is drained, and judged here. */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,8 +17,7 @@
 typedef struct iam_request {
     hcsms_iam_fields credentials;
     char body_length[24];
-    char *token;
-    size_t token_size;
+    hcsms_http_keep *subject_token; /* X-Subject-Token, into the caller's token */
 } iam_request;
 
 static void count_bytes(void *context, const void *data, size_t len)
@@ -55,27 +54,30 @@ static int iam_once(hcsms_client *client, const void *context, uint64_t deadline
     memset(result, 0, sizeof(*result));
     operation.write = write_iam_request;
     operation.context = request;
-    operation.subject_token = request->token;
-    operation.subject_token_size = request->token_size;
+    operation.keep = request->subject_token;
     return hcsms_exchange(client, &operation, deadline, result);
 }
 
-/* The kept X-Subject-Token, judged: one header, whole, a valid token. */
-static int check_subject_token(const hcsms_http_response *response, size_t token_size)
+/* The kept X-Subject-Token, judged: one header (two: neither can be trusted
+ * to be the one), whole, a valid token. The parser keeps white space inside
+ * a value: a token has none, so that is no token, cut or not. (One change
+ * from when the parser judged tokens itself: a value cut by a caller buffer
+ * under HCSMS_TOKEN_MAX + 1 bytes with white space only after the cut is
+ * HCSMS_ERR_BUFFER_TOO_SMALL, where it was HCSMS_ERR_NO_TOKEN.) */
+static int check_subject_token(const hcsms_http_keep *kept)
 {
-    if (response->subject_token_seen != 1)
+    if (kept->seen != 1 || strpbrk(kept->value, " \t") != NULL)
         return HCSMS_ERR_NO_TOKEN;
-    if (response->subject_token_truncated)
-        return token_size > HCSMS_TOKEN_MAX ? HCSMS_ERR_NO_TOKEN : HCSMS_ERR_BUFFER_TOO_SMALL;
-    return hcsms_check_token(response->subject_token, response->subject_token_len) == HCSMS_OK
-               ? HCSMS_OK
-               : HCSMS_ERR_NO_TOKEN;
+    if (kept->truncated)
+        return kept->size > HCSMS_TOKEN_MAX ? HCSMS_ERR_NO_TOKEN : HCSMS_ERR_BUFFER_TOO_SMALL;
+    return hcsms_check_token(kept->value, kept->len) == HCSMS_OK ? HCSMS_OK : HCSMS_ERR_NO_TOKEN;
 }
 
 int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *credentials,
                         char *token, size_t token_size, hcsms_result *result)
 {
     iam_request request;
+    hcsms_http_keep subject_token;
     size_t body_length = 0;
     int rc;
 
@@ -102,11 +104,15 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
     hcsms_iam_write_body(count_bytes, &body_length, &request.credentials);
     snprintf(request.body_length, sizeof(request.body_length), "%lu",
              (unsigned long)body_length);
-    request.token = token;
-    request.token_size = token_size;
+    memset(&subject_token, 0, sizeof(subject_token));
+    subject_token.name = "x-subject-token";
+    subject_token.value = token;
+    subject_token.size = token_size;
+    subject_token.line_max = HCSMS_TOKEN_MAX + 64; /* the longest token IAM issues */
+    request.subject_token = &subject_token;
 
     rc = hcsms_run(client, iam_once, &request, result);
-    if (rc == HCSMS_OK && (rc = check_subject_token(&client->response, token_size)) != HCSMS_OK)
+    if (rc == HCSMS_OK && (rc = check_subject_token(&subject_token)) != HCSMS_OK)
         hcsms_fail_at(result, HCSMS_STEP_RECEIVE);
     if (rc != HCSMS_OK)
         mbedtls_platform_zeroize(token, token_size);

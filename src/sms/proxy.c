@@ -55,7 +55,7 @@ int hcsms_proxy_tunnel(hcsms_client *client, uint64_t deadline, hcsms_result *re
     if (rc != HCSMS_OK)
         return rc;
 
-    hcsms_http_response_init(response, NULL, 0, NULL, 0);
+    hcsms_http_response_init(response, NULL, 0);
     hcsms_http_response_expect_tunnel(response);
     rc = hcsms_http_read_response(tcp, client->scratch.io, sizeof(client->scratch.io), response,
                                   deadline, &died_early, &leftover);

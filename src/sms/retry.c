@@ -141,7 +141,7 @@ int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *contex
         if (rc == HCSMS_OK || retry >= client->retries)
             return rc;
         wait = hcsms_retry_wait_ms(client, rc, result,
-                                   rc == HCSMS_ERR_SERVICE ? client->response.retry_after : NULL,
+                                   rc == HCSMS_ERR_SERVICE ? client->retry_after : NULL,
                                    retry);
         if (wait < 0 || (uint64_t)wait >= hcsms_time_left(deadline))
             return rc; /* not safe to repeat, or no time left to wait */

@@ -79,8 +79,8 @@ static inline void hcsms_trace_retry(const hcsms_client *client, int rc, long wa
 typedef struct hcsms_operation {
     void (*write)(hcsms_client *client, hcsms_http_writer *writer, const void *context);
     const void *context;
-    char *subject_token;        /* keep X-Subject-Token here (IAM), or NULL */
-    size_t subject_token_size;
+    hcsms_http_keep *keep;      /* more headers to keep (IAM: X-Subject-Token), a
+                                 * list, or NULL; besides X-Request-Id and Retry-After */
 } hcsms_operation;
 
 /* Connect (or reuse the kept-alive connection; through the proxy if one is

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t seed = 0x2545f491u;
     int rc;
 
-    hcsms_http_response_init(&r, NULL, 0, body, sizeof(body));
+    hcsms_http_response_init(&r, body, sizeof(body));
     rc = hcsms_http_response_feed(&r, (const unsigned char *)head, sizeof(head) - 1, &used);
     if (rc != HCSMS_HTTP_MORE || used != sizeof(head) - 1 || !r.chunked)
         abort();

@@ -2,7 +2,8 @@
  * libFuzzer target: the HTTP response parser. The first two bytes seed the
  * slice sizes, so the fuzzer also explores where the input is cut; two bits
  * of the first choose the modes: the answer to CONNECT, and keeping
- * X-Subject-Token (in a small buffer, so cutting it is explored too).
+ * X-Subject-Token (in a small buffer, so cutting it is explored too) besides
+ * X-Request-Id (first one) and Retry-After (last one), as the sms layer does.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char request_id[17];
     unsigned char body[64];
     char subject[24];
+    char retry_after[8];
+    hcsms_http_keep keep[3];
     int tunnel, keep_subject;
     uint32_t seed;
     size_t pos = 0;
@@ -32,11 +35,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     keep_subject = (data[0] >> 1) & 1;
     data += 2;
     size -= 2;
-    hcsms_http_response_init(&r, request_id, sizeof(request_id), body, sizeof(body));
+    memset(keep, 0, sizeof(keep));
+    keep[0].next = &keep[1];
+    keep[0].name = "x-request-id";
+    keep[0].value = request_id;
+    keep[0].size = sizeof(request_id);
+    keep[1].next = keep_subject ? &keep[2] : NULL;
+    keep[1].name = "retry-after";
+    keep[1].value = retry_after;
+    keep[1].size = sizeof(retry_after);
+    keep[1].replace = 1;
+    keep[2].name = "x-subject-token";
+    keep[2].value = subject;
+    keep[2].size = sizeof(subject);
+    keep[2].line_max = HCSMS_HTTP_LINE_MAX + 64; /* explore the longer line too */
+    hcsms_http_response_init(&r, body, sizeof(body));
+    hcsms_http_response_keep(&r, keep);
     if (tunnel)
         hcsms_http_response_expect_tunnel(&r);
-    if (keep_subject)
-        hcsms_http_response_keep_subject_token(&r, subject, sizeof(subject));
     while (pos < size && rc == HCSMS_HTTP_MORE) {
         size_t n, used = 0;
         seed = seed * 1103515245u + 12345u;
@@ -63,9 +79,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* framing honoured exactly */
     if (tunnel && r.body_bytes != 0)
         abort(); /* the answer to CONNECT ends at its headers */
-    if (keep_subject && (memchr(subject, '\0', sizeof(subject)) == NULL ||
-                         strlen(subject) != r.subject_token_len ||
-                         r.subject_token_len >= sizeof(subject)))
-        abort();
+    for (pos = 0; pos < (keep_subject ? 3u : 2u); pos++) {
+        if (memchr(keep[pos].value, '\0', keep[pos].size) == NULL ||
+            strlen(keep[pos].value) != keep[pos].len || keep[pos].len >= keep[pos].size)
+            abort(); /* always terminated, len its length, within the buffer */
+    }
     return 0;
 }

@@ -134,7 +134,10 @@ static unsigned char body[64];
 
 static int read_it(uint64_t deadline, int *died_early, int *leftover)
 {
-    hcsms_http_response_init(&response, request_id, sizeof(request_id), body, sizeof(body));
+    static hcsms_http_keep keep = {NULL, "x-request-id", request_id, sizeof(request_id), 0, 0,
+                                   0, 0, 0};
+    hcsms_http_response_init(&response, body, sizeof(body));
+    hcsms_http_response_keep(&response, &keep);
     return hcsms_http_read_response(&tcp, io, sizeof(io), &response, deadline, died_early,
                                     leftover);
 }

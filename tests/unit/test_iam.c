@@ -190,6 +190,15 @@ static void caller_buffer_too_small(void **state)
     assert_int_equal(hcsms_iam_get_token(&client, &credentials, small, sizeof(small), &result),
                      HCSMS_ERR_BUFFER_TOO_SMALL);
     assert_int_equal(small[0], '\0');
+    finish(NULL);
+    /* Cut, but white space in what was kept: not a token at all. */
+    steps[0].response = "HTTP/1.1 201 Created\r\nX-Subject-Token: MII abc"
+                        "0123456789012345678901234567890123456789012345678901234567890123456789"
+                        "0123456789012345678901234567890123456789\r\nContent-Length: 0\r\n\r\n";
+    start(steps, 1);
+    assert_int_equal(hcsms_iam_get_token(&client, &credentials, small, sizeof(small), &result),
+                     HCSMS_ERR_NO_TOKEN);
+    assert_int_equal(small[0], '\0');
 }
 
 /* The JSON writer against the JSON reader: what one escapes the other

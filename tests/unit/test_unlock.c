@@ -267,6 +267,27 @@ static void truncated_success_is_an_error(void **state)
     assert_string_equal(result.request_id, "cut"); /* still there for support */
 }
 
+/* The parser keeps X-Request-Id raw; the exchange makes it printable (it
+ * reaches terminals and JSON) and says when it was cut. */
+static void request_id_printable_and_cut(void **state)
+{
+    static const struct peer_step steps[] = {
+        {PEER_RESPOND, "HTTP/1.1 200 OK\r\nX-Request-Id:  a\x80" "b\tc \r\n"
+                       "X-Request-Id: second\r\nContent-Length: 0\r\n\r\n"},
+        {PEER_RESPOND, "HTTP/1.1 200 OK\r\nX-Request-Id: "
+                       "0123456789012345678901234567890123456789012345678901234567890123xyz\r\n"
+                       "Content-Length: 0\r\n\r\n"}};
+    (void)state;
+    start(steps, 2, 5000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_string_equal(result.request_id, "a?b c");
+    assert_false(result.truncated);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_string_equal(result.request_id,
+                        "0123456789012345678901234567890123456789012345678901234567890123");
+    assert_true(result.truncated);
+}
+
 static void tiny_tcp_segments_both_ways(void **state)
 {
     static const struct peer_step steps[] = {{PEER_RESPOND, forbidden_403}};
@@ -324,6 +345,31 @@ static void backoff_without_retry_after(void **state)
     start(steps, 2, 10000);
     assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
     assert_true(fake.slept_ms <= 500); /* full jitter under the first cap */
+}
+
+/* The last Retry-After counts; one too long to be either form is dropped,
+ * not cut to a prefix that would parse ("1" out of "1   ...   0"). */
+static void retry_after_last_counts_too_long_dropped(void **state)
+{
+    static const struct peer_step last[] = {
+        {PEER_RESPOND, "HTTP/1.1 429 x\r\nRetry-After: 9\r\nRetry-After: 2\r\n"
+                       "Content-Length: 0\r\n\r\n"},
+        {PEER_RESPOND, ok_200}};
+    static const struct peer_step too_long[] = {
+        {PEER_RESPOND, "HTTP/1.1 429 x\r\nRetry-After: 1                                    0\r\n"
+                       "Content-Length: 0\r\n\r\n"},
+        {PEER_RESPOND, ok_200}};
+    (void)state;
+    retries = 1;
+    start(last, 2, 20000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_int_equal(fake.slept_ms, 2000);
+    finish(NULL);
+    retries = 1;
+    start(too_long, 2, 20000);
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_OK);
+    assert_true(fake.slept_ms <= 500); /* full jitter under the first cap */
+    assert_string_equal(client.retry_after, "");
 }
 
 static void no_wait_past_the_deadline(void **state)
@@ -404,10 +450,12 @@ int main(void)
         cmocka_unit_test_teardown(close_after_response_reconnects, finish),
         cmocka_unit_test_teardown(silent_server_ends_at_the_deadline, finish),
         cmocka_unit_test_teardown(truncated_success_is_an_error, finish),
+        cmocka_unit_test_teardown(request_id_printable_and_cut, finish),
         cmocka_unit_test_teardown(tiny_tcp_segments_both_ways, finish),
         cmocka_unit_test_teardown(wrong_ca_fails_verification, finish),
         cmocka_unit_test_teardown(retry_after_is_honoured, finish),
         cmocka_unit_test_teardown(backoff_without_retry_after, finish),
+        cmocka_unit_test_teardown(retry_after_last_counts_too_long_dropped, finish),
         cmocka_unit_test_teardown(no_wait_past_the_deadline, finish),
         cmocka_unit_test_teardown(errors_are_not_retried, finish),
         cmocka_unit_test_teardown(refused_connects_are_retried, finish),

@@ -1,0 +1,350 @@
+/*
+ * The response head: the status line and the header lines. The framing
+ * headers (Content-Length, Transfer-Encoding, Connection) are read here;
+ * every other header is skipped, unless the caller listed it to be kept
+ * (hcsms_http_keep): this layer knows no header of the application.
+ */
+#include <string.h>
+
+#include "response.h"
+
+#define STATUS_PREFIX_LEN 12 /* "HTTP/1.1 200" */
+
+static int parse_status_prefix(hcsms_http_response *r)
+{
+    const char *s = r->status_text;
+
+    if (memcmp(s, "HTTP/1.", 7) != 0 || (s[7] != '0' && s[7] != '1') || s[8] != ' ')
+        return HCSMS_ERR_HTTP_STATUS_LINE;
+    if (s[9] < '1' || s[9] > '5' || s[10] < '0' || s[10] > '9' || s[11] < '0' || s[11] > '9')
+        return HCSMS_ERR_HTTP_STATUS_LINE;
+    r->http_minor = (uint8_t)(s[7] - '0');
+    r->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+    return 0;
+}
+
+int hcsms_http_status_byte(hcsms_http_response *r, unsigned char c, int end, unsigned had_cr)
+{
+    if (r->state == ST_REASON) {
+        if (end) {
+            r->state = ST_HEADER_START;
+            r->line_len = 0;
+            return 0;
+        }
+        /* "HTTP/1.1 2000" must not read as 200: a space must follow. */
+        if (!r->value_started && c != ' ')
+            return HCSMS_ERR_HTTP_STATUS_LINE;
+        r->value_started = 1;
+        return hcsms_http_is_field_byte(c) ? 0 : HCSMS_ERR_HTTP_STATUS_LINE;
+    }
+    if (end && r->state == ST_STATUS && r->line_len == 1u + had_cr) {
+        /* An empty line before the status line is ignored, as RFC 9112 2.2
+         * asks of request-lines ("at least one empty line") and llhttp does
+         * for responses: a server that ends a body with a stray CRLF leaves
+         * one in front of the next answer on a kept-alive connection. Only
+         * a whole line (CRLF, or LF: bare LF ends every line here), and only
+         * one (llhttp takes any number): one is that case, more mean the
+         * stream is not what we think it is, and a server sending nothing
+         * but line ends is refused at the second. Its bytes count against
+         * the head limits like any line. */
+        r->state = ST_STATUS_AFTER_EMPTY;
+        r->line_len = 0;
+        return 0;
+    }
+    if (end || r->line_len > STATUS_PREFIX_LEN)
+        return HCSMS_ERR_HTTP_STATUS_LINE;
+    r->status_text[r->line_len - 1] = (char)c;
+    if (r->line_len == STATUS_PREFIX_LEN) {
+        int err = parse_status_prefix(r);
+        if (err != 0)
+            return err;
+        r->state = ST_REASON;
+        r->value_started = 0;
+    }
+    return 0;
+}
+
+/* The caller's entry for the header named in r->name, or NULL. */
+static hcsms_http_keep *find_kept(const hcsms_http_response *r)
+{
+    hcsms_http_keep *k;
+
+    for (k = r->keep; k != NULL; k = k->next) {
+        if (strlen(k->name) == r->name_len && memcmp(k->name, r->name, r->name_len) == 0)
+            return k;
+    }
+    return NULL;
+}
+
+static void identify_header(hcsms_http_response *r)
+{
+    static const char framing[][18] = {"content-length", "transfer-encoding", "connection"};
+    hcsms_http_keep *k;
+    unsigned i;
+
+    r->header = H_OTHER;
+    r->number = 0;
+    r->value_started = 0;
+    r->value_done = 0;
+    r->token_len = 0;
+    if (r->name_len > sizeof(r->name))
+        return;
+    for (i = 0; i < sizeof(framing) / sizeof(framing[0]); i++) {
+        if (strlen(framing[i]) == r->name_len && memcmp(framing[i], r->name, r->name_len) == 0) {
+            r->header = (uint8_t)(H_CONTENT_LENGTH + i);
+            r->te_seen |= (uint8_t)(r->header == H_TRANSFER_ENCODING);
+            return;
+        }
+    }
+    if ((k = find_kept(r)) == NULL)
+        return;
+    if (k->seen < 255)
+        k->seen++;
+    if (k->replace) {
+        k->len = 0;
+        k->truncated = 0;
+        if (k->size > 0)
+            k->value[0] = '\0';
+    } else if (k->len > 0 || k->truncated) {
+        return; /* the first non-empty value stays; this line is only counted */
+    }
+    r->header = H_KEPT;
+    r->kept = k;
+    r->kept_trim = 0;
+}
+
+/* One byte of a kept value: leading white space skipped, trailing white
+ * space trimmed at the line end (kept_trim), NUL-terminated as it goes. A
+ * byte that does not fit flags the value, unless it is white space (which
+ * the trim would remove if nothing followed it). */
+static void kept_byte(hcsms_http_response *r, unsigned char c)
+{
+    hcsms_http_keep *k = r->kept;
+
+    if (!r->value_started && hcsms_http_is_ows(c))
+        return;
+    r->value_started = 1;
+    if (k->len + 1 >= k->size) {
+        if (!hcsms_http_is_ows(c))
+            k->truncated = 1;
+        return;
+    }
+    k->value[k->len++] = (char)c;
+    k->value[k->len] = '\0';
+    if (!hcsms_http_is_ows(c))
+        r->kept_trim = k->len;
+}
+
+/* One element of a comma-separated list ended (Transfer-Encoding, Connection). */
+static int end_list_token(hcsms_http_response *r)
+{
+    int is_chunked, is_close;
+
+    if (r->token_len == 0)
+        return 0;
+    is_chunked = r->token_len == 7 && memcmp(r->token, "chunked", 7) == 0;
+    is_close = r->token_len == 5 && memcmp(r->token, "close", 5) == 0;
+    r->token_len = 0;
+    if (r->header == H_TRANSFER_ENCODING) {
+        r->te_last_chunked = (uint8_t)is_chunked;
+        if (is_chunked && ++r->te_chunked_count > 1)
+            return HCSMS_ERR_HTTP_FRAMING; /* chunked twice */
+    } else if (is_close) {
+        r->connection_close = 1;
+    }
+    return 0;
+}
+
+/* A byte the list grammar does not allow where it stands. */
+static int malformed_list(hcsms_http_response *r)
+{
+    if (r->header == H_TRANSFER_ENCODING)
+        return HCSMS_ERR_HTTP_FRAMING;
+    /* Connection does not frame the body (Content-Length or chunked do), so
+     * a malformed value cannot move where this response ends; what it can
+     * do is claim keep-alive for a connection the server, or a proxy that
+     * parsed the value otherwise, means to close. So it counts as "close":
+     * never reused, and the answer itself is still read and kept. The rest
+     * of the line is skipped: nothing in it can take the close back. */
+    r->connection_close = 1;
+    r->token_len = 0;
+    r->header = H_OTHER;
+    return 0;
+}
+
+/* One byte of a list-valued header, by the RFC 9110 5.6.1 grammar:
+ *
+ *     #element = [ element ] *( OWS "," OWS [ element ] )
+ *     element  = token          (tchar: ALPHA DIGIT !#$%&'*+-.^_`|~)
+ *
+ * Empty elements (",,", a leading or trailing comma) are accepted, as
+ * recipients must. White space only separates a token from a comma: two
+ * tokens with white space and no comma between them are malformed, never
+ * two elements. "gzip chunked" read as ending in chunked, where a strict
+ * parser (llhttp) reads a body up to the close, split one response into two
+ * on a kept-alive connection. Transfer-coding parameters ("gzip;q=1") are
+ * not accepted at all: we only ever take exactly "chunked" as the final
+ * coding, and a coding we cannot name is one we cannot frame by.
+ *
+ * State between bytes (the value may be cut at any byte): token_len > 0
+ * inside an element; value_done once white space has followed an element,
+ * until the next comma. */
+static int list_byte(hcsms_http_response *r, unsigned char c)
+{
+    if (c == ',') {
+        r->value_done = 0;
+        return end_list_token(r);
+    }
+    if (hcsms_http_is_ows(c)) {
+        if (r->token_len > 0)
+            r->value_done = 1;
+        return end_list_token(r);
+    }
+    if (!hcsms_http_is_tchar(c) || r->value_done)
+        return malformed_list(r);
+    if (r->token_len < sizeof(r->token))
+        r->token[r->token_len] = (char)hcsms_http_lower(c);
+    if (r->token_len < 255)
+        r->token_len++;
+    return 0;
+}
+
+static int content_length_byte(hcsms_http_response *r, unsigned char c)
+{
+    if (hcsms_http_is_ows(c)) {
+        if (r->value_started)
+            r->value_done = 1;
+        return 0;
+    }
+    if (c < '0' || c > '9' || r->value_done)
+        return HCSMS_ERR_HTTP_CONTENT_LENGTH;
+    if (r->number > (UINT64_MAX - (uint64_t)(c - '0')) / 10)
+        return HCSMS_ERR_HTTP_CONTENT_LENGTH;
+    r->number = r->number * 10 + (uint64_t)(c - '0');
+    r->value_started = 1;
+    return 0;
+}
+
+static int header_value_byte(hcsms_http_response *r, unsigned char c)
+{
+    switch (r->header) {
+    case H_CONTENT_LENGTH:
+        return content_length_byte(r, c);
+    case H_TRANSFER_ENCODING:
+    case H_CONNECTION:
+        return list_byte(r, c);
+    case H_KEPT:
+        kept_byte(r, c);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int header_value_end(hcsms_http_response *r)
+{
+    switch (r->header) {
+    case H_CONTENT_LENGTH:
+        if (!r->value_started)
+            return HCSMS_ERR_HTTP_CONTENT_LENGTH;
+        if (r->has_content_length && r->content_length != r->number)
+            return HCSMS_ERR_HTTP_CONTENT_LENGTH;
+        r->has_content_length = 1;
+        r->content_length = r->number;
+        return 0;
+    case H_TRANSFER_ENCODING:
+    case H_CONNECTION:
+        return end_list_token(r);
+    case H_KEPT:
+        r->kept->len = r->kept_trim;
+        if (r->kept->size > 0)
+            r->kept->value[r->kept_trim] = '\0';
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* The empty line after the headers: decide how the body is framed. */
+static int headers_complete(hcsms_http_response *r)
+{
+    if (r->status < 200) {
+        if (r->status == 101)
+            return HCSMS_ERR_HTTP_UNEXPECTED; /* we never ask to switch protocols */
+        if (++r->interim_count > HCSMS_HTTP_INTERIM_MAX)
+            return HCSMS_ERR_HTTP_TOO_MANY_INTERIM;
+        hcsms_http_reset_head(r);
+        return 0;
+    }
+    r->keep_alive = (uint8_t)(r->http_minor == 1 && !r->connection_close);
+    /* RFC 9110 9.3.6: after a 2xx to CONNECT the connection is the tunnel;
+     * framing headers, if any, mean nothing. A refusal's body is not wanted
+     * either: the connection is closed after it. */
+    if (r->tunnel || r->status == 204 || r->status == 304) {
+        r->state = ST_DONE;
+        return 0;
+    }
+    if (r->te_seen) {
+        /* RFC 9112 6.1: a response with both is a smuggling vector; and we
+         * asked for no coding but chunked, so nothing else can be framed. */
+        if (r->has_content_length || !r->te_last_chunked)
+            return HCSMS_ERR_HTTP_FRAMING;
+        r->chunked = 1;
+        r->state = ST_CHUNK_SIZE;
+        r->number = 0;
+        r->chunk_digits = 0;
+        r->value_done = 0;
+        return 0;
+    }
+    if (r->has_content_length) {
+        if (r->content_length > HCSMS_HTTP_BODY_MAX)
+            return HCSMS_ERR_HTTP_BODY_TOO_LARGE;
+        r->remaining = r->content_length;
+        r->state = r->remaining == 0 ? ST_DONE : ST_BODY_LENGTH;
+        return 0;
+    }
+    r->keep_alive = 0; /* the end of the body is the end of the connection */
+    r->state = ST_BODY_CLOSE;
+    return 0;
+}
+
+int hcsms_http_header_byte(hcsms_http_response *r, unsigned char c, int end)
+{
+    switch (r->state) {
+    case ST_HEADER_START:
+        if (end) {
+            r->line_len = 0;
+            return headers_complete(r);
+        }
+        if (!hcsms_http_is_tchar(c)) /* includes obs-fold: a line starting with white space */
+            return HCSMS_ERR_HTTP_HEADER;
+        if (++r->header_count > HCSMS_HTTP_HEADERS_MAX)
+            return HCSMS_ERR_HTTP_TOO_MANY_HEADERS;
+        r->name[0] = (char)hcsms_http_lower(c);
+        r->name_len = 1;
+        r->state = ST_HEADER_NAME;
+        return 0;
+    case ST_HEADER_NAME:
+        if (c == ':') {
+            identify_header(r);
+            r->state = ST_HEADER_VALUE;
+            return 0;
+        }
+        if (end || !hcsms_http_is_tchar(c))
+            return HCSMS_ERR_HTTP_HEADER;
+        if (r->name_len < sizeof(r->name))
+            r->name[r->name_len] = (char)hcsms_http_lower(c);
+        if (r->name_len <= sizeof(r->name))
+            r->name_len++; /* sizeof + 1 marks "longer than any we know" */
+        return 0;
+    default: /* ST_HEADER_VALUE */
+        if (end) {
+            r->state = ST_HEADER_START;
+            r->line_len = 0;
+            return header_value_end(r);
+        }
+        if (!hcsms_http_is_field_byte(c))
+            return HCSMS_ERR_HTTP_HEADER;
+        return header_value_byte(r, c);
+    }
+}
