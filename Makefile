@@ -85,7 +85,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(patsubst ./%,%,$(1)))
 LIB = $(BUILD)/libhcsms.a
 CLI = $(BUILD)/hcsms
 LIB_OBJECTS = $(call obj,$(HCSMS_SOURCES))
-CORE_OBJECTS = $(call obj,$(HCSMS_CORE_SOURCES))
+CORE_OBJECTS = $(call obj,$(HCSMS_CLIENT_SOURCES))
 CLI_OBJECTS = $(call obj,$(HCSMS_CLI_SOURCES))
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(filter-out tests/unit/test_port_%.c,$(wildcard tests/unit/test_*.c)))
@@ -97,7 +97,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-man install uninstall dist distcheck consumer-test docs setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report firmware-cmake size size-recommended lwip-port-test lint-lwip
+.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-lists check-man install uninstall dist distcheck consumer-test docs setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report firmware-cmake size size-recommended lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -244,6 +244,10 @@ valgrind: $(CLI)
 	HCSMS_WRAPPER="valgrind --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 -q" \
 	  $(PYTHON) tests/e2e/run_e2e.py
 
+# hcsms.mk and hcsmsFilePaths.cmake name the same files in the same groups.
+check-lists:
+	@sh tests/build/check_lists.sh
+
 # The man page and --help name the same options and variables; it renders.
 check-man: $(CLI)
 	$(PYTHON) tests/man/check_man.py $(CLI) docs/hcsms.1
@@ -258,7 +262,7 @@ check-alloc: $(LIB_OBJECTS)
 	@sh tests/check_alloc.sh $(LIB_OBJECTS)
 
 # Static analysis of the library, the port and the CLI: zero warnings.
-LINT_SOURCES = $(HCSMS_CORE_SOURCES) $(wildcard port/posix/*.c) $(HCSMS_CLI_SOURCES)
+LINT_SOURCES = $(HCSMS_CLIENT_SOURCES) $(HCSMS_PORT_POSIX_SOURCES) $(HCSMS_CLI_SOURCES)
 lint: cppcheck tidy
 cppcheck:
 	cppcheck --enable=warning,style,performance,portability --std=c99 --error-exitcode=1 \

@@ -1,11 +1,26 @@
-# hcsms library sources and include paths, for any build system.
+# SPDX-License-Identifier: Apache-2.0
+# hcsms library sources and include folders, for any build system.
 # Set HCSMS_DIR to this folder and HCSMS_PORT to a folder under port/
-# (posix, lwip), then compile $(HCSMS_SOURCES) with $(HCSMS_INCLUDES).
+# (posix, lwip), then compile $(HCSMS_SOURCES) with -I each of
+# $(HCSMS_INCLUDE_DIRS) (and $(HCSMS_PORT_LWIP_INCLUDE_DIRS) for lwIP).
 # Needs mbedTLS (ssl, x509, crypto) and jsmn's header.
 
 HCSMS_DIR ?= .
 HCSMS_PORT ?= posix
 
+# The library in groups (lwIP's Filelists.mk idea); every variable holds
+# files or folders, never flags. hcsmsFilePaths.cmake holds the same lists
+# for CMake (tests/build/check_lists.sh compares them).
+#   HCSMS_CORE_SOURCES        always needed
+#   HCSMS_AKSK_SOURCES        AK/SK signing       } each may be left out of a build
+#   HCSMS_PROXY_SOURCES       HTTP proxies        } whose HCSMS_CONFIG_<NAME> is 0 and
+#   HCSMS_IAM_SOURCES         IAM user tokens     } that calls none of its functions
+#   HCSMS_PORT_POSIX_SOURCES, HCSMS_PORT_LWIP_SOURCES (+ HCSMS_PORT_LWIP_INCLUDE_DIRS)
+#   HCSMS_CLIENT_SOURCES      core and every feature: the library without a port
+#   HCSMS_PORT_SOURCES        the port named by HCSMS_PORT
+#   HCSMS_SOURCES             the library with its port
+#   HCSMS_INCLUDE_DIRS        what callers and the library compile with
+#   HCSMS_PUBLIC_HEADERS      installed under include/hcsms/, next to include/hcsms.h
 HCSMS_CORE_SOURCES = \
 	$(HCSMS_DIR)/src/net/connection.c \
 	$(HCSMS_DIR)/src/net/deadline.c \
@@ -21,27 +36,59 @@ HCSMS_CORE_SOURCES = \
 	$(HCSMS_DIR)/src/http/response_chunk.c \
 	$(HCSMS_DIR)/src/http/response_head.c \
 	$(HCSMS_DIR)/src/json/json.c \
-	$(HCSMS_DIR)/src/auth/aksk.c \
-	$(HCSMS_DIR)/src/auth/basic.c \
-	$(HCSMS_DIR)/src/auth/iam.c \
 	$(HCSMS_DIR)/src/auth/token.c \
 	$(HCSMS_DIR)/src/sms/client.c \
 	$(HCSMS_DIR)/src/sms/endpoint.c \
 	$(HCSMS_DIR)/src/sms/error_body.c \
 	$(HCSMS_DIR)/src/sms/exchange.c \
-	$(HCSMS_DIR)/src/sms/iam.c \
-	$(HCSMS_DIR)/src/sms/proxy.c \
-	$(HCSMS_DIR)/src/sms/proxy_url.c \
 	$(HCSMS_DIR)/src/sms/retry.c \
 	$(HCSMS_DIR)/src/sms/strerror.c \
 	$(HCSMS_DIR)/src/sms/trace.c \
 	$(HCSMS_DIR)/src/sms/unlock.c
 
-HCSMS_PORT_SOURCES = $(wildcard $(HCSMS_DIR)/port/$(HCSMS_PORT)/*.c)
+HCSMS_AKSK_SOURCES = \
+	$(HCSMS_DIR)/src/auth/aksk.c
 
-HCSMS_SOURCES = $(HCSMS_CORE_SOURCES) $(HCSMS_PORT_SOURCES)
+HCSMS_PROXY_SOURCES = \
+	$(HCSMS_DIR)/src/auth/basic.c \
+	$(HCSMS_DIR)/src/sms/proxy.c \
+	$(HCSMS_DIR)/src/sms/proxy_url.c
 
-HCSMS_INCLUDES = -I$(HCSMS_DIR)/include
+HCSMS_IAM_SOURCES = \
+	$(HCSMS_DIR)/src/auth/iam.c \
+	$(HCSMS_DIR)/src/sms/iam.c
+
+HCSMS_CLIENT_SOURCES = $(HCSMS_CORE_SOURCES) $(HCSMS_AKSK_SOURCES) $(HCSMS_PROXY_SOURCES) \
+	$(HCSMS_IAM_SOURCES)
+
+HCSMS_PORT_POSIX_SOURCES = \
+	$(HCSMS_DIR)/port/posix/hcsms_port_posix.c \
+	$(HCSMS_DIR)/port/posix/hcsms_port_posix_clock.c \
+	$(HCSMS_DIR)/port/posix/hcsms_port_posix_entropy.c \
+	$(HCSMS_DIR)/port/posix/hcsms_port_posix_resolve.c
+
+HCSMS_PORT_LWIP_SOURCES = \
+	$(HCSMS_DIR)/port/lwip/hcsms_port_lwip.c \
+	$(HCSMS_DIR)/port/lwip/hcsms_port_lwip_address.c \
+	$(HCSMS_DIR)/port/lwip/hcsms_port_lwip_clock.c \
+	$(HCSMS_DIR)/port/lwip/hcsms_port_lwip_entropy.c
+HCSMS_PORT_LWIP_INCLUDE_DIRS = $(HCSMS_DIR)/port/lwip
+
+# A port of your own: a folder under port/ whose .c files are all built.
+HCSMS_PORT_SOURCES = $(or $(HCSMS_PORT_$(HCSMS_PORT_NAME_$(HCSMS_PORT))_SOURCES),\
+	$(wildcard $(HCSMS_DIR)/port/$(HCSMS_PORT)/*.c))
+HCSMS_PORT_NAME_posix = POSIX
+HCSMS_PORT_NAME_lwip = LWIP
+
+HCSMS_SOURCES = $(HCSMS_CLIENT_SOURCES) $(HCSMS_PORT_SOURCES)
+
+HCSMS_INCLUDE_DIRS = $(HCSMS_DIR)/include
+
+HCSMS_PUBLIC_HEADERS = \
+	$(HCSMS_DIR)/include/hcsms/config.h \
+	$(HCSMS_DIR)/include/hcsms/error.h \
+	$(HCSMS_DIR)/include/hcsms/port.h \
+	$(HCSMS_DIR)/include/hcsms/private.h
 
 HCSMS_CLI_SOURCES = \
 	$(HCSMS_DIR)/src/cli/main.c \

@@ -19,12 +19,19 @@ if(NOT DEFINED HCSMS_DIR)
 endif()
 
 set(HCSMS_CORE_SOURCES
+    ${HCSMS_DIR}/src/net/connection.c
     ${HCSMS_DIR}/src/net/deadline.c
     ${HCSMS_DIR}/src/net/tcp.c
     ${HCSMS_DIR}/src/net/tls.c
+    ${HCSMS_DIR}/src/net/tls_bio.c
+    ${HCSMS_DIR}/src/net/tls_names.c
+    ${HCSMS_DIR}/src/net/tls_session.c
+    ${HCSMS_DIR}/src/net/tls_setup.c
     ${HCSMS_DIR}/src/http/exchange.c
     ${HCSMS_DIR}/src/http/request.c
     ${HCSMS_DIR}/src/http/response.c
+    ${HCSMS_DIR}/src/http/response_chunk.c
+    ${HCSMS_DIR}/src/http/response_head.c
     ${HCSMS_DIR}/src/json/json.c
     ${HCSMS_DIR}/src/auth/token.c
     ${HCSMS_DIR}/src/sms/client.c

@@ -22,8 +22,6 @@ DESTDIR ?=
 INSTALL ?= install
 
 HCSMS_VERSION_TEXT := $(shell sed -n 's/^\#define HCSMS_VERSION "\(.*\)"/\1/p' include/hcsms.h)
-PUBLIC_HEADERS = include/hcsms.h include/hcsms/config.h include/hcsms/error.h \
-                 include/hcsms/port.h include/hcsms/private.h
 PC = $(BUILD)/hcsms.pc
 # The pinned mbedTLS's private copy, when this build links one.
 PRIVATE_MBEDTLS = $(if $(MBEDTLS_STAMP),$(LIBDIR)/hcsms/mbedtls)
@@ -55,7 +53,7 @@ install: $(LIB) $(CLI) $(PC)
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGCONFIGDIR)
 	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libhcsms.a
 	$(INSTALL) -m 644 include/hcsms.h $(DESTDIR)$(INCLUDEDIR)/hcsms.h
-	$(INSTALL) -m 644 $(filter include/hcsms/%,$(PUBLIC_HEADERS)) $(DESTDIR)$(INCLUDEDIR)/hcsms/
+	$(INSTALL) -m 644 $(HCSMS_PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/hcsms/
 	$(INSTALL) -m 755 $(CLI) $(DESTDIR)$(BINDIR)/hcsms
 	$(INSTALL) -m 644 docs/hcsms.1 $(DESTDIR)$(MANDIR)/man1/hcsms.1
 	$(INSTALL) -m 644 $(PC) $(DESTDIR)$(PKGCONFIGDIR)/hcsms.pc
@@ -76,7 +74,7 @@ endif
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libhcsms.a $(DESTDIR)$(INCLUDEDIR)/hcsms.h \
-	  $(addprefix $(DESTDIR)$(INCLUDEDIR)/hcsms/,$(notdir $(filter include/hcsms/%,$(PUBLIC_HEADERS)))) \
+	  $(addprefix $(DESTDIR)$(INCLUDEDIR)/hcsms/,$(notdir $(HCSMS_PUBLIC_HEADERS))) \
 	  $(DESTDIR)$(BINDIR)/hcsms $(DESTDIR)$(MANDIR)/man1/hcsms.1 $(DESTDIR)$(PKGCONFIGDIR)/hcsms.pc
 	rm -rf $(DESTDIR)$(LIBDIR)/hcsms
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/hcsms 2>/dev/null

@@ -195,31 +195,3 @@ int hcsms_sdk_date(int64_t seconds, char out[17])
 }
 
 #endif /* HCSMS_CONFIG_AKSK */
-
-/* Credentials go into a header ("Access=<AK>") or are a key: visible ASCII,
- * and the AK without the characters that would break the header's syntax. */
-static int visible(const char *text, size_t max, const char *forbidden)
-{
-    size_t i;
-
-    if (text == NULL || text[0] == '\0')
-        return 0;
-    for (i = 0; text[i] != '\0'; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (i >= max || c < 0x21 || c > 0x7e || (forbidden != NULL && strchr(forbidden, c) != NULL))
-            return 0;
-    }
-    return 1;
-}
-
-int hcsms_check_credentials(const char *access_key, const char *secret_key,
-                            const char *security_token, const char *project_id)
-{
-    if (!visible(access_key, 128, ",=;\"") || !visible(secret_key, 256, NULL))
-        return HCSMS_ERR_INVALID_CREDENTIALS;
-    if (security_token != NULL && !visible(security_token, 16384, NULL))
-        return HCSMS_ERR_INVALID_CREDENTIALS;
-    if (project_id != NULL && !visible(project_id, 64, NULL))
-        return HCSMS_ERR_INVALID_CREDENTIALS;
-    return HCSMS_OK;
-}

@@ -34,7 +34,7 @@ COVERAGE_REPORT = $(PYTHON) tests/coverage/coverage_report.py --objdir $(COVERAG
   --gcov "$(GCOV)" $(COVERAGE_LAYERS) --top $(COVERAGE_TOP) $(addprefix --show ,$(COVERAGE_SHOW)) --enforce $(COVERAGE_ENFORCE) \
   --tests-rc-file $(COVERAGE_OUT)/tests.rc \
   --markdown $(COVERAGE_OUT)/coverage.md --json $(COVERAGE_OUT)/coverage.json \
-  $(patsubst ./%,%,$(HCSMS_CORE_SOURCES) $(HCSMS_PORT_SOURCES) $(HCSMS_CLI_SOURCES))
+  $(patsubst ./%,%,$(HCSMS_CLIENT_SOURCES) $(HCSMS_PORT_SOURCES) $(HCSMS_CLI_SOURCES))
 
 .PHONY: coverage coverage-report
 
