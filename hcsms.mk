@@ -43,6 +43,7 @@ HCSMS_CORE_SOURCES = \
 	$(HCSMS_DIR)/src/sms/exchange.c \
 	$(HCSMS_DIR)/src/sms/retry.c \
 	$(HCSMS_DIR)/src/sms/strerror.c \
+	$(HCSMS_DIR)/src/sms/task_id.c \
 	$(HCSMS_DIR)/src/sms/trace.c \
 	$(HCSMS_DIR)/src/sms/unlock.c
 
@@ -87,8 +88,11 @@ HCSMS_INCLUDE_DIRS = $(HCSMS_DIR)/include
 HCSMS_PUBLIC_HEADERS = \
 	$(HCSMS_DIR)/include/hcsms/config.h \
 	$(HCSMS_DIR)/include/hcsms/error.h \
+	$(HCSMS_DIR)/include/hcsms/iam.h \
 	$(HCSMS_DIR)/include/hcsms/port.h \
-	$(HCSMS_DIR)/include/hcsms/private.h
+	$(HCSMS_DIR)/include/hcsms/private.h \
+	$(HCSMS_DIR)/include/hcsms/types.h \
+	$(HCSMS_DIR)/include/hcsms/util.h
 
 HCSMS_CLI_SOURCES = \
 	$(HCSMS_DIR)/src/cli/main.c \

@@ -40,6 +40,7 @@ set(HCSMS_CORE_SOURCES
     ${HCSMS_DIR}/src/sms/exchange.c
     ${HCSMS_DIR}/src/sms/retry.c
     ${HCSMS_DIR}/src/sms/strerror.c
+    ${HCSMS_DIR}/src/sms/task_id.c
     ${HCSMS_DIR}/src/sms/trace.c
     ${HCSMS_DIR}/src/sms/unlock.c)
 
@@ -87,5 +88,8 @@ set(HCSMS_INCLUDE_DIRS
 set(HCSMS_PUBLIC_HEADERS
     ${HCSMS_DIR}/include/hcsms/config.h
     ${HCSMS_DIR}/include/hcsms/error.h
+    ${HCSMS_DIR}/include/hcsms/iam.h
     ${HCSMS_DIR}/include/hcsms/port.h
-    ${HCSMS_DIR}/include/hcsms/private.h)
+    ${HCSMS_DIR}/include/hcsms/private.h
+    ${HCSMS_DIR}/include/hcsms/types.h
+    ${HCSMS_DIR}/include/hcsms/util.h)

@@ -38,6 +38,7 @@ fi
 export PKG_CONFIG_PATH=$stage/usr/lib/pkgconfig PKG_CONFIG_LIBDIR=$stage/usr/lib/pkgconfig
 for f in usr/lib/libhcsms.a usr/include/hcsms.h usr/include/hcsms/config.h \
          usr/include/hcsms/error.h usr/include/hcsms/port.h usr/include/hcsms/private.h \
+         usr/include/hcsms/types.h usr/include/hcsms/iam.h usr/include/hcsms/util.h \
          usr/bin/hcsms usr/share/man/man1/hcsms.1 usr/lib/pkgconfig/hcsms.pc; do
     check "installed: /$f" test -f "$stage/$f"
 done

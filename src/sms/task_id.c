@@ -1,0 +1,96 @@
+/* Task ids: checked, then percent-encoded as one path segment of the
+ * request line (hcsms_write_segment feeds the request writer and the AK/SK
+ * signer the same bytes). */
+#include <string.h>
+
+#include "sms.h"
+
+int hcsms_check_task_id(const char *task_id)
+{
+    size_t i;
+
+    if (task_id == NULL || task_id[0] == '\0')
+        return HCSMS_ERR_INVALID_TASK_ID;
+#if HCSMS_CONFIG_STRICT_TASK_ID
+    /* Nothing to encode: no '/', '%', '.', or byte a gateway could decode
+     * into a path step before routing. */
+    for (i = 0; task_id[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)task_id[i];
+        if (i >= HCSMS_TASK_ID_MAX ||
+            !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return HCSMS_ERR_INVALID_TASK_ID;
+    }
+#else
+    /* "." and ".." would be path steps, even encoded once servers normalise. */
+    if (strcmp(task_id, ".") == 0 || strcmp(task_id, "..") == 0)
+        return HCSMS_ERR_INVALID_TASK_ID;
+    for (i = 0; task_id[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)task_id[i];
+        if (i >= HCSMS_TASK_ID_MAX || c < 0x20 || c == 0x7f)
+            return HCSMS_ERR_INVALID_TASK_ID;
+    }
+#endif
+    return HCSMS_OK;
+}
+
+static int is_unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* The encoding of one byte of a path segment; returns its length (1 or 3). */
+static size_t encode_byte(unsigned char c, char piece[3])
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    if (is_unreserved(c)) {
+        piece[0] = (char)c;
+        return 1;
+    }
+    piece[0] = '%';
+    piece[1] = hex[c >> 4];
+    piece[2] = hex[c & 15];
+    return 3;
+}
+
+size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size)
+{
+    size_t need = 0;
+
+    for (; *task_id != '\0'; task_id++) {
+        char piece[3];
+        size_t n = encode_byte((unsigned char)*task_id, piece);
+
+        /* Whole pieces only: a cut never leaves half an escape. */
+        if (out_size > 0 && need + n < out_size)
+            memcpy(out + need, piece, n);
+        else if (out_size > 0 && need < out_size)
+            out_size = need + 1; /* stop writing; keep counting */
+        need += n;
+    }
+    if (out_size > 0)
+        out[need < out_size ? need : out_size - 1] = '\0';
+    return need;
+}
+
+void hcsms_write_segment(void (*sink)(void *context, const void *data, size_t len),
+                         void *context, const char *task_id)
+{
+    while (*task_id != '\0') {
+        size_t run = 0;
+        char piece[3];
+
+        /* Runs of unreserved bytes go out in one piece (a UUID: one call). */
+        while (task_id[run] != '\0' && is_unreserved((unsigned char)task_id[run]))
+            run++;
+        if (run > 0) {
+            sink(context, task_id, run);
+            task_id += run;
+            continue;
+        }
+        sink(context, piece, encode_byte((unsigned char)*task_id, piece));
+        task_id++;
+    }
+}
