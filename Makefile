@@ -97,7 +97,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-lists check-man install uninstall dist distcheck consumer-test docs setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report firmware-cmake size size-recommended lwip-port-test lint-lwip
+.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-lists check-private check-man install uninstall dist distcheck consumer-test docs setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report firmware-cmake size size-recommended lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -247,6 +247,14 @@ valgrind: $(CLI)
 # hcsms.mk and hcsmsFilePaths.cmake name the same files in the same groups.
 check-lists:
 	@sh tests/build/check_lists.sh
+
+# hcsms_client's fields are private: a caller's access does not compile; the
+# same file with the library's HCSMS_ALLOW_PRIVATE_ACCESS does.
+check-private:
+	@if $(CC) $(ALL_CFLAGS) -fsyntax-only tests/build/reach_private.c 2>/dev/null; then \
+	  echo "check-private: a caller could read hcsms_client's fields" >&2; exit 1; fi
+	@$(CC) $(ALL_CFLAGS) -DHCSMS_ALLOW_PRIVATE_ACCESS -fsyntax-only tests/build/reach_private.c
+	@echo "check-private: the private fields are out of a caller's reach"
 
 # The man page and --help name the same options and variables; it renders.
 check-man: $(CLI)

@@ -60,38 +60,47 @@ extern "C" {
  * release; use the functions here.
  */
 /** @cond HCSMS_PRIVATE_LAYOUT */
-typedef struct hcsms_client {
-    char host[HCSMS_HOST_MAX + 1]; /* without brackets */
-    char host_header[HCSMS_HOST_MAX + 9]; /* the Host header's value */
-    uint16_t port;
-    uint8_t host_is_ipv6;
-    uint8_t initialised;
-    const char *token;
-    size_t token_len;
-    const char *access_key;     /* AK/SK when token is NULL */
-    const char *secret_key;
-    const char *security_token;
-    const char *project_id;
-#if HCSMS_CONFIG_PROXY
-    char proxy_host[HCSMS_HOST_MAX + 1]; /* "" for none; without brackets */
-    uint16_t proxy_port;
-    uint8_t proxy_is_ipv6;
-    const char *proxy_username;
-    const char *proxy_password;
+/* Private fields, marked as mbedTLS marks its own (MBEDTLS_PRIVATE): only the
+ * library's sources define HCSMS_ALLOW_PRIVATE_ACCESS; anywhere else each
+ * field is named private_<name>, so code that reaches into the client does
+ * not compile by accident. The layout is the same either way. */
+#if defined(HCSMS_ALLOW_PRIVATE_ACCESS)
+#define HCSMS_PRIVATE(member) member
+#else
+#define HCSMS_PRIVATE(member) private_##member
 #endif
-    uint32_t connect_timeout_ms;
-    uint32_t timeout_ms;
-    uint8_t retries;
-    uint32_t retry_base_ms;
-    uint32_t retry_max_ms;
-    hcsms_trace_fn trace;
-    void *trace_user;
-    hcsms_tls tls;
-    hcsms_connection connection; /* its TLS is tls */
-    hcsms_http_response response;
-    char retry_after[32];   /* the last answer's Retry-After, "" if none or too long */
-    unsigned char body[HCSMS_BODY_KEEP_MAX];
-    hcsms_scratch scratch;
+typedef struct hcsms_client {
+    char HCSMS_PRIVATE(host)[HCSMS_HOST_MAX + 1]; /* without brackets */
+    char HCSMS_PRIVATE(host_header)[HCSMS_HOST_MAX + 9]; /* the Host header's value */
+    uint16_t HCSMS_PRIVATE(port);
+    uint8_t HCSMS_PRIVATE(host_is_ipv6);
+    uint8_t HCSMS_PRIVATE(initialised);
+    const char *HCSMS_PRIVATE(token);
+    size_t HCSMS_PRIVATE(token_len);
+    const char *HCSMS_PRIVATE(access_key);     /* AK/SK when token is NULL */
+    const char *HCSMS_PRIVATE(secret_key);
+    const char *HCSMS_PRIVATE(security_token);
+    const char *HCSMS_PRIVATE(project_id);
+#if HCSMS_CONFIG_PROXY
+    char HCSMS_PRIVATE(proxy_host)[HCSMS_HOST_MAX + 1]; /* "" for none; without brackets */
+    uint16_t HCSMS_PRIVATE(proxy_port);
+    uint8_t HCSMS_PRIVATE(proxy_is_ipv6);
+    const char *HCSMS_PRIVATE(proxy_username);
+    const char *HCSMS_PRIVATE(proxy_password);
+#endif
+    uint32_t HCSMS_PRIVATE(connect_timeout_ms);
+    uint32_t HCSMS_PRIVATE(timeout_ms);
+    uint8_t HCSMS_PRIVATE(retries);
+    uint32_t HCSMS_PRIVATE(retry_base_ms);
+    uint32_t HCSMS_PRIVATE(retry_max_ms);
+    hcsms_trace_fn HCSMS_PRIVATE(trace);
+    void *HCSMS_PRIVATE(trace_user);
+    hcsms_tls HCSMS_PRIVATE(tls);
+    hcsms_connection HCSMS_PRIVATE(connection); /* its TLS is tls */
+    hcsms_http_response HCSMS_PRIVATE(response);
+    char HCSMS_PRIVATE(retry_after)[32];   /* the last answer's Retry-After, "" if none or too long */
+    unsigned char HCSMS_PRIVATE(body)[HCSMS_BODY_KEEP_MAX];
+    hcsms_scratch HCSMS_PRIVATE(scratch);
 } hcsms_client;
 /** @endcond */
 

@@ -53,6 +53,15 @@
 #define HCSMS_JSON_TOKENS_MAX 64
 #endif
 
+/**
+ * @brief Bytes of one JSON token (jsmn's jsmntok_t: 16, or 20 when jsmn is
+ * built with JSMN_PARENT_LINKS). src/json/json.c refuses to compile if a
+ * token does not fit. A multiple of sizeof(int).
+ */
+#ifndef HCSMS_JSON_TOKEN_BYTES
+#define HCSMS_JSON_TOKEN_BYTES 16
+#endif
+
 /** @brief Longest host name accepted in an endpoint (DNS allows 253). */
 #ifndef HCSMS_HOST_MAX
 #define HCSMS_HOST_MAX 253

@@ -13,16 +13,6 @@
 #include "hcsms/config.h"
 #include "hcsms/port.h"
 
-/* jsmn's token type, for the scratch area below (declarations only; the
- * parser itself is compiled once, privately, in src/json/json.c). A file
- * that wants jsmn's implementation for itself includes <jsmn.h> before
- * hcsms.h. */
-#ifndef JSMN_H
-#define JSMN_HEADER
-#include <jsmn.h>
-#undef JSMN_HEADER
-#endif
-
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
@@ -126,10 +116,13 @@ typedef struct hcsms_http_response {
 
 /* The I/O buffer carries the request and then the response; once the
  * response is complete it is free, and the error body's JSON tokens use it,
- * so they cost neither extra context nor 16 bytes a token of stack. */
+ * so they cost neither extra context nor 16 bytes a token of stack. The
+ * tokens are jsmn's jsmntok_t, stored as ints (jsmn's header stays out of
+ * the public headers, so a caller's jsmn macros cannot change the layout):
+ * src/json/json.c checks that a token fits HCSMS_JSON_TOKEN_BYTES. */
 typedef union hcsms_scratch {
     unsigned char io[HCSMS_IO_BUFFER_SIZE];
-    jsmntok_t json_tokens[HCSMS_JSON_TOKENS_MAX];
+    int json_tokens[HCSMS_JSON_TOKENS_MAX * HCSMS_JSON_TOKEN_BYTES / sizeof(int)];
 } hcsms_scratch;
 
 #ifdef __cplusplus

@@ -9,6 +9,14 @@
 #include <string.h>
 
 #include "json.h"
+#include "hcsms/config.h"
+
+/* The context keeps the tokens in HCSMS_JSON_TOKEN_BYTES each (the public
+ * headers do not include jsmn's): a jsmn built otherwise must not overrun. */
+typedef char hcsms_json_token_fits[sizeof(jsmntok_t) <= HCSMS_JSON_TOKEN_BYTES &&
+                                           HCSMS_JSON_TOKEN_BYTES % sizeof(int) == 0
+                                       ? 1
+                                       : -1];
 
 int hcsms_json_parse(hcsms_json *doc, const char *text, size_t len,
                      jsmntok_t *tokens, unsigned max_tokens)

@@ -10,7 +10,6 @@
 
 #include <mbedtls/platform_util.h>
 
-#include "hcsms.h"
 #include "sms.h"
 #include "../auth/auth.h"
 #include "../http/http.h"

@@ -183,8 +183,9 @@ static int answered(hcsms_client *client, int leftover, int request_id_cut,
     }
     if (response->status >= 200 && response->status < 300)
         return HCSMS_OK;
-    hcsms_parse_error_body(client->body, response->body_kept, client->scratch.json_tokens,
-                           HCSMS_JSON_TOKENS_MAX, result);
+    hcsms_parse_error_body(client->body, response->body_kept,
+                           (jsmntok_t *)(void *)client->scratch.json_tokens, HCSMS_JSON_TOKENS_MAX,
+                           result);
     result->body = client->body;
     result->body_len = response->body_kept;
     return HCSMS_ERR_SERVICE;

@@ -5,8 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The sms layer is the library's: it may read hcsms_client's private fields
+ * (HCSMS_PRIVATE in hcsms.h). Before any header that includes hcsms.h. */
+#define HCSMS_ALLOW_PRIVATE_ACCESS 1
 #include "hcsms.h"
 #include "../http/http.h"
+#include "../json/json.h"
 
 /* For helpers that format trace text or hold big locals: kept out of line so
  * that their buffers are not part of the deepest stack chain (connect). */

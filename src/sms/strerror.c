@@ -1,4 +1,3 @@
-#include "hcsms.h"
 #include "sms.h"
 
 const char *hcsms_strerror(int error)

@@ -1,6 +1,8 @@
 /*
  * The shared parts of the input tests: see input_checks.h.
  */
+/* This test looks inside the client (the library's private fields). */
+#define HCSMS_ALLOW_PRIVATE_ACCESS 1
 #include "input_checks.h"
 
 const char test_ca_pem[sizeof(TEST_CA_PEM)] = TEST_CA_PEM;

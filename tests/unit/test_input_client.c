@@ -3,6 +3,8 @@
  * init error, the socket closed and every byte wiped by free, and the ABI
  * guard (a caller's struct of another size refused, only its bytes written).
  */
+/* This test looks inside the client (the library's private fields). */
+#define HCSMS_ALLOW_PRIVATE_ACCESS 1
 #include "input_checks.h"
 
 /* ---- client set-up ---------------------------------------------------------------

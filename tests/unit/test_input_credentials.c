@@ -2,6 +2,8 @@
  * Credentials checked before a byte is sent: tokens, replacing the token
  * (the old one kept on failure), and IAM credentials.
  */
+/* This test looks inside the client (the library's private fields). */
+#define HCSMS_ALLOW_PRIVATE_ACCESS 1
 #include "input_checks.h"
 
 /* ---- tokens ----------------------------------------------------------------------

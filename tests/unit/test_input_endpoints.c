@@ -3,6 +3,8 @@
  * host lengths, region hosts, and proxy URLs, credentials and NO_PROXY
  * lists.
  */
+/* This test looks inside the client (the library's private fields). */
+#define HCSMS_ALLOW_PRIVATE_ACCESS 1
 #include "input_checks.h"
 
 /* ---- endpoints -----------------------------------------------------------------

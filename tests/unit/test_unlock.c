@@ -4,6 +4,8 @@
  * in-process mbedTLS server on the fake port and its fake clock.
  */
 #define _GNU_SOURCE 1 /* memmem; NOLINT(bugprone-reserved-identifier) */
+/* This test looks inside the client (the library's private fields). */
+#define HCSMS_ALLOW_PRIVATE_ACCESS 1
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
