@@ -3,6 +3,10 @@
  * the IAM password request body. The token is written straight
  * from the caller's buffer through the request writer, never copied or
  * logged.
+ *
+ * May call: src/http (the request writer), src/json (the JSON writer),
+ * mbedTLS's hashes, HMAC, base64 and zeroize, and libc; it includes
+ * hcsms/config.h, hcsms/error.h and hcsms/private.h, never hcsms.h.
  */
 #ifndef HCSMS_AUTH_H
 #define HCSMS_AUTH_H

@@ -1,6 +1,8 @@
 /*
  * The hcsms command's rooms, and what they share. Private to src/cli (and
  * its unit tests, tests/unit/test_cli_*.c); the library knows nothing of it.
+ * May call: the public API (hcsms.h, as any caller: never a private field),
+ * mbedTLS's zeroize, libc and POSIX.
  *
  *   main.c         main(): hardening, argv starring, dispatch
  *   options.c      argv parsing, usage text, usage errors

@@ -5,6 +5,9 @@
  * It works on partial parses too: when the body was cut or had more tokens
  * than the caller gave room for, the leading tokens that jsmn completed are
  * still read, and nothing past them is.
+ *
+ * May call: jsmn (compiled in json.c once, static) and libc; it includes
+ * hcsms/config.h, never hcsms.h.
  */
 #ifndef HCSMS_JSON_H
 #define HCSMS_JSON_H

@@ -1,4 +1,12 @@
-/* Private helpers of the sms layer, exposed for unit tests. */
+/*
+ * The operations layer: the client, unlock and IAM, the exchange of one
+ * request and its answer, retries, proxies, traces. The top of the library:
+ * it implements hcsms.h.
+ *
+ * May call: every layer below (src/auth, src/json, src/http, src/net), the
+ * port's clock and entropy (hcsms/port.h), mbedTLS's zeroize, and libc.
+ * These are its private helpers, exposed for unit tests.
+ */
 #ifndef HCSMS_SMS_H
 #define HCSMS_SMS_H
 

@@ -18,22 +18,17 @@
  * The board's address is 192.0.2.2/24, its peer and gateway 192.0.2.1,
  * unless --ip / --gateway say otherwise. --stats prints what the run used
  * (mbedTLS pool peak, stack high-water marks, busy time per task).
+ * The command line is parsed in app_options.c.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "hcsms.h"
-#include "lwip/ip4_addr.h"
 
+#include "app.h"
 #include "board.h"
 #include "semihosting.h"
 
-#define EXIT_SERVICE 1
-#define EXIT_USAGE 2
-#define EXIT_TRANSPORT 3
-
-#define ARGS_MAX 64
 #define CA_MAX (16 * 1024)
 #define KEY_FILE_MAX 256
 
@@ -59,7 +54,7 @@ static void say(const char *first, const char *second, const char *third)
         board_print(2, third);
 }
 
-static int usage_error(const char *what, const char *detail)
+int usage_error(const char *what, const char *detail)
 {
     say("hcsms: ", what, detail);
     board_print(2, "\n");
@@ -93,31 +88,6 @@ static long read_host_file(const char *path, const char *what, char *buffer, siz
         return -1;
     }
     return len;
-}
-
-static int parse_number(const char *option, const char *text, unsigned long min,
-                        unsigned long max, unsigned long *out)
-{
-    char *end;
-    char range[48];
-
-    snprintf(range, sizeof(range), " takes a number from %lu to %lu", min, max);
-    if (text[0] < '0' || text[0] > '9')
-        return usage_error(option, range);
-    *out = strtoul(text, &end, 10);
-    if (*end != '\0' || *out < min || *out > max)
-        return usage_error(option, range);
-    return 0;
-}
-
-static int parse_ip(const char *option, const char *text, uint32_t *out)
-{
-    ip4_addr_t address;
-
-    if (!ip4addr_aton(text, &address))
-        return usage_error(option, " takes an IPv4 address");
-    *out = address.addr;
-    return 0;
 }
 
 static void trace(void *user, hcsms_trace_event event, const char *text)
@@ -209,173 +179,102 @@ static void print_usage_stats(void)
     board_print(2, line);
 }
 
-int main(void)
+/* --auth aksk: AK, SK and security token from host files. */
+static int use_aksk(const struct app_options *o, hcsms_client_config *config)
 {
-    char *argv[ARGS_MAX], *p;
-    int argc = 0, i, first_task = 0, task_count, unlocked = 0, status = 0, stats = 0, rc;
-    const char *endpoint = NULL, *cacert = NULL, *token_file = NULL, *auth = NULL;
-    const char *ak_file = NULL, *sk_file = NULL, *security_token_file = NULL, *project_id = NULL;
-    unsigned long timeout = 0, connect_timeout = 0, retries = 0;
-    int have_retries = 0, verbose = 0;
-    uint32_t ip, netmask, gateway, started_ms;
-    hcsms_client_config config;
+    if (o->ak_file == NULL || o->sk_file == NULL)
+        return usage_error("--auth aksk needs --ak-file FILE and --sk-file FILE (a board has no environment)", "");
+    if (read_host_file(o->ak_file, "AK", access_key, sizeof(access_key)) < 0 ||
+        read_host_file(o->sk_file, "SK", secret_key, sizeof(secret_key)) < 0)
+        return EXIT_USAGE;
+    config->access_key = access_key;
+    config->secret_key = secret_key;
+    if (o->security_token_file != NULL) {
+        if (read_host_file(o->security_token_file, "security token", security_token,
+                           sizeof(security_token)) < 0)
+            return EXIT_USAGE;
+        config->security_token = security_token;
+    }
+    config->project_id = o->project_id;
+    if (hcsms_check_credentials(access_key, secret_key, config->security_token, o->project_id) !=
+        HCSMS_OK)
+        return usage_error(hcsms_strerror(HCSMS_ERR_INVALID_CREDENTIALS), "");
+    return 0;
+}
+
+/* The default: an IAM token from a host file. */
+static int use_token(const struct app_options *o, hcsms_client_config *config)
+{
+    long len;
+
+    if (o->token_file == NULL)
+        return usage_error("no credentials: use --token-file FILE, or --auth aksk", "");
+    if ((len = read_host_file(o->token_file, "token", token, sizeof(token))) < 0)
+        return EXIT_USAGE;
+    if (hcsms_check_token(token, (size_t)len) != HCSMS_OK) {
+        say("hcsms: the token in ", o->token_file, " is invalid: ");
+        say(hcsms_strerror(HCSMS_ERR_INVALID_TOKEN), "\n", NULL);
+        return EXIT_USAGE;
+    }
+    config->auth_token = token;
+    return 0;
+}
+
+/* The client's configuration: the CA and credentials read from the host. */
+static int configure(const struct app_options *o, hcsms_client_config *config)
+{
     long ca_len;
+    int rc;
 
-    board_tick_start();
-    board_mbedtls_pool_start();
-    IP4_ADDR((ip4_addr_t *)&ip, 192, 0, 2, 2);
-    IP4_ADDR((ip4_addr_t *)&netmask, 255, 255, 255, 0);
-    IP4_ADDR((ip4_addr_t *)&gateway, 192, 0, 2, 1);
-
-    if (semihost_cmdline(cmdline, sizeof(cmdline)) != 0)
-        return usage_error("no command line (QEMU's -append)", "");
-    /* Words separated by blanks (newlib's strtok would allocate its state). */
-    for (p = cmdline; *p != '\0';) {
-        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-            *p++ = '\0';
-        if (*p == '\0')
-            break;
-        if (argc == ARGS_MAX)
-            return usage_error("too many arguments", "");
-        argv[argc++] = p;
-        while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
-            p++;
-    }
-    /* QEMU passes the image's name first when it is given; skip to the command. */
-    while (first_task < argc && strcmp(argv[first_task], "unlock") != 0)
-        first_task++;
-    if (first_task == argc)
-        return usage_error("usage: unlock --endpoint URL --cacert FILE --token-file FILE ",
-                           "[--timeout MS] [--retries N] TASK_ID...");
-    for (i = first_task + 1; i < argc && argv[i][0] == '-'; i++) {
-        const char *option = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes_value = 1;
-
-        if (strcmp(option, "-v") == 0 || strcmp(option, "--verbose") == 0) {
-            verbose = 1;
-            takes_value = 0;
-        } else if (strcmp(option, "--stats") == 0) {
-            stats = 1;
-            takes_value = 0;
-        } else if (value == NULL) {
-            return usage_error(option, " needs a value");
-        } else if (strcmp(option, "--endpoint") == 0) {
-            endpoint = value;
-        } else if (strcmp(option, "--cacert") == 0) {
-            cacert = value;
-        } else if (strcmp(option, "--token-file") == 0) {
-            token_file = value;
-        } else if (strcmp(option, "--auth") == 0) {
-            auth = value;
-        } else if (strcmp(option, "--ak-file") == 0) {
-            ak_file = value;
-        } else if (strcmp(option, "--sk-file") == 0) {
-            sk_file = value;
-        } else if (strcmp(option, "--security-token-file") == 0) {
-            security_token_file = value;
-        } else if (strcmp(option, "--project-id") == 0) {
-            project_id = value;
-        } else if (strcmp(option, "--timeout") == 0) {
-            if ((rc = parse_number(option, value, 1, 86400000UL, &timeout)) != 0)
-                return rc;
-        } else if (strcmp(option, "--connect-timeout") == 0) {
-            if ((rc = parse_number(option, value, 1, 86400000UL, &connect_timeout)) != 0)
-                return rc;
-        } else if (strcmp(option, "--retries") == 0) {
-            if ((rc = parse_number(option, value, 0, 10, &retries)) != 0)
-                return rc;
-            have_retries = 1;
-        } else if (strcmp(option, "--ip") == 0) {
-            if ((rc = parse_ip(option, value, &ip)) != 0)
-                return rc;
-        } else if (strcmp(option, "--netmask") == 0) {
-            if ((rc = parse_ip(option, value, &netmask)) != 0)
-                return rc;
-        } else if (strcmp(option, "--gateway") == 0) {
-            if ((rc = parse_ip(option, value, &gateway)) != 0)
-                return rc;
-        } else {
-            return usage_error("unknown option ", option);
-        }
-        i += takes_value;
-    }
-    first_task = i;
-    task_count = argc - first_task;
-    if (task_count == 0)
-        return usage_error("no task id given", "");
-    if (endpoint == NULL)
-        return usage_error("--endpoint is required on the board (no region table lookup here)", "");
-    if (cacert == NULL)
-        return usage_error("--cacert FILE is required on the board", "");
-    for (i = first_task; i < argc; i++)
-        if (hcsms_check_task_id(argv[i]) != HCSMS_OK)
-            return usage_error("invalid task id; nothing was sent: ", argv[i]);
-
-    hcsms_client_config_init(&config);
-    config.endpoint = endpoint;
-    ca_len = read_host_file(cacert, "CA", (char *)ca, sizeof(ca));
+    hcsms_client_config_init(config);
+    config->endpoint = o->endpoint;
+    ca_len = read_host_file(o->cacert, "CA", (char *)ca, sizeof(ca));
     if (ca_len < 0)
         return EXIT_USAGE;
-    config.ca_data = ca;
-    config.ca_data_len = (size_t)ca_len + 1; /* PEM: the NUL counts (mbedTLS's rule) */
-    if (auth != NULL && strcmp(auth, "token") != 0 && strcmp(auth, "aksk") != 0)
-        return usage_error("--auth takes token or aksk, not ", auth);
-    if (auth != NULL && strcmp(auth, "aksk") == 0) {
-        if (ak_file == NULL || sk_file == NULL)
-            return usage_error("--auth aksk needs --ak-file FILE and --sk-file FILE (a board has no environment)", "");
-        if (read_host_file(ak_file, "AK", access_key, sizeof(access_key)) < 0 ||
-            read_host_file(sk_file, "SK", secret_key, sizeof(secret_key)) < 0)
-            return EXIT_USAGE;
-        config.access_key = access_key;
-        config.secret_key = secret_key;
-        if (security_token_file != NULL) {
-            if (read_host_file(security_token_file, "security token", security_token,
-                               sizeof(security_token)) < 0)
-                return EXIT_USAGE;
-            config.security_token = security_token;
-        }
-        config.project_id = project_id;
-        if (hcsms_check_credentials(access_key, secret_key, config.security_token, project_id) !=
-            HCSMS_OK)
-            return usage_error(hcsms_strerror(HCSMS_ERR_INVALID_CREDENTIALS), "");
-    } else {
-        long len;
-        if (token_file == NULL)
-            return usage_error("no credentials: use --token-file FILE, or --auth aksk", "");
-        if ((len = read_host_file(token_file, "token", token, sizeof(token))) < 0)
-            return EXIT_USAGE;
-        if (hcsms_check_token(token, (size_t)len) != HCSMS_OK) {
-            say("hcsms: the token in ", token_file, " is invalid: ");
-            say(hcsms_strerror(HCSMS_ERR_INVALID_TOKEN), "\n", NULL);
-            return EXIT_USAGE;
-        }
-        config.auth_token = token;
-    }
-    if (timeout != 0)
-        config.timeout_ms = (uint32_t)timeout;
-    if (connect_timeout != 0)
-        config.connect_timeout_ms = (uint32_t)connect_timeout;
-    if (have_retries)
-        config.retries = (uint8_t)retries;
-    if (verbose)
-        config.trace = trace;
+    config->ca_data = ca;
+    config->ca_data_len = (size_t)ca_len + 1; /* PEM: the NUL counts (mbedTLS's rule) */
+    if (o->auth != NULL && strcmp(o->auth, "token") != 0 && strcmp(o->auth, "aksk") != 0)
+        return usage_error("--auth takes token or aksk, not ", o->auth);
+    if (o->auth != NULL && strcmp(o->auth, "aksk") == 0)
+        rc = use_aksk(o, config);
+    else
+        rc = use_token(o, config);
+    if (rc != 0)
+        return rc;
+    if (o->timeout != 0)
+        config->timeout_ms = (uint32_t)o->timeout;
+    if (o->connect_timeout != 0)
+        config->connect_timeout_ms = (uint32_t)o->connect_timeout;
+    if (o->have_retries)
+        config->retries = (uint8_t)o->retries;
+    if (o->verbose)
+        config->trace = trace;
+    return 0;
+}
 
-    if (board_network_start(ip, netmask, gateway) != 0) {
+/* Start the network and the client, unlock each task, report; the exit status. */
+static int run_tasks(const struct app_options *o, const hcsms_client_config *config, int argc,
+                     char **argv)
+{
+    int i, rc, status = 0, unlocked = 0, task_count = argc - o->first_task;
+    uint32_t started_ms;
+
+    if (board_network_start(o->ip, o->netmask, o->gateway) != 0) {
         board_print(2, "hcsms: the LAN9118 Ethernet controller did not start\n");
         return EXIT_TRANSPORT;
     }
-    rc = hcsms_client_init(&client, &config);
+    rc = hcsms_client_init(&client, config);
     if (rc != HCSMS_OK) {
         say("hcsms: ", hcsms_strerror(rc), "\n");
         return exit_status_of(rc);
     }
-    for (i = first_task; i < argc; i++) {
+    for (i = o->first_task; i < argc; i++) {
         uint64_t started = board_ns(), idle = board_idle_ns();
         int task_status;
 
         rc = hcsms_unlock(&client, argv[i], &result);
-        if (stats)
-            print_stats(i - first_task + 1, (board_ns() - started) - (board_idle_ns() - idle));
+        if (o->stats)
+            print_stats(i - o->first_task + 1, (board_ns() - started) - (board_idle_ns() - idle));
         report(argv[i], rc);
         unlocked += rc == HCSMS_OK;
         task_status = exit_status_of(rc);
@@ -391,7 +290,25 @@ int main(void)
     /* Let lwIP send the FIN of the closed connection before QEMU stops. */
     for (started_ms = board_ms(); board_ms() - started_ms < 20u;)
         os_yield();
-    if (stats)
+    if (o->stats)
         print_usage_stats();
     return status;
+}
+
+int main(void)
+{
+    char *argv[ARGS_MAX];
+    int argc, rc;
+    struct app_options options;
+    hcsms_client_config config;
+
+    board_tick_start();
+    board_mbedtls_pool_start();
+    if (semihost_cmdline(cmdline, sizeof(cmdline)) != 0)
+        return usage_error("no command line (QEMU's -append)", "");
+    if ((rc = app_split_words(cmdline, argv, &argc)) != 0 ||
+        (rc = app_parse_options(argc, argv, &options)) != 0 ||
+        (rc = configure(&options, &config)) != 0)
+        return rc;
+    return run_tasks(&options, &config, argc, argv);
 }
