@@ -50,7 +50,7 @@ extern "C" {
  * other than the settings (hcsms/config.h, mbedTLS's, jsmn's), which
  * hcsms_client_init() catches by comparing sizes.
  */
-#define HCSMS_ABI_VERSION 1
+#define HCSMS_ABI_VERSION 2
 
 /**
  * @struct hcsms_client
@@ -95,6 +95,7 @@ typedef struct hcsms_client {
     uint32_t HCSMS_PRIVATE(retry_max_ms);
     hcsms_trace_fn HCSMS_PRIVATE(trace);
     void *HCSMS_PRIVATE(trace_user);
+    const char *HCSMS_PRIVATE(user_agent); /* NULL, or the caller's product token */
     hcsms_tls HCSMS_PRIVATE(tls);
     hcsms_connection HCSMS_PRIVATE(connection); /* its TLS is tls */
     hcsms_http_response HCSMS_PRIVATE(response);

@@ -62,6 +62,9 @@
 #define HCSMS_JSON_TOKEN_BYTES 16
 #endif
 
+/** @brief Longest hcsms_client_config.user_agent, in bytes. */
+#define HCSMS_USER_AGENT_MAX 64
+
 /** @brief Longest host name accepted in an endpoint (DNS allows 253). */
 #ifndef HCSMS_HOST_MAX
 #define HCSMS_HOST_MAX 253

@@ -143,6 +143,16 @@ typedef struct hcsms_client_config {
     hcsms_trace_fn trace;
     /** The trace function's argument, passed to it as given. */
     void *trace_user;
+    /**
+     * @brief A product token for the User-Agent header, after hcsms's own:
+     * "acme-agent/3.1" sends "User-Agent: hcsms/<version> acme-agent/3.1"
+     * (the official SDKs' user-agent suffix); NULL for none.
+     *
+     * 1..HCSMS_USER_AGENT_MAX bytes of visible ASCII and spaces, not
+     * starting or ending with a space (else init returns
+     * HCSMS_ERR_INVALID_ARGUMENT). NOT copied (as the token).
+     */
+    const char *user_agent;
 } hcsms_client_config;
 
 /**

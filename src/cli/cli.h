@@ -46,7 +46,7 @@
 /* Options of both commands, and of each. */
 struct options {
     uint32_t connect_timeout, timeout; /* first: a field offset of 0 means "none" */
-    const char *endpoint, *region, *cacert, *proxy, *proxy_password_file;
+    const char *endpoint, *region, *cacert, *proxy, *proxy_password_file, *user_agent;
     uint8_t retries;
     int json, domain_scope, verbose, strict_permissions;
     /* unlock */

@@ -38,6 +38,8 @@ void cli_usage_text(FILE *out)
           "                         before the request was sent, within --timeout; default 0\n"
           "  --connect-timeout MS   default 10000\n"
           "  --timeout MS           deadline of each call (all its attempts), default 30000\n"
+          "  --user-agent TEXT      added to the User-Agent header after hcsms/VERSION\n"
+          "                         (e.g. acme-agent/3.1; visible ASCII, up to 64 bytes)\n"
           "  -v, --verbose          trace to stderr, secrets redacted\n"
           "\n"
           "options of unlock:\n"
@@ -130,6 +132,7 @@ static const struct option_spec {
     {"--retries", FOR_BOTH, 0},
     {"--connect-timeout", FOR_BOTH, 0},
     {"--timeout", FOR_BOTH, 0},
+    {"--user-agent", FOR_BOTH, offsetof(struct options, user_agent)},
 };
 
 #define OPTION_SPECS (sizeof(option_specs) / sizeof(option_specs[0]))

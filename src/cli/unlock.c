@@ -23,6 +23,8 @@ static int init_failed(int rc, const hcsms_client_config *config)
     fprintf(stderr, "hcsms: %s", hcsms_strerror(rc));
     if (rc == HCSMS_ERR_CA)
         fprintf(stderr, " (%s)", config->ca_file);
+    if (rc == HCSMS_ERR_INVALID_ARGUMENT && config->user_agent != NULL)
+        fputs(" (--user-agent: 1 to 64 bytes of visible ASCII and inner spaces)", stderr);
     if (rc == HCSMS_ERR_UNKNOWN_REGION && config->region != NULL) {
         fputs(" '", stderr);
         cli_put_safe(stderr, config->region);
@@ -58,6 +60,7 @@ int cli_start_client(struct cli_run *run, hcsms_client_config *config)
     config->connect_timeout_ms = opts->connect_timeout;
     config->timeout_ms = opts->timeout;
     config->retries = opts->retries;
+    config->user_agent = opts->user_agent;
     if (opts->verbose) {
         config->trace = cli_trace;
         config->trace_user = run;

@@ -41,6 +41,20 @@ int hcsms_client_set_token(hcsms_client *client, const char *token)
     return HCSMS_OK;
 }
 
+/* A product token for User-Agent: visible ASCII and inner spaces only (no
+ * CR/LF to split the header), 1..HCSMS_USER_AGENT_MAX bytes. */
+static int user_agent_ok(const char *text)
+{
+    size_t i;
+
+    for (i = 0; text[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (i >= HCSMS_USER_AGENT_MAX || c > 0x7e || c < 0x20)
+            return 0;
+    }
+    return i > 0 && text[0] != ' ' && text[i - 1] != ' ';
+}
+
 /* The server: an endpoint URL, or a region's endpoint; and its Host header,
  * "host" or "[v6]", with ":port" unless it is 443 (fits: host <= 253). */
 static int set_server(hcsms_client *client, const hcsms_client_config *config)
@@ -134,6 +148,9 @@ int hcsms_client_init_abi(hcsms_client *client, const hcsms_client_config *confi
     client->timeout_ms = config->timeout_ms ? config->timeout_ms : DEFAULT_TIMEOUT_MS;
     client->trace = config->trace;
     client->trace_user = config->trace_user;
+    if (config->user_agent != NULL && !user_agent_ok(config->user_agent))
+        return HCSMS_ERR_INVALID_ARGUMENT;
+    client->user_agent = config->user_agent;
     client->retries = config->retries;
     client->retry_base_ms = config->retry_base_ms ? config->retry_base_ms : 500u;
     client->retry_max_ms = config->retry_max_ms ? config->retry_max_ms : 8000u;

@@ -96,10 +96,24 @@ void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const c
     hcsms_http_write_string(writer, "\r\n");
 }
 
+void hcsms_write_user_agent(const hcsms_client *client, hcsms_http_writer *writer)
+{
+    hcsms_http_write_string(writer, "User-Agent: hcsms/" HCSMS_VERSION);
+    if (client->user_agent != NULL) {
+        hcsms_http_write_string(writer, " ");
+        hcsms_http_write_string(writer, client->user_agent);
+    }
+    hcsms_http_write_string(writer, "\r\n");
+}
+
 void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer)
 {
     hcsms_write_header(client, writer, "Host", client->host_header);
-    hcsms_write_header(client, writer, "User-Agent", "hcsms/" HCSMS_VERSION);
+    if (TRACING(client))
+        hcsms_trace_header(client, "User-Agent: hcsms/" HCSMS_VERSION,
+                           client->user_agent != NULL ? " " : "",
+                           client->user_agent != NULL ? client->user_agent : "", "", "");
+    hcsms_write_user_agent(client, writer);
     hcsms_write_header(client, writer, "Accept", "application/json");
 }
 

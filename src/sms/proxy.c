@@ -45,7 +45,8 @@ int hcsms_proxy_tunnel(hcsms_client *client, uint64_t deadline, hcsms_result *re
     write_authority(client, &writer, port);
     hcsms_http_write_string(&writer, " HTTP/1.1\r\nHost: ");
     write_authority(client, &writer, port);
-    hcsms_http_write_string(&writer, "\r\nUser-Agent: hcsms/" HCSMS_VERSION "\r\n");
+    hcsms_http_write_string(&writer, "\r\n");
+    hcsms_write_user_agent(client, &writer);
     if (client->proxy_username != NULL)
         hcsms_auth_write_basic(&writer, "Proxy-Authorization", client->proxy_username,
                                client->proxy_password);

@@ -115,6 +115,8 @@ int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *contex
 void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const char *name,
                         const char *value);
 void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer);
+/* "User-Agent: hcsms/<version>[ <config.user_agent>]\r\n" (not traced). */
+void hcsms_write_user_agent(const hcsms_client *client, hcsms_http_writer *writer);
 
 /* Parse "https://host[:port][/]" into host (without brackets, NUL-terminated,
  * host_size bytes), port (443 when absent) and *is_ipv6. Returns HCSMS_OK,

@@ -363,6 +363,23 @@ def _(c):
     expect_eq(req["token"], c.token, "X-Auth-Token seen by the server")
 
 
+@case("user-agent-after-hcsms-own")
+def _(c):
+    s = c.snap()
+    r = c.unlock("ok-ua", "--user-agent", "acme-agent/3.1 (appliance)")
+    expect_rc(r, 0)
+    (req,) = c.valid_requests(s, 1)
+    hdrs = {k.lower(): v for k, v in req["headers"]}
+    version = c.run(["--version"], token=None).out.split()[1].decode()  # "hcsms 0.1.0 (...)"
+    expect_eq(hdrs.get("user-agent"), "hcsms/%s acme-agent/3.1 (appliance)" % version,
+              "User-Agent header")
+    s = c.snap()
+    r = c.unlock("ok-ua-2", "--user-agent", "acme\r\nX-Injected: 1")
+    expect_rc(r, 2)
+    expect_in(b"--user-agent", r.err, "stderr names the option")
+    c.saw_nothing(s)
+
+
 @case("env-endpoint-cacert")
 def _(c):
     s = c.snap()
