@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # hcsms: build the library, the hcsms command and the tests, out of tree.
 #
 #   make                      library (build/libhcsms.a) and build/hcsms
@@ -97,7 +98,7 @@ FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
 TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
 
 .SECONDARY:
-.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-lists check-private check-man install uninstall dist distcheck consumer-test docs setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report firmware-cmake size size-recommended lwip-port-test lint-lwip
+.PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-spdx check-lists check-private check-man install uninstall dist distcheck consumer-test docs setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report firmware-cmake size size-recommended lwip-port-test lint-lwip
 
 all: lib cli
 
@@ -243,6 +244,10 @@ ram: $(RAM_PROBE)
 valgrind: $(CLI)
 	HCSMS_WRAPPER="valgrind --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 -q" \
 	  $(PYTHON) tests/e2e/run_e2e.py
+
+# Every source, header, script and build file names its license (SPDX).
+check-spdx:
+	@sh scripts/check-spdx.sh
 
 # hcsms.mk and hcsmsFilePaths.cmake name the same files in the same groups.
 check-lists:

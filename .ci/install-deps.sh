@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages that building and testing hcsms needs, if any
 # is missing. Needs root (or sudo) the first time; a no-op afterwards.
 set -u

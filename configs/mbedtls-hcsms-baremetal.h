@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mbedtls-hcsms-baremetal.h - mbedTLS 3.6 configuration for hcsms on a bare-metal
  * target (no OS, no file system, no wall clock, no OS entropy), e.g. a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mbedtls-hcsms-test.h - TEST-ONLY mbedTLS 3.6 configuration: the recommended
  * client-only configs/mbedtls-hcsms.h plus the TLS server side, because the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mbedtls-hcsms.h - a complete mbedTLS 3.6 LTS configuration for hcsms.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # build-mbedtls.sh - fetch and build a pinned mbedTLS 3.6 LTS (static libraries
 # only) for hcsms, from Debian's `mbedtls` SOURCE package: the first of a short
 # list of known-good releases (PINS below) that the suites carrying it serve.

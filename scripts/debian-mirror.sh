@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # debian-mirror.sh [main|security] - print the Debian mirror this machine's
 # apt is configured with, so that scripts fetching source packages use it and
 # name no host themselves.

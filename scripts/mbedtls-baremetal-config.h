@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mbedtls-baremetal-config.h - mbedTLS 3.6 user configuration for bare-metal
  * targets (no OS, no sockets, no file system, no wall clock), e.g. Cortex-M4

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # hcsms code must not allocate. Lists every object of the library that
 # references an allocator symbol (nm -u: undefined, i.e. called from there).
 # mbedTLS and libc allocate on their own account and are not checked here.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/demo.sh -- show hcsms unlocking a task against a local mock of Huawei Cloud SMS.
 #
 # Run from anywhere (it works from the repo root); expects build/hcsms to be built

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Runs the unit test binaries (cmocka) and/or the end-to-end suite, and ends
 # with one line "N passed, N failed" summing all of them.
 # usage: run_tests.sh [--unit BIN...] [--e2e] [--hostile]

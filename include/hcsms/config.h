@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file hcsms/config.h
  * @brief hcsms compile-time configuration.

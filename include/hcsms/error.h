@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file hcsms/error.h
  * @brief hcsms error codes: one enum of negative values, 0 for success.

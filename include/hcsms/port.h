@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /**
  * @file hcsms/port.h
  * @brief The platform port contract: what hcsms needs from the OS or network

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Private structure layouts. They are in a public header only so that the
  * caller can own a hcsms_client of fixed size (static, on the stack, inside

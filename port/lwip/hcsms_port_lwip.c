@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The lwIP port: lwIP's BSD-style socket API (lwip_* names, so it builds with
  * LWIP_COMPAT_SOCKETS=0), lwip_poll() for every wait, sys_now() for the

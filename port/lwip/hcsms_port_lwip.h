@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the lwIP port needs from the application, beyond lwIP itself.
  */

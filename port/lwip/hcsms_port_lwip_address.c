@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The lwIP port's addresses: numeric hosts parsed with ipaddr_aton, names
  * looked up with lwip_getaddrinfo (when LWIP_DNS), and the peer's address as

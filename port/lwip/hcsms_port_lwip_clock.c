@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The lwIP port's clocks: sys_now() for deadlines (its wraps counted), the
  * application's wall clock for signing, and sys_msleep.

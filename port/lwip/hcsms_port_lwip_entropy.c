@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The lwIP port's entropy: the application's hcsms_port_lwip_entropy() (see
  * hcsms_port_lwip.h), with no fallback.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX port: BSD sockets, poll(2) for every wait, CLOCK_MONOTONIC, and
  * getrandom(2) or /dev/urandom. Used on Linux targets and by the host tests.

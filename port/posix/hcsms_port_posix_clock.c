@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX port's clocks: CLOCK_MONOTONIC for deadlines, CLOCK_REALTIME
  * for signing, and nanosleep.

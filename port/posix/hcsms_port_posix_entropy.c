@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX port's entropy: getrandom(2), or /dev/urandom where the kernel
  * lacks it; never a weaker source.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the files of the POSIX port share among themselves: not part of the
  * port contract (include/hcsms/port.h), not for anything outside port/posix.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX port's name resolution: getaddrinfo on a helper thread, waited
  * for with the caller's time (hcsms_port_posix.c connects to the answer).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AK/SK request signing, "SDK-HMAC-SHA256" (Huawei Cloud's API gateway, as
  * the official SDKs do it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Authentication: X-Auth-Token, AK/SK signing, Basic proxy credentials and
  * the IAM password request body. The token is written straight

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Basic authentication (RFC 7617) for the proxy: "user:password" in base64,
  * encoded three bytes at a time straight into the request writer, so the
  * credentials are never assembled in one buffer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The body of IAM's "obtain a user token" request (password method), written
  * through a sink twice: once to count its bytes for Content-Length, once
  * into the request writer. It holds the password, so it is never traced. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The credential checks init and callers share (whatever is compiled in),
  * and the X-Auth-Token header. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The hcsms command's rooms, and what they share. Private to src/cli (and
  * its unit tests, tests/unit/test_cli_*.c); the library knows nothing of it.

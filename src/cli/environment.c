@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The environment: which credentials (a token, or AK/SK keys of one family
  * of variables) and which CA bundle.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Files: the token, password and task id files hcsms reads (regular files
  * or '-', opened without blocking, secret ones checked for who may read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The hcsms command. The only code that prints, exits, reads files or the
  * environment; it uses the public API only. Its rooms are listed in cli.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Options: argv parsing, the usage text, usage errors. Nothing here reads
  * the environment or a file.

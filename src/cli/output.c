@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Output: results as human text or JSON Lines, -v's trace, exit statuses.
  * Server text reaches a terminal only through cli_put_safe() or, as JSON,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The proxy: --proxy (as copied before argv was starred), else https_proxy
  * or HTTPS_PROXY; no_proxy / NO_PROXY; the proxy user's password from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Redaction: secrets (as struct cli_secrets holds them) and AK/SK
  * signatures taken out of server text before it is printed.

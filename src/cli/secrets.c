@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Secrets: the one struct that holds them, wiped at exit; the process
  * hardened before anything is read; URLs' user info starred out of argv.

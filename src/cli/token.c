@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hcsms token: get a user token from IAM with a password and print it, or
  * write it to --out FILE.

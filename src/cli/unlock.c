@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hcsms unlock: check every task id, then unlock them one after another
  * over one client; and the client set-up both commands share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading a response off a transport under a deadline. */
 #include "http.h"
 #include "hcsms/error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The HTTP/1.1 layer: a request writer that streams through a small buffer,
  * and an incremental response parser that takes any slice of bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writing a request through a small buffer. Nothing here knows about HTTP
  * syntax beyond bytes: the sms layer decides what goes on the wire.

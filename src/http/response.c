@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Incremental HTTP/1.1 response parser: feeding, the body, and the byte
  * counting and dispatch of the line-oriented states (their handlers are in

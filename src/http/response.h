@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The response parser's private parts, shared by its files: response.c
  * (feeding, the body, line counting and dispatch), response_head.c (the

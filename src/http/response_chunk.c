@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Chunked framing (RFC 9112 7.1): the chunk-size line with its extensions,
  * the CRLF after each chunk's data, and the trailer section. The chunk data

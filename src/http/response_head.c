@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The response head: the status line and the header lines. The framing
  * headers (Content-Length, Transfer-Encoding, Connection) are read here;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jsmn is compiled here, once, in strict mode and with static linkage, so
  * the library exports no jsmn symbols that could clash with the user's copy.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A thin, bounded layer over jsmn (strict mode): find a key in an object,
  * walk an array, copy a string with its escapes decoded to UTF-8.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One connection as a stack of transports, lwIP's altcp the model: TCP on a
  * port socket at the bottom; over it, when the layer above asks, its own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "net.h"
 
 uint32_t hcsms_time_left(uint64_t deadline_ms)

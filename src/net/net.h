@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The network layer: the transports a request travels through, stacked on
  * the port (lwIP's altcp the model). A connection (connection.c) owns the

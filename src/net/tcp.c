@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Plain TCP as a transport: the port's socket calls, unchanged. The bottom
  * of every connection (connection.c): a proxy's CONNECT is written over it,
  * and TLS's bio calls it. */

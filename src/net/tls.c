@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TLS with mbedTLS over whatever transport is below it (plain TCP, or a
  * tunnel through a proxy): the handshake, the transport it gives the layer

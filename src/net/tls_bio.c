@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mbedTLS's bio callbacks: the TLS object's only way to the transport below
  * it (tls->lower, with the port's return rules: plain TCP, or a tunnel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Between the files of the TLS object (tls.c, tls_bio.c, tls_names.c,
  * tls_session.c, tls_setup.c); nothing outside src/net includes it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What a server certificate must name, for mbedTLS's verify callback: the
  * host name rules hcsms adds to mbedTLS's own check (hcsms_tls_name_matches),

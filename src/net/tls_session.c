@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TLS session resumption: the session of the last connection offered on the
  * next, and the rules for when it is kept, offered and forgotten. Part of

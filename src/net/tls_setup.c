@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Setting the TLS object up once per client and freeing it: the DRBG seeded
  * from the port's entropy alone (a port with no entropy makes set-up fail

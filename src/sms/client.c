@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A client's set-up and tear-down: the configuration checked and copied into
  * the caller's context, the ABI guard, TLS set up; then freed and wiped. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Endpoints, regions and proxies: everything the user types that ends up
  * in the Host header or picks the host to connect to is checked here first
  * (task ids: task_id.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The service's JSON error body -> hcsms_result, every copy bounded. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One request and its answer: connect (or reuse the kept-alive connection),
  * send what the operation writes, read the response under the deadline,

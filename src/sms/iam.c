@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Getting a user token from IAM (password method): the request is written
  * by auth (its body holds the password, so it is counted, sent and wiped,
  * never traced); the answer's X-Subject-Token is kept by the parser in the

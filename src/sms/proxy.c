@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The tunnel through an HTTP proxy: CONNECT host:port over the connection's
  * plain TCP transport, then TLS to the server inside it, so the proxy
  * relays bytes it cannot read. The proxy's answer is parsed by the same parser as any response;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Proxy URLs as environments write them (HTTPS_PROXY, curl's -x): the user
  * info split off and percent-decoded here, once, so that no caller that
  * honours HTTPS_PROXY writes its own decoder. No allocation: the caller's

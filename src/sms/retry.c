@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The retry policy: which failures may be tried again, and how long to wait.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The operations layer: the client, unlock and IAM, the exchange of one
  * request and its answer, retries, proxies, traces. The top of the library:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "sms.h"
 
 const char *hcsms_strerror(int error)

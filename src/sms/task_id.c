@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Task ids: checked, then percent-encoded as one path segment of the
  * request line (hcsms_write_segment feeds the request writer and the AK/SK
  * signer the same bytes). */

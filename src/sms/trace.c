@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The trace: what a client's trace function is told, formatted here. The
  * whole file is compiled out with HCSMS_CONFIG_TRACE=0 (sms.h then has empty

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The unlock call: POST /v3/tasks/{task_id}/unlock with the token, or signed
  * with AK/SK afresh for each attempt, through the exchange, retried by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # make bench: the hcsms command against a libcurl program making the same
 # unlock call (tests/bench/curl_unlock.c), both against nginx on 127.0.0.1.
 # It measures and prints; it never fails on the numbers, and it is not part

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * curl_unlock: the yardstick for `make bench`. The same unlock call as the
  * hcsms command, made with libcurl (Debian's libcurl4-openssl-dev):

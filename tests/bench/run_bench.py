@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """make bench: the hcsms command against tests/bench/curl_unlock.c (libcurl).
 
 Both make the same unlock call (POST /v3/tasks/{id}/unlock, the same headers,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # make coverage: line coverage (gcov) of the library layers, the POSIX port
 # and the CLI, from one run of the unit tests, the end-to-end suite and the
 # hostile-server suite against an instrumented build in $(BUILD)/coverage.

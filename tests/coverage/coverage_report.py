@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Line coverage per layer from gcov counters (make coverage).
 
 Usage:  coverage_report.py --objdir DIR [--gcov CMD] --layer DIR=MIN... [--top N]

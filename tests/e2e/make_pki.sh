@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make_pki.sh OUTDIR -- test PKI for the hcsms end-to-end tests (openssl only).
 #
 # Creates in OUTDIR:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Run nginx (tests/e2e/nginx.conf.in) as a stand-in SMS endpoint for the e2e tests.
 
     with NginxServer(workdir, cert, key, token) as ngx:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """End-to-end tests for the hcsms client.
 
 Runs the real ``hcsms`` binary against

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Run tinyproxy (Debian's /usr/bin/tinyproxy) as an HTTP CONNECT proxy for the e2e tests.
 
     with TinyProxy(workdir, basic_auth=("user", "pass"), connect_ports=[443]) as tp:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fetch lwIP 2.1.3 (Debian bookworm's "lwip" source package) into a cache
 # folder and unpack it, checked against pinned SHA-256 sums.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Size tables (Markdown) for the mps2-an386 firmware image built by
 # tests/firmware/Makefile:
 #   1. text/data/bss of each hcsms object (the client core, src/ without the

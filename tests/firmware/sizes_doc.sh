@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # docs/sizes.md, written by `make size`: the client core's flash and the
 # context's RAM on Cortex-M4 for each of the settings below, then the
 # default image's tables in detail (tests/firmware/size.sh). Every number

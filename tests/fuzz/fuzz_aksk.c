@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: AK/SK canonicalisation and signing. The input is split
  * into method, path, query, header values, body and secret key; the request

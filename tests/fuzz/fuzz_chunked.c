@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: the chunked decoder. The input is the body of a
  * response that declared Transfer-Encoding: chunked, fed in slices.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: what users type (endpoint URLs, task ids and their
  * percent-encoding: an accepted task id must encode to exactly one path

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: JSON error body extraction into a result. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: the HTTP response parser. The first two bytes seed the
  * slice sizes, so the fuzzer also explores where the input is cut; two bits

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # usage: run_fuzz.sh FUZZ_BUILD_DIR SECONDS TARGET...
 # Runs each libFuzzer target for SECONDS on its seeds (tests/fuzz/corpus/NAME,
 # read only) plus a working corpus in the build folder. Prints executions per

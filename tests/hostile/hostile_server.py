@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A deliberately hostile HTTPS server for the hcsms client.
 
 ``HostileServer`` listens on 127.0.0.1 and serves each connection in its own

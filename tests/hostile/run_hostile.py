@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Hostile-server tests for the hcsms client.
 
 Runs ``hcsms unlock --endpoint https://localhost:PORT --cacert CA --timeout T ID...``

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make_pki.sh OUTDIR -- test PKI for the TLS interoperability matrix (openssl CLI only).
 #
 # Two chains, each a self-signed root and an intermediate:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """TLS interoperability matrix: hcsms builds against third-party TLS servers.
 
     python3 tests/interop/run_interop.py --hcsms build/hcsms \\

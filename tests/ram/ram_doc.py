@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Keep docs/ram.md's table current: read what tests/ram/run_ram.sh printed
 (stdin, passed through to stdout) and put it in the row of this build
 (--label), leaving the rows of other builds as they were measured.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * RAM probe: one full unlock (init, TLS handshake, request, response, free)
  * against a local endpoint, measuring

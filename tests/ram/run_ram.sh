@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # usage: run_ram.sh RAM_PROBE
 # Starts the mock SMS endpoint on loopback with a fresh test PKI, runs the
 # RAM probe (one full unlock) in counting mode and in static-pool mode, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Server-side verification of Huawei Cloud "SDK-HMAC-SHA256" (AK/SK) request signatures.
 
 Written from docs/spec (/work/shared/spec/README.md, "Authentication" item 2), not from

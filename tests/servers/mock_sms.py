@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Mock Huawei Cloud SMS endpoint for the hcsms end-to-end tests.
 
 Serves ``POST /v3/tasks/{task_id}/unlock`` over TLS and validates every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the CLI prints to stderr during a test, captured through a temporary
  * file (the CLI writes errors with fprintf(stderr, ...)). */
 #ifndef HCSMS_TEST_CLI_CAPTURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A scripted port for unit tests: recv plays back a script of events (data
  * in slices, timeouts, close, reset), send records bytes with partial writes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The response parser's test harness, shared by the test_http_*.c files:
  * each response fed whole, one byte at a time and in random slices (every

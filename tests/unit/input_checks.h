@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the tests of everything the user hands in before a byte is sent
  * (tests/unit/test_input_*.c) share: a test CA, a token, the client, its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The shared parts of the JSON tests: see json_checks.h.
  */

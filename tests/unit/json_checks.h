@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the tests of the JSON layer and of hcsms_parse_error_body() share
  * (tests/unit/test_json_*.c): the documented body, the result they parse

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #ifndef PEER_CREDENTIALS_H
 #define PEER_CREDENTIALS_H
 

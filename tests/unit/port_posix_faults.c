@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fault injection for the tests of the POSIX port: the wrapped system calls
  * (see "Fault injection" in port_posix_test.h), what they were asked, and

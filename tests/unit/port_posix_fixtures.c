@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fixtures for the tests of the POSIX port (see port_posix_test.h): a
  * connected socket pair, a loopback listener, a test body in a forked child,

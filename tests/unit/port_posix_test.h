@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the tests of the POSIX port share (tests/unit/test_port_posix_*.c):
  * the fault injection through wrapped system calls (port_posix_faults.c) and

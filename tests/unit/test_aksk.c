@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AK/SK signing (SDK-HMAC-SHA256): the public vectors of the official SDKs,
  * vectors of our own for the unlock request (computed independently with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the hcsms command's environment room
  * (src/cli/environment.c) with a fake environment: the AK/SK family chosen

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the hcsms command's files room (src/cli/files.c): only
  * regular files (or '-') are opened, without blocking on a FIFO; secrets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the hcsms command's options room (src/cli/options.c) and
  * of what runs before it: argv parsing and its errors, one reader of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the hcsms command's output room (src/cli/output.c): server
  * text through cli_put_safe (control bytes, C1 and bidi controls, invalid

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the hcsms command's proxy room (src/cli/proxy.c): --proxy
  * as starred out of argv and split (user and password percent-decoded,

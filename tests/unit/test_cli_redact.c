@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of redaction (src/cli/redact.c): every secret of struct
  * cli_secrets, found as the text reads and as raw JSON would read once

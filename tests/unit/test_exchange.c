@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Requests written through a small buffer and responses read under a
  * deadline, over the plain TCP transport on the scripted fake port: partial

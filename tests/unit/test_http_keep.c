@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The headers a caller keeps (hcsms_http_keep), set up as the sms layer
  * sets them up: X-Request-Id (the first), Retry-After (the last),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The parser's limits on what a server controls, every truncation point,
  * and the one empty line allowed before a status line (RFC 9112 2.2).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * List-valued framing headers (Transfer-Encoding, Connection) by the RFC
  * 9110 5.6.1 grammar, each input also cut in two at every position.

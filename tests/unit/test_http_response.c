@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The incremental response parser, fed each response whole, one byte at a
  * time, and in random slices (http_run.h): the framings it accepts, and

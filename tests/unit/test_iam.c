@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Getting a token from IAM: the exact request (body escaped, its length
  * right), the 16 KB X-Subject-Token kept while a large body is drained

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Client set-up and tear-down: endpoint, region and Host header, every
  * init error, the socket closed and every byte wiped by free, and the ABI

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Credentials checked before a byte is sent: tokens, replacing the token
  * (the old one kept on failure), and IAM credentials.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Where requests go: endpoints accepted and rejected (plain HTTP refused),
  * host lengths, region hosts, and proxy URLs, credentials and NO_PROXY

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hcsms_strerror() names every code, and every code has its class.
  */

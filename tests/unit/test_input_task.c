@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Task ids: which are accepted, their path-segment encoding, and the input
  * path of hcsms_unlock(), which rejects a bad task id or client before any

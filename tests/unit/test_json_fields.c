@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hcsms_parse_error_body() on well-formed bodies: the documented one (also
  * spread with white space), keys in any order and unknown ones skipped,

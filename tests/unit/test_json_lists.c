@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * error_param and details: lists capped at their maximum (and the flag
  * only when something was dropped), wrong-typed items skipped; and bodies

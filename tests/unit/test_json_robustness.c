@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Bodies the parser must survive: every prefix of the documented body, not
  * JSON at all, wrong types, keys without values, and random mutations.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Every copy bounded: values of exactly the field size, cuts that never
  * split a character, each field cut at its size, hcsms_json_copy_string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX port's clocks: the wall clock unreadable or never set, and a
  * sleep cut short by signals (injected: see port_posix_test.h).

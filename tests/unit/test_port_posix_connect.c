@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX port's connect on loopback: refused, timed out, interrupted, each
  * failure with its errno and its socket closed, and the peer named as text

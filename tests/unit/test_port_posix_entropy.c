@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX port's entropy (and the monotonic clock it is tested with):
  * getrandom asked again when interrupted or short, /dev/urandom when there is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX port's send and recv on a real socket pair: the return rules of
  * the port contract (0 = timed out, never end of stream; the peer's close as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX port's name resolution: names looked up on the helper thread,
  * failed lookups with their EAI_* code, lookups abandoned at the time out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The POSIX port's lookup slots: every slot held by a lookup that does not
  * end (the gate in port_posix_faults.c), a call waits for a slot within its

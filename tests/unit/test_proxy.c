@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The CONNECT tunnel: the exact request the proxy sees (authority form,
  * Basic credentials per RFC 7617), TLS to the server through it, keep-alive

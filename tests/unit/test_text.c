@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The text helpers the library gives every caller (the CLI uses them):
  * hcsms_url_host(), hcsms_utf8_char() and hcsms_iam_endpoint(). */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The names a server certificate must carry (src/net/tls_names.c): hcsms's rules
  * on top of mbedTLS's own check, and the IP literals that are matched

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TLS session resumption from one connection to the next, also when the
  * server behind the name changed TLS version in between (a load balancer

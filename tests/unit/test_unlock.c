@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hcsms_unlock() end to end inside one process: TLS, the request bytes, the
  * response, keep-alive, the one retry, deadlines and wiping, against an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * An in-process TLS server for unit tests, driven through the fake port: it
  * answers hcsms_unlock() with scripted responses, so the whole call (TLS,

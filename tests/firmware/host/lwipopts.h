@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * lwIP options for the host test of port/lwip (port-test): lwIP 2.1.3 in a
  * Linux process on Debian's pthread OS layer, talking to itself over its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The lwIP port's behaviour on real lwIP: lwIP 2.1.3 runs in this process
  * (Debian's pthread OS layer) and talks to itself over its loopback

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the host test of the lwIP port shares among its files: port_test.c
  * (lwIP's set-up, the helpers, the clock test and the runner),

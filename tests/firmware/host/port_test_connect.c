@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The lwIP port's connect on real lwIP (see port_test.c): numeric IPv4 and
  * IPv6, by name, the fall back to the other family and the time shared with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The lwIP port's recv, send and close on real lwIP (see port_test.c): 0 for
  * a time out, the orderly close and the reset as HCSMS_ERR_CLOSED, partial

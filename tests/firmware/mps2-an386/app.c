@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The mps2-an386 image's application: `hcsms unlock` on a device.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The mps2-an386 test board's services: the network interface, idling,
  * the host's entropy and clock, the mbedTLS pool, newlib's system calls,

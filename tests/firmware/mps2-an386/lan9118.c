@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SMSC LAN9118 driver for lwIP, polled, 32-bit bus, PIO through the FIFOs.
  * Written from the LAN9118 datasheet's register map and checked against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A polled lwIP driver for the SMSC LAN9118 Ethernet controller of the
  * mps2-an386 board (0x40200000; its IRQ 13 stays disabled).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * lwIP options for the mps2-an386 test board: a small Ethernet device
  * (Cortex-M4, 128 KB RAM budget) that makes one HTTPS connection at a time. What the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the mps2-an386 test board adds to either mbedTLS configuration.
  *

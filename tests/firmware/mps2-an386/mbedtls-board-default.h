@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mbedTLS user configuration for the mps2-an386 test board with mbedTLS's
  * DEFAULT configuration: what bare metal lacks is taken out

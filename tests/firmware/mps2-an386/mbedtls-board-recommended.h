@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mbedTLS configuration for the mps2-an386 test board: hcsms's RECOMMENDED
  * bare-metal configuration (configs/mbedtls-hcsms-baremetal.h), plus the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * lwIP's OS layer (sys_arch) on a small cooperative scheduler: the test
  * board's stand-in for an RTOS (Debian packages none).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the measured table of the mps2-an386 images (Markdown) from one
 measured run of each (the --stats lines that run_firmware_e2e.py collected,
 under QEMU's -icount shift=0) and the images themselves (arm-none-eabi-size).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """End-to-end tests of the mps2-an386 firmware image (QEMU, Cortex-M4).
 
 Each ELF given is run by qemu-system-arm on the mps2-an386 board with its LAN9118

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Arm semihosting calls used by the mps2-an386 test board (see
  * semihosting.h). Operation numbers and argument blocks are those of Arm's

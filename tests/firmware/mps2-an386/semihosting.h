@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Arm semihosting (bkpt 0xab on M-profile) as QEMU implements it with
  * -semihosting-config enable=on,target=native: the test board's console,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mps2-an386 reset, vector table, SysTick and fault reporting.
  *

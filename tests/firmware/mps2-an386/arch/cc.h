@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * lwIP compiler/platform glue for the mps2-an386 test board:
  * arm-none-eabi-gcc with newlib-nano on a Cortex-M4.

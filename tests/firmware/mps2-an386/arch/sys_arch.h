@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * lwIP OS-layer types for the mps2-an386 test board's cooperative threads
  * (os.c). On FreeRTOS these are SemaphoreHandle_t / QueueHandle_t /
