@@ -137,7 +137,7 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
 }
 
 /* Read the answer, keeping the headers every exchange keeps ahead of the
- * operation's: X-Request-Id into the result (the first one; *request_id_cut
+ * operation's: X-Request-Id into the result (the first one; result->truncated
  * when it did not fit), Retry-After for the retry loop (the last one counts;
  * too long to be either form: dropped, not cut). The request id is made
  * printable, whole response or not: it ends up in terminals and JSON (white
@@ -145,8 +145,7 @@ static int send_request(hcsms_client *client, const hcsms_transport *transport,
  * the entries' frame is not part of the connect chain. */
 static HCSMS_NOINLINE int receive(hcsms_client *client, const hcsms_transport *transport,
                                   const hcsms_operation *operation, uint64_t deadline,
-                                  hcsms_result *result, int *died_early, int *leftover,
-                                  int *request_id_cut)
+                                  hcsms_result *result, int *died_early, int *leftover)
 {
     hcsms_http_keep kept[2];
     char *c;
@@ -172,15 +171,13 @@ static HCSMS_NOINLINE int receive(hcsms_client *client, const hcsms_transport *t
     }
     if (kept[1].truncated)
         client->retry_after[0] = '\0';
-    *request_id_cut = kept[0].truncated;
+    result->truncated = kept[0].truncated;
     return rc;
 }
 
 /* A whole response arrived: the result from it; the connection kept only
- * if the server keeps it and nothing followed the response. request_id_cut:
- * the X-Request-Id did not fit the result. */
-static int answered(hcsms_client *client, int leftover, int request_id_cut,
-                    hcsms_result *result)
+ * if the server keeps it and nothing followed the response. */
+static int answered(hcsms_client *client, int leftover, hcsms_result *result)
 {
     const hcsms_http_response *response = &client->response;
 
@@ -189,7 +186,6 @@ static int answered(hcsms_client *client, int leftover, int request_id_cut,
     result->http_status = response->status;
     result->body_bytes = response->body_bytes;
     result->body_truncated = response->body_truncated;
-    result->truncated = (uint8_t)request_id_cut;
     if (!response->keep_alive || leftover) {
         TRACE(client, HCSMS_TRACE_CLOSE,
               leftover ? "bytes after the response: the connection is out of step"
@@ -210,7 +206,7 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
                    hcsms_result *result)
 {
     const hcsms_transport *transport = hcsms_connection_transport(&client->connection);
-    int attempt, leftover = 0, request_id_cut = 0;
+    int attempt, leftover = 0;
 
     /* The last call's kept error body (its result pointed at it until now)
      * may echo a secret: gone before anything else is read into it. */
@@ -237,8 +233,7 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
             died_early = rc == HCSMS_ERR_CLOSED;
             note_failure(client, result, HCSMS_STEP_SEND);
         } else {
-            rc = receive(client, transport, operation, deadline, result, &died_early, &leftover,
-                         &request_id_cut);
+            rc = receive(client, transport, operation, deadline, result, &died_early, &leftover);
             /* The raw response may echo a secret; what is kept is in body. */
             mbedtls_platform_zeroize(client->scratch.io, sizeof(client->scratch.io));
             if (rc != HCSMS_OK)
@@ -258,5 +253,5 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
         result->attempts = 1;
     }
 
-    return answered(client, leftover, request_id_cut, result);
+    return answered(client, leftover, result);
 }

@@ -31,7 +31,7 @@ static int parse_http_date(const char *s, int64_t *out)
 {
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     int day, year, hour, minute, second, month;
-    int64_t y, era, yoe, doy, doe, m;
+    long y, era, yoe, doy, doe, m; /* years 1970..9999: the day count fits 32 bits */
     const char *found;
 
     if (strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
@@ -57,7 +57,8 @@ static int parse_http_date(const char *s, int64_t *out)
     yoe = y - era * 400;
     doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1;
     doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    *out = (era * 146097 + doe - 719468) * 86400 + (int64_t)hour * 3600 + (int64_t)minute * 60 + second;
+    *out = (int64_t)(era * 146097 + doe - 719468) * 86400 + (long)hour * 3600 + (long)minute * 60 +
+           second;
     return 0;
 }
 
