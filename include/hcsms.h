@@ -42,7 +42,7 @@ extern "C" {
 #endif
 
 /** @brief The library's version (hcsms_version() gives it with the name). */
-#define HCSMS_VERSION "0.1.0"
+#define HCSMS_VERSION "0.2.0"
 /**
  * @brief The version of the structs' layouts, passed by hcsms_client_init().
  *
@@ -268,7 +268,7 @@ void hcsms_global_cleanup(void);
 /**
  * @brief The library's name and version.
  *
- * @return "hcsms 0.1.0" (HCSMS_VERSION), in static storage.
+ * @return "hcsms 0.2.0" (HCSMS_VERSION), in static storage.
  */
 const char *hcsms_version(void);
 /**

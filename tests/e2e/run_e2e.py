@@ -371,7 +371,7 @@ def _(c):
     expect_rc(r, 0)
     (req,) = c.valid_requests(s, 1)
     hdrs = {k.lower(): v for k, v in req["headers"]}
-    version = c.run(["--version"], token=None).out.split()[1].decode()  # "hcsms 0.1.0 (...)"
+    version = c.run(["--version"], token=None).out.split()[1].decode()  # "hcsms X.Y.Z (...)"
     expect_eq(hdrs.get("user-agent"), "hcsms/%s acme-agent/3.1 (appliance)" % version,
               "User-Agent header")
     s = c.snap()

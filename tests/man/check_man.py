@@ -59,6 +59,12 @@ def main():
     if render.returncode != 0 or render.stderr.strip():
         print("check_man: man -l %s: exit %d\n%s" % (page, render.returncode, render.stderr))
         failed = True
+    # The page names the version it documents: the binary's.
+    version = run.stdout and subprocess.run([binary, "--version"], capture_output=True,
+                                            text=True, timeout=10).stdout.split()[1]
+    if '"hcsms %s"' % version not in open(page, encoding="utf-8").read():
+        print("check_man: the page's .TH line does not name hcsms %s" % version)
+        failed = True
     if failed:
         sys.exit(1)
     print("check_man: %d options and %d environment variables in both; man -l renders %d lines"
