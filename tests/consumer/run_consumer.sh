@@ -125,6 +125,7 @@ if [ -f tests/consumer/CMakeLists.txt ]; then
     for way in find_package add_subdirectory; do
         b=$work/cmake-$way
         if cmake -S tests/consumer -B "$b" -DHCSMS_CONSUMER_WAY=$way -DHCSMS_SOURCE_DIR="$ROOT" $mbedtls_root \
+               -DHCSMS_WANT_VERSION="${version%.*}" \
                -DCMAKE_PREFIX_PATH="$work/cmake-stage" -DHCSMS_EXAMPLES_DIR="$work/src" \
                >"$work/out" 2>&1 && cmake --build "$b" -j2 >>"$work/out" 2>&1; then
             ok "CMake $way: examples/unlock.c builds"
