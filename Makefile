@@ -95,7 +95,9 @@ UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(filter-out tests/unit/
 PORT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_port_$(PORT).c tests/unit/test_port_$(PORT)_*.c))
 PORT_TEST_SUPPORT_OBJECTS = $(call obj,$(wildcard tests/unit/port_$(PORT)_*.c))
 FAKE_PORT_OBJECT = $(BUILD)/obj/tests/unit/fake_port.o
-TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o
+# The in-process TLS peer: its set-up (tls_peer.c) and its step runner.
+TEST_SUPPORT_OBJECTS = $(FAKE_PORT_OBJECT) $(BUILD)/obj/tests/unit/tls_peer.o \
+                       $(BUILD)/obj/tests/unit/tls_peer_run.o
 
 .SECONDARY:
 .PHONY: all lib cli unit e2e interop test demo valgrind check-alloc check-spdx check-lists check-private check-man install uninstall dist distcheck consumer-test docs setup clean asan fuzz fuzz-build fuzz-binaries lint cppcheck tidy ram hostile firmware firmware-e2e firmware-report firmware-cmake size size-recommended lwip-port-test lint-lwip

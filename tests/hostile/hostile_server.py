@@ -799,7 +799,7 @@ class AlertSealer:
     tag(0) ^ S*H^3 with S the AAD block of s alone: one table per byte of s.
     TLS 1.2 only: TLS 1.3 makes each record's nonce from its sequence number,
     so each would need an AES of its own, too slow in Python; the unit tests
-    (tests/unit/test_exchange.c, an mbedTLS peer) flood TLS 1.3 instead."""
+    (tests/unit/test_exchange_connection.c, an mbedTLS peer) flood TLS 1.3 instead."""
 
     EXPLICIT = b"hcsms-fl"
 
