@@ -26,6 +26,7 @@ set(HCSMS_CORE_SOURCES
     ${HCSMS_DIR}/src/net/tls_bio.c
     ${HCSMS_DIR}/src/net/tls_names.c
     ${HCSMS_DIR}/src/net/tls_session.c
+    ${HCSMS_DIR}/src/net/tls_session_blob.c
     ${HCSMS_DIR}/src/net/tls_setup.c
     ${HCSMS_DIR}/src/http/exchange.c
     ${HCSMS_DIR}/src/http/request.c
@@ -39,6 +40,7 @@ set(HCSMS_CORE_SOURCES
     ${HCSMS_DIR}/src/sms/error_body.c
     ${HCSMS_DIR}/src/sms/exchange.c
     ${HCSMS_DIR}/src/sms/retry.c
+    ${HCSMS_DIR}/src/sms/session.c
     ${HCSMS_DIR}/src/sms/strerror.c
     ${HCSMS_DIR}/src/sms/task_id.c
     ${HCSMS_DIR}/src/sms/trace.c
@@ -79,6 +81,7 @@ set(HCSMS_CLI_SOURCES
     ${HCSMS_DIR}/src/cli/proxy.c
     ${HCSMS_DIR}/src/cli/redact.c
     ${HCSMS_DIR}/src/cli/secrets.c
+    ${HCSMS_DIR}/src/cli/session.c
     ${HCSMS_DIR}/src/cli/token.c
     ${HCSMS_DIR}/src/cli/unlock.c)
 

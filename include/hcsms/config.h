@@ -224,6 +224,19 @@
 #endif
 
 /**
+ * @brief The longest a saved TLS session (hcsms_session_save()) is offered,
+ * in seconds after it was saved; a shorter ticket lifetime or the server
+ * certificate's notAfter end it earlier. RFC 8446 allows tickets 7 days.
+ *
+ * A resumed handshake presents no certificate: the session carries the trust
+ * decision of the full handshake that made it. A day bounds how long that
+ * decision is reused after a restart.
+ */
+#ifndef HCSMS_TLS_SESSION_MAX_AGE_S
+#define HCSMS_TLS_SESSION_MAX_AGE_S 86400
+#endif
+
+/**
  * @brief 1: HTTP proxies (CONNECT tunnel, Basic proxy auth) are compiled in.
  * 0: hcsms_client_config.proxy must be NULL.
  */

@@ -69,7 +69,8 @@ typedef enum hcsms_error {
     /** The service answered, with a status outside 2xx; see hcsms_result. */
     HCSMS_ERR_SERVICE = -60,
 
-    HCSMS_ERR_BUFFER_TOO_SMALL = -70   /**< an output buffer of the caller's is too small */
+    HCSMS_ERR_BUFFER_TOO_SMALL = -70,  /**< an output buffer of the caller's is too small */
+    HCSMS_ERR_NO_SESSION = -71         /**< no TLS session to save (none yet, or resumption not built in) */
 } hcsms_error;
 
 /**

@@ -43,6 +43,12 @@ typedef struct hcsms_tls {
     mbedtls_ssl_session session; /* the last connection's, offered on the next */
     uint8_t have_session;
     uint8_t offered_session;     /* the last handshake offered it */
+    /* How long the kept session's trust decision holds: until trust_until
+     * (UTC; from a loaded session), or when 0, the full handshake at
+     * checked_at_ms (monotonic) whose chain was valid until not_after (UTC). */
+    int64_t trust_until;
+    int64_t not_after;
+    uint64_t checked_at_ms;
 #endif
     uint64_t io_deadline_ms; /* the bio callbacks wait at most until then */
     int port_error;          /* last HCSMS_ERR_* from the transport below in a callback */

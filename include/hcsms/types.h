@@ -36,7 +36,8 @@ typedef enum hcsms_trace_event {
     HCSMS_TRACE_RESPONSE_DONE,  /**< text: framing and body bytes */
     HCSMS_TRACE_CLOSE,          /**< text: why the connection was closed */
     HCSMS_TRACE_RETRY,          /**< text: why the request is sent again */
-    HCSMS_TRACE_PROXY           /**< text: "via proxy h:p", "CONNECT", the proxy's answer */
+    HCSMS_TRACE_PROXY,          /**< text: "via proxy h:p", "CONNECT", the proxy's answer */
+    HCSMS_TRACE_SESSION         /**< text: a saved TLS session taken, or why it was ignored */
 } hcsms_trace_event;
 
 /**

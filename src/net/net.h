@@ -24,6 +24,10 @@
 /* Milliseconds left until deadline_ms (monotonic), 0 once it has passed. */
 uint32_t hcsms_time_left(uint64_t deadline_ms);
 
+/* Seconds since 1970-01-01 UTC of a proleptic Gregorian date and time
+ * (month 1-12), for HTTP dates and certificate times. */
+int64_t hcsms_utc_from_civil(int year, int month, int day, int hour, int minute, int second);
+
 /* Plain TCP transport callbacks, context = a connected hcsms_socket: the
  * port's calls, unchanged. */
 int hcsms_tcp_send(void *context, const unsigned char *data, size_t len, uint32_t timeout_ms);
@@ -83,6 +87,18 @@ size_t hcsms_tls_parse_ip(const char *text, unsigned char out[16]);
  * new connection may still work (mbedTLS offers only the saved session's TLS
  * version when it resumes; the server may have changed since). */
 int hcsms_tls_offered_session(const hcsms_tls *tls);
+
+/* The kept session as a blob bound to host, port and the CA set
+ * (tls_session_blob.c; the format is described there). export: HCSMS_OK with
+ * *len bytes in buf; HCSMS_ERR_NO_SESSION; HCSMS_ERR_BUFFER_TOO_SMALL with
+ * *len the size needed (buf may then be NULL); HCSMS_ERR_CRYPTO. import:
+ * NULL when the session was taken (it is offered on the next handshake),
+ * else why it was ignored. now_utc is the wall clock, UTC seconds (0 or
+ * less: unknown, and nothing is imported). */
+int hcsms_tls_session_export(hcsms_tls *tls, const char *host, uint16_t port, int64_t now_utc,
+                             unsigned char *buf, size_t size, size_t *len);
+const char *hcsms_tls_session_import(hcsms_tls *tls, const char *host, uint16_t port,
+                                     int64_t now_utc, const unsigned char *blob, size_t len);
 
 /* Transport callbacks (port return rules), context = the hcsms_tls after a
  * successful handshake (hcsms_connection_start_tls puts them on top): 0 once

@@ -71,7 +71,7 @@ int hcsms_tls_handshake(hcsms_tls *tls, const hcsms_transport *lower, const char
     if (ret != HCSMS_OK)
         hcsms_tls_session_forget(tls); /* never offer it again after a failure */
     else
-        hcsms_tls_session_after_handshake(tls);
+        hcsms_tls_session_after_handshake(tls, &want);
 #endif
     tls->connected = ret == HCSMS_OK;
     return ret;

@@ -46,6 +46,10 @@ typedef struct hcsms_tls_expected_name {
     const char *host;      /* a DNS name (no trailing dot), when ip_len is 0 */
     unsigned char ip[16];
     size_t ip_len;         /* 4 or 16 for an IP literal */
+#if HCSMS_TLS_RESUME
+    int64_t not_after;     /* the earliest notAfter of the chain checked, UTC */
+    uint8_t checked;       /* a chain was checked: a full handshake */
+#endif
 } hcsms_tls_expected_name;
 
 /* Fill want from server_name (a host name copied without its trailing dot
@@ -63,7 +67,7 @@ int hcsms_tls_verify_names(void *context, mbedtls_x509_crt *crt, int depth, uint
 /* Offer the saved session, if any, on the handshake about to start. */
 void hcsms_tls_session_offer(hcsms_tls *tls);
 /* Keep (or not) the session of the handshake that just succeeded. */
-void hcsms_tls_session_after_handshake(hcsms_tls *tls);
+void hcsms_tls_session_after_handshake(hcsms_tls *tls, const hcsms_tls_expected_name *want);
 void hcsms_tls_session_forget(hcsms_tls *tls);
 #endif
 

@@ -223,10 +223,22 @@ static int certificate_names(const mbedtls_x509_crt *crt, const hcsms_tls_expect
  * context is NULL and every certificate fails. */
 int hcsms_tls_verify_names(void *context, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
-    const hcsms_tls_expected_name *want = context;
+    hcsms_tls_expected_name *want = context;
 
     if (depth == 0 && (want == NULL || !certificate_names(crt, want)))
         *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+#if HCSMS_TLS_RESUME
+    /* A session resumed later carries this check's decision: no longer
+     * than the chain it trusted (tls_session_blob.c). */
+    if (want != NULL) {
+        const mbedtls_x509_time *t = &crt->valid_to;
+        int64_t not_after = hcsms_utc_from_civil(t->year, t->mon, t->day, t->hour, t->min, t->sec);
+
+        if (!want->checked || not_after < want->not_after)
+            want->not_after = not_after;
+        want->checked = 1;
+    }
+#endif
     return 0;
 }
 

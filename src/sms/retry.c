@@ -31,7 +31,6 @@ static int parse_http_date(const char *s, int64_t *out)
 {
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     int day, year, hour, minute, second, month;
-    long y, era, yoe, doy, doe, m; /* years 1970..9999: the day count fits 32 bits */
     const char *found;
 
     if (strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
@@ -50,15 +49,7 @@ static int parse_http_date(const char *s, int64_t *out)
     if (found == NULL || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 ||
         year < 1970)
         return -1;
-    /* Days since 1970-01-01 (H. Hinnant's days_from_civil). */
-    m = month + 1;
-    y = year - (m <= 2);
-    era = y / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    *out = (int64_t)(era * 146097 + doe - 719468) * 86400 + (long)hour * 3600 + (long)minute * 60 +
-           second;
+    *out = hcsms_utc_from_civil(year, month + 1, day, hour, minute, second);
     return 0;
 }
 

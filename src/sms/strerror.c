@@ -48,6 +48,7 @@ const char *hcsms_strerror(int error)
     case HCSMS_ERR_HTTP_UNEXPECTED: return "unexpected HTTP response";
     case HCSMS_ERR_SERVICE: return "the service answered with an error status";
     case HCSMS_ERR_BUFFER_TOO_SMALL: return "buffer too small";
+    case HCSMS_ERR_NO_SESSION: return "no TLS session to save";
     default: return "unknown error";
     }
 }
@@ -70,6 +71,7 @@ hcsms_error_class hcsms_error_class_of(int error)
     case HCSMS_ERR_INVALID_PROXY:
     case HCSMS_ERR_ABI:
     case HCSMS_ERR_BUFFER_TOO_SMALL:
+    case HCSMS_ERR_NO_SESSION:
         return HCSMS_CLASS_INPUT;
     default:
         return HCSMS_CLASS_TRANSPORT;
