@@ -15,6 +15,7 @@
  *   redact.c       secrets and signatures taken out of what is printed
  *   unlock.c       hcsms unlock, and the client set-up both commands share
  *   token.c        hcsms token
+ *   session.c      --session-file: the TLS session kept between runs
  *
  * State: the secrets (secrets.c) are the only mutable file-scope object that
  * lives for the whole run, because the atexit() handler that wipes them
@@ -51,7 +52,7 @@ struct options {
     uint8_t retries;
     int json, domain_scope, verbose, strict_permissions;
     /* unlock */
-    const char *token_file, *auth, *project_id, *from;
+    const char *token_file, *auth, *project_id, *from, *session_file;
     /* token */
     const char *user, *account, *project, *password_file, *out;
 };
@@ -155,6 +156,10 @@ int cli_choose_ca_file(const struct options *opts, hcsms_client_config *config);
  * blocking; a secret file's owner and mode checked (refused when strict).
  * The descriptor, or -1 after saying why. */
 int cli_open_input(const char *path, const char *what, int secret, int strict);
+/* Up to size bytes of path into buffer, as they are. Their number, or -1
+ * after saying why. */
+long cli_read_file(const char *path, const char *what, unsigned char *buffer, size_t size,
+                   int secret, int strict);
 /* A secret from path into buffer (size bytes; the last two tell "too
  * long"); one trailing newline dropped. Its length, or -1 after saying why. */
 long cli_read_secret_file(const char *path, const char *what, char *buffer, size_t size,
@@ -174,11 +179,16 @@ struct cli_id_file {
 };
 /* Read path into *file (blank and '#' lines skipped). 0 or an exit status. */
 int cli_read_id_file(const char *path, struct cli_id_file *file);
-/* --out FILE must be new or a regular file. 0 or an exit status. */
-int cli_check_out_path(const char *path);
-/* The token and a newline to path ('-': stdout) through a new 0600 file
- * renamed into place, with write(). 0 or an exit status. */
-int cli_write_token_file(const char *path, const char *token);
+/* option's FILE must be a new file or a regular one (not a device, a folder
+ * or a link to one); NULL and "-" (standard output) pass. 0 or EXIT_USAGE. */
+int cli_check_output_path(const char *option, const char *path);
+/* len bytes of data, then the text trailer, to path through a new file of
+ * mode 0600 in the same folder, renamed over path: a reader never sees half
+ * of it, and it never sits in a file others may read. "-": standard output.
+ * what names it in errors. 0 or EXIT_USAGE. */
+int cli_write_private_file(const char *path, const char *what, const void *data, size_t len,
+                           const char *trailer);
+
 
 /* ---- proxy.c ------------------------------------------------------------ */
 
@@ -222,5 +232,19 @@ void cli_redact_result(const struct cli_secrets *secrets, hcsms_result *result);
 int cli_start_client(struct cli_run *run, hcsms_client_config *config);
 int cli_run_unlock(struct cli_run *run, int argc, char **argv);
 int cli_run_token(struct cli_run *run, int argc, char **argv);
+
+/* ---- session.c ---------------------------------------------------------- */
+
+/* The largest session file read or written (a ticket and the server's
+ * certificate; 1-3 KB is usual). */
+#define CLI_SESSION_MAX 16384
+/* --session-file's path is usable (not '-', new or a regular file). 0 or
+ * an exit status. */
+int cli_session_check(const struct options *opts);
+/* Offer the saved session, if the file has a usable one (-v says why not). */
+void cli_session_load(struct cli_run *run);
+/* Write the client's session to the file (0600, atomically), or remove the
+ * file when there is none; failures are warnings. */
+void cli_session_save(struct cli_run *run);
 
 #endif

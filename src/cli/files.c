@@ -2,7 +2,7 @@
 /*
  * Files: the token, password and task id files hcsms reads (regular files
  * or '-', opened without blocking, secret ones checked for who may read
- * them), and the --out file a token is written to.
+ * them), and the files written whole or not at all (--out, --session-file).
  */
 /* A feature-test macro, reserved by design. */
 #define _GNU_SOURCE 1 /* POSIX and GNU (memmem); NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
@@ -72,17 +72,17 @@ int cli_open_input(const char *path, const char *what, int secret, int strict)
     return fd;
 }
 
-/* Reads straight into buffer: no stdio copy of the secret is left behind. */
-long cli_read_secret_file(const char *path, const char *what, char *buffer, size_t size,
-                          int strict)
+/* Reads straight into buffer: no stdio copy of a secret is left behind. */
+long cli_read_file(const char *path, const char *what, unsigned char *buffer, size_t size,
+                   int secret, int strict)
 {
-    int fd = cli_open_input(path, what, 1, strict);
+    int fd = cli_open_input(path, what, secret, strict);
     size_t len = 0;
 
     if (fd < 0)
         return -1;
-    while (len < size - 1) {
-        ssize_t n = read(fd, buffer + len, size - 1 - len);
+    while (len < size) {
+        ssize_t n = read(fd, buffer + len, size - len);
         if (n == 0)
             break;
         if (n < 0 && errno == EINTR)
@@ -97,6 +97,18 @@ long cli_read_secret_file(const char *path, const char *what, char *buffer, size
     }
     if (fd != STDIN_FILENO)
         close(fd);
+    return (long)len;
+}
+
+long cli_read_secret_file(const char *path, const char *what, char *buffer, size_t size,
+                          int strict)
+{
+    long read = cli_read_file(path, what, (unsigned char *)buffer, size - 1, 1, strict);
+    size_t len;
+
+    if (read < 0)
+        return -1;
+    len = (size_t)read;
     /* One trailing newline (LF or CRLF) is the file's, not the secret's. */
     if (len > 0 && buffer[len - 1] == '\n') {
         len--;
@@ -187,31 +199,31 @@ int cli_read_id_file(const char *path, struct cli_id_file *f)
     return rc;
 }
 
-/* --out FILE must be a new file or a regular one (not a device, a folder or
- * a link to one): checked before asking IAM, so no token is got for
- * nothing. "-" is standard output. */
-int cli_check_out_path(const char *path)
+/* An output file (--out, --session-file) must be a new file or a regular
+ * one (not a device, a folder or a link to one): checked before anything is
+ * sent, so no token is got for nothing. "-" is standard output. */
+int cli_check_output_path(const char *option, const char *path)
 {
     struct stat st;
 
     if (path == NULL || strcmp(path, "-") == 0)
         return 0;
     if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return cli_usage_error("--out %s: not a regular file (a new file or a regular one only)",
-                               path);
+        return cli_usage_error("%s %s: not a regular file (a new file or a regular one only)",
+                               option, path);
     if (lstat(path, &st) != 0 && errno != ENOENT)
-        return cli_usage_error("--out %s: %s", path, strerror(errno));
+        return cli_usage_error("%s %s: %s", option, path, strerror(errno));
     return 0;
 }
 
-/* The token and a newline to fd, with write(): no copy is left in stdio's
+/* The len bytes at data to fd, with write(): no copy is left in stdio's
  * buffer. 1 if all was written. */
-static int write_token(int fd, const char *token)
+static int write_all(int fd, const void *data, size_t len)
 {
-    size_t len = strlen(token), done = 0;
+    size_t done = 0;
 
-    while (done <= len) {
-        ssize_t n = done < len ? write(fd, token + done, len - done) : write(fd, "\n", 1);
+    while (done < len) {
+        ssize_t n = write(fd, (const char *)data + done, len - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -221,29 +233,29 @@ static int write_token(int fd, const char *token)
     return 1;
 }
 
-/* Write the token to path through a new file of mode 0600 in the same
- * folder, renamed over path: a reader never sees half a token, and the
- * token never sits in a file others may read. */
-int cli_write_token_file(const char *path, const char *token)
+int cli_write_private_file(const char *path, const char *what, const void *data, size_t len,
+                           const char *trailer)
 {
     char temp[4096 + 16];
     int fd, ok;
 
     if (strcmp(path, "-") == 0) {
         fflush(stdout);
-        return write_token(STDOUT_FILENO, token) ? 0 : EXIT_USAGE;
+        return write_all(STDOUT_FILENO, data, len) &&
+               write_all(STDOUT_FILENO, trailer, strlen(trailer)) ? 0 : EXIT_USAGE;
     }
     if (snprintf(temp, sizeof(temp), "%s.XXXXXX", path) >= (int)sizeof(temp))
-        return cli_usage_error("--out: path too long");
+        return cli_usage_error("%s file: path too long", what);
     fd = mkstemp(temp); /* O_EXCL, mode 0600 */
     if (fd < 0) {
         fprintf(stderr, "hcsms: cannot create %s: %s\n", temp, strerror(errno));
         return EXIT_USAGE;
     }
-    ok = fchmod(fd, S_IRUSR | S_IWUSR) == 0 && write_token(fd, token) && fsync(fd) == 0;
+    ok = fchmod(fd, S_IRUSR | S_IWUSR) == 0 && write_all(fd, data, len) &&
+         write_all(fd, trailer, strlen(trailer)) && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     if (!ok || rename(temp, path) != 0) {
-        fprintf(stderr, "hcsms: cannot write the token to %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "hcsms: cannot write the %s to %s: %s\n", what, path, strerror(errno));
         unlink(temp);
         return EXIT_USAGE;
     }

@@ -58,6 +58,9 @@ void cli_usage_text(FILE *out)
           "  --from FILE            more task ids, one per line ('-' = standard input;\n"
           "                         blank lines and lines starting with # are skipped)\n"
           "  --json                 one JSON object per task on stdout (JSON Lines)\n"
+          "  --session-file FILE    resume the TLS session saved there by the last run, and\n"
+          "                         save this run's (created 0600); a missing, damaged,\n"
+          "                         foreign or expired one means a full handshake\n"
           "\n"
           "options of token:\n"
           "  --iam-endpoint URL     https://host[:port]; env HCSMS_IAM_ENDPOINT, else\n"
@@ -125,6 +128,7 @@ static const struct option_spec {
     {"--auth", FOR_UNLOCK, offsetof(struct options, auth)},
     {"--project-id", FOR_UNLOCK, offsetof(struct options, project_id)},
     {"--from", FOR_UNLOCK, offsetof(struct options, from)},
+    {"--session-file", FOR_UNLOCK, offsetof(struct options, session_file)},
     {"--user", FOR_TOKEN, offsetof(struct options, user)},
     {"--account", FOR_TOKEN, offsetof(struct options, account)},
     {"--project", FOR_TOKEN, offsetof(struct options, project)},

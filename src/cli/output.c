@@ -293,6 +293,7 @@ void cli_trace(void *user, hcsms_trace_event event, const char *text)
         [HCSMS_TRACE_CLOSE] = "* closing the connection: ",
         [HCSMS_TRACE_RETRY] = "* retrying: ",
         [HCSMS_TRACE_PROXY] = "* proxy: ",
+        [HCSMS_TRACE_SESSION] = "* session: ",
     };
     const struct cli_run *run = user;
 

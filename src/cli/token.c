@@ -98,7 +98,8 @@ static int get_token(struct cli_run *run, const hcsms_iam_credentials *credentia
     if (run->opts.verbose)
         fprintf(stderr, "[%6ldms] * got a token of %lu bytes\n", cli_elapsed_ms(run),
                 (unsigned long)strlen(token));
-    return cli_write_token_file(run->opts.out != NULL ? run->opts.out : "-", token);
+    return cli_write_private_file(run->opts.out != NULL ? run->opts.out : "-", "token", token,
+                                  strlen(token), "\n");
 }
 
 int cli_run_token(struct cli_run *run, int argc, char **argv)
@@ -127,7 +128,7 @@ int cli_run_token(struct cli_run *run, int argc, char **argv)
     hcsms_client_config_init(&config);
     if ((rc = choose_iam_endpoint(opts, &config, endpoint, sizeof(endpoint))) != 0)
         return rc;
-    if ((rc = cli_check_out_path(opts->out)) != 0)
+    if ((rc = cli_check_output_path("--out", opts->out)) != 0)
         return rc;
     if ((rc = cli_start_client(run, &config)) != 0)
         return rc;

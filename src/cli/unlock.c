@@ -161,11 +161,15 @@ int cli_run_unlock(struct cli_run *run, int argc, char **argv)
         return cli_usage_error(opts->from != NULL ? "no task id given (none in %s)"
                                                   : "no task id given%s",
                                opts->from != NULL ? opts->from : "");
-    if ((rc = check_task_ids(run, argv, task_count, total)) != 0)
+    if ((rc = check_task_ids(run, argv, task_count, total)) != 0 ||
+        (rc = cli_session_check(opts)) != 0)
         return rc;
     if ((rc = cli_choose_credentials(opts, run->secrets, getenv, &config)) != 0)
         return rc;
     if ((rc = cli_start_client(run, &config)) != 0)
         return rc;
-    return unlock_all(run, argv, task_count, total);
+    cli_session_load(run);
+    rc = unlock_all(run, argv, task_count, total);
+    cli_session_save(run);
+    return rc;
 }

@@ -55,6 +55,7 @@ from mock_sms import (BIGERROR_LEN, FORBIDDEN_DECODED_DETAIL, IAM_TOKEN_ALPHABET
 from nginx_server import NginxServer  # noqa: E402
 from tinyproxy_server import TinyProxy  # noqa: E402
 import aksk_verify  # noqa: E402
+import e2e_session  # noqa: E402
 
 FORBIDDEN_MSG = "You do not have permission to perform action sms:server:unlock on resource."
 NOTFOUND_MSG = "The API does not exist or has not been published in the environment."
@@ -520,15 +521,14 @@ def _(c):
     expect(resumed == [False, False], "TLS session reused across processes: %s" % resumed)
 
 
-class VersionSwitchServer:
+class VersionSwitchServer(e2e_session.TicketServer):
     """TLS on 127.0.0.1 whose i-th connection uses versions[i] (min, max), with
-    session tickets; answers each request 200 with Connection: close. Records
-    (version, session_reused) per connection. Stopped by stop()."""
+    session tickets (one context, so one ticket key, per version range);
+    answers each request 200 with Connection: close. Records (version,
+    session_reused) per connection. Stopped by stop()."""
 
     def __init__(self, c, versions):
-        import threading
-        self.contexts = []
-        by_versions = {}  # one context (session cache, ticket keys) per version range
+        contexts, by_versions = [], {}
         for lo, hi in versions:
             if (lo, hi) not in by_versions:
                 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -536,54 +536,8 @@ class VersionSwitchServer:
                                     os.path.join(c.pki, "server.key"))
                 ctx.minimum_version, ctx.maximum_version = lo, hi
                 by_versions[(lo, hi)] = ctx
-            self.contexts.append(by_versions[(lo, hi)])
-        self.seen = []
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.stopping = False
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        n = 0
-        while not self.stopping:
-            try:
-                raw, _ = self.sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            ctx = self.contexts[min(n, len(self.contexts) - 1)]
-            n += 1
-            raw.settimeout(5)
-            try:
-                tls = ctx.wrap_socket(raw, server_side=True)
-            except (ssl.SSLError, OSError):
-                self.seen.append(("failed", False))
-                raw.close()
-                continue
-            try:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    piece = tls.recv(4096)
-                    if not piece:
-                        break
-                    data += piece
-                self.seen.append((tls.version(), tls.session_reused))
-                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
-                tls.unwrap()
-            except (ssl.SSLError, OSError):
-                pass
-            finally:
-                tls.close()
-
-    def stop(self):
-        self.stopping = True
-        self.sock.close()
-        self.thread.join(5)
+            contexts.append(by_versions[(lo, hi)])
+        super().__init__(contexts)
 
 
 @case("tls-resumption-survives-a-server-changing-tls-version")
@@ -3591,6 +3545,9 @@ def report_failure(c, name, reason):
             secrets += list(c.mock.issued_tokens)
         print("    stdout:\n%s" % tail(r.out, secrets=secrets))
         print("    stderr:\n%s" % tail(r.err, lines=40 if c.wrapper else 15, secrets=secrets))
+
+
+e2e_session.register(sys.modules[__name__])  # its cases join the list here
 
 
 def main():

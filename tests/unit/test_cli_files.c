@@ -205,21 +205,21 @@ static void test_check_out_path(void **state)
     char link[160];
 
     (void)state;
-    assert_int_equal(cli_check_out_path(NULL), 0);
-    assert_int_equal(cli_check_out_path("-"), 0);
+    assert_int_equal(cli_check_output_path("--out", NULL), 0);
+    assert_int_equal(cli_check_output_path("--out", "-"), 0);
     snprintf(path, sizeof(path), "%s/new", dir);
-    assert_int_equal(cli_check_out_path(path), 0);
+    assert_int_equal(cli_check_output_path("--out", path), 0);
     make_file("old", "x", 1);
-    assert_int_equal(cli_check_out_path(path), 0);
+    assert_int_equal(cli_check_output_path("--out", path), 0);
     capture_begin();
-    assert_int_equal(cli_check_out_path(dir), EXIT_USAGE);
+    assert_int_equal(cli_check_output_path("--out", dir), EXIT_USAGE);
     assert_non_null(strstr(capture_end(), ": not a regular file (a new file or a regular one "
                                           "only)\n(see hcsms --help)\n"));
     /* a link, even to a regular file */
     snprintf(link, sizeof(link), "%s/link", dir);
     assert_int_equal(symlink(path, link), 0);
     capture_begin();
-    assert_int_equal(cli_check_out_path(link), EXIT_USAGE);
+    assert_int_equal(cli_check_output_path("--out", link), EXIT_USAGE);
     capture_end();
 }
 
@@ -234,7 +234,7 @@ static void test_write_token_file(void **state)
     (void)state;
     make_file("out", "old token\n", 10);
     assert_int_equal(chmod(path, 0644), 0);
-    assert_int_equal(cli_write_token_file(path, "new-token"), 0);
+    assert_int_equal(cli_write_private_file(path, "token", "new-token", strlen("new-token"), "\n"), 0);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 07777, 0600); /* a new file, renamed over the old */
     fd = open(path, O_RDONLY);
@@ -252,7 +252,7 @@ static void test_write_token_file(void **state)
     /* a folder that does not exist */
     snprintf(path, sizeof(path), "%s/none/out", dir);
     capture_begin();
-    assert_int_equal(cli_write_token_file(path, "t"), EXIT_USAGE);
+    assert_int_equal(cli_write_private_file(path, "token", "t", strlen("t"), "\n"), EXIT_USAGE);
     assert_non_null(strstr(capture_end(), "hcsms: cannot create "));
 }
 
