@@ -41,13 +41,14 @@ NO_SESSION = "n/a (no --session-file in this build)"
 
 
 class BenchNginx(NginxServer):
-    """The e2e nginx, its access log also carrying $ssl_session_reused (9th field)."""
+    """The e2e nginx, its access log also carrying $ssl_session_reused and $ssl_curve
+    (the key exchange's group): fields 9 and 10."""
 
     def _write_conf(self):
         super()._write_conf()
         with open(self.conf) as f:
             text = f.read()
-        new = text.replace("$ssl_protocol $ssl_cipher'", "$ssl_protocol $ssl_cipher $ssl_session_reused'")
+        new = text.replace("$ssl_protocol $ssl_cipher'", "$ssl_protocol $ssl_cipher $ssl_session_reused $ssl_curve'")
         if new == text:
             raise RuntimeError("nginx.conf.in's log format changed: no place for $ssl_session_reused")
         with open(self.conf, "w") as f:
@@ -57,10 +58,10 @@ class BenchNginx(NginxServer):
         lines = super().access_lines()
         try:
             with open(os.path.join(self.workdir, "access.log")) as f:
-                extra = [l.split()[8:9] for l in f if len(l.split()) >= 8]
+                extra = [l.split()[8:10] for l in f if len(l.split()) >= 8]
         except OSError:
             extra = []
-        return [l + tuple(e or ["?"]) for l, e in zip(lines, extra)]
+        return [l + tuple(e + ["?"] * (2 - len(e))) for l, e in zip(lines, extra)]
 
 
 def has_session_file(hcsms):
@@ -100,7 +101,8 @@ def measure_config(ctx, chain, version, server, pki):
         cold = []
         for i in range(ctx.args.ir_runs):
             cold.append(bench.callgrind(p, 1, i))
-            d["suite"] = "%s %s" % served(p.name)[6:8]
+            line = served(p.name)
+            d["suite"] = "%s %s (%s)" % (line[6], line[7], line[9])
         cold.sort()
         d["cold"] = statistics.median(c[0] for c in cold)
         d["cold_profile"] = cold[len(cold) // 2][1]
@@ -214,6 +216,31 @@ def _breakdown(ctx, program, path, total, top=5):
     return "; ".join(parts)
 
 
+# Who does the same work in each program: (label, hcsms's modules, libcurl's modules).
+PAIRS = (("TLS and crypto", ("mbedTLS",), ("libcrypto", "libssl")),
+         ("HTTP and the caller", ("hcsms",), ("libcurl", "curl")),
+         ("libc", ("libc",), ("libc",)),
+         ("dynamic loading", ("ld.so",), ("ld.so",)))
+
+
+def _pairs(ctx, hp, hprof, cp, cprof):
+    """One line: the same kind of work in both programs, self Ir, and what is left."""
+    def modules(program, path):
+        out = {}
+        for (function, obj, source), v in ctx.annotate(path, False).items():
+            m = program.module_of(function, obj, source)
+            out[m] = out.get(m, 0) + v
+        return out
+
+    h, c = modules(hp, hprof), modules(cp, cprof)
+    parts = []
+    for label, hm, cm in PAIRS:
+        a, b = sum(h.pop(m, 0) for m in hm), sum(c.pop(m, 0) for m in cm)
+        parts.append("%s %s vs %s%s" % (label, ctx.fmt(a), ctx.fmt(b), " (%.2fx)" % (a / b) if b else ""))
+    parts.append("the rest %s vs %s" % (ctx.fmt(sum(h.values())), ctx.fmt(sum(c.values()))))
+    return "; ".join(parts)
+
+
 def goal_rows(results):
     """The goals table's rows of this part: (goal, measured, met or None)."""
     def ratios(pick):
@@ -257,7 +284,7 @@ def report(ctx, results):
           "has no session file). Per additional task: median of the per-task dumps of an N=%d "
           "run (`--dump-after` the per-task call). Each chain and version has its own nginx "
           "(`ssl_protocols` that version only, session tickets on, a shared session cache); "
-          "the client trusts the root only, nginx sends leaf and intermediate." % (
+          "the client trusts the root only, nginx sends the leaf and the intermediate (if the chain has one)." % (
               ctx.args.ir_runs, ctx.args.ir_runs, ctx.args.warm), "",
           "| chain | TLS | row | hcsms | libcurl | hcsms/libcurl | goal | met? |",
           "|---|---|---|---:|---:|---:|---:|---|"]
@@ -296,8 +323,10 @@ def report(ctx, results):
         for chain, version, label, r, goal, h, c, hprof, cprof in misses:
             hp, cp = ctx.programs("https://localhost", "ca.pem")
             md.append("- **%s, TLS %s, %s**: %.2f (goal %.2f): hcsms %s against libcurl %s, %s more "
-                      "than the goal allows.  \n  hcsms %s.  \n  libcurl %s." % (
+                      "than the goal allows.  \n  Side by side (self Ir, hcsms vs libcurl): %s.  \n"
+                      "  hcsms %s.  \n  libcurl %s." % (
                           chain, version, label, r, goal, ctx.fmt(h), ctx.fmt(c),
-                          ctx.fmt(h - goal * c), _breakdown(ctx, hp, hprof, h),
+                          ctx.fmt(h - goal * c), _pairs(ctx, hp, hprof, cp, cprof),
+                          _breakdown(ctx, hp, hprof, h),
                           _breakdown(ctx, cp, cprof, c, 3)))
     return md, misses
