@@ -5,9 +5,12 @@
 # of make test. Included by the top Makefile, so its variables apply.
 #
 #   make bench-build   build what is measured (CI builds this)
-#   make bench         build, run tests/bench/run_bench.py, print the table
-#                      (also written to $(BUILD)/bench/results.md)
+#   make bench         build, run tests/bench/run_bench.py, print the tables and
+#                      write them to docs/benchmark.md (committed; the default
+#                      build only) and, with the profiles, to $(BUILD)/bench/results.md
 #   make bench BENCH_ARGS="--runs 3 --tasks 500"    fewer or more runs
+#   make bench BENCH_ARGS="--chains rsa --tls 1.3 --no-default"   some rows only
+#                      (a partial run writes $(BUILD)/bench/results.md only)
 
 BENCH = $(BUILD)/bench
 BENCH_ARGS ?=
@@ -15,6 +18,11 @@ STRIP ?= $(CROSS_COMPILE)strip
 # Debian's libcurl4-openssl-dev has a pkg-config file; -lcurl is its answer.
 BENCH_CURL_CFLAGS = $(shell pkg-config --cflags libcurl 2>/dev/null)
 BENCH_CURL_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+BENCH_MBEDTLS_BUILD = MBEDTLS=$(MBEDTLS)$(if $(filter 3.6,$(MBEDTLS)), (scripts/build-mbedtls.sh, CFLAGS=-O2)), \
+  configuration: $(or $(MBEDTLS_CONFIG),mbedTLS's default (include/mbedtls/mbedtls_config.h))
+# The committed report is the default build's (pinned 3.6, its default
+# configuration, native); other builds write $(BENCH)/results.md only.
+BENCH_DOC = $(if $(filter 3.6,$(MBEDTLS)),$(if $(MBEDTLS_CONFIG)$(CROSS_COMPILE),,docs/benchmark.md))
 BENCH_BINARIES = $(BENCH)/hcsms $(BENCH)/hcsms-stripped $(BENCH)/hcsms-static \
                  $(BENCH)/curl_unlock $(BENCH)/curl_unlock-stripped
 
@@ -53,4 +61,5 @@ $(BENCH)/%-stripped: $(BENCH)/%
 bench: bench-build
 	$(PYTHON) tests/bench/run_bench.py --dir $(BENCH) --hcsms $(BENCH)/hcsms \
 	  --curl $(BENCH)/curl_unlock --hcsms-objects "$(LIB) $(CLI_OBJECTS)" \
-	  --mbedtls-libs "$(if $(MBEDTLS_LIBDIR),$(wildcard $(MBEDTLS_LIBDIR)/libmbed*.a))" $(BENCH_ARGS)
+	  --mbedtls-libs "$(if $(MBEDTLS_LIBDIR),$(wildcard $(MBEDTLS_LIBDIR)/libmbed*.a))" \
+	  --cc "$(CC)" --mbedtls-build "$(BENCH_MBEDTLS_BUILD)" --doc "$(BENCH_DOC)" $(BENCH_ARGS)
