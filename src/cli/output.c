@@ -36,7 +36,13 @@ void cli_put_safe(FILE *out, const char *text)
     const unsigned char *p = (const unsigned char *)text, *run = p;
 
     while (*p != '\0') {
-        size_t n = hcsms_utf8_char((const char *)p, SIZE_MAX);
+        size_t n;
+
+        if (*p >= 0x20 && *p < 0x7f) { /* printable ASCII: the usual case, at a few instructions */
+            p++;
+            continue;
+        }
+        n = hcsms_utf8_char((const char *)p, SIZE_MAX);
         if (n != 0 && !(n == 1 && (*p < 0x20 || *p == 0x7f)) && !unsafe_character(p, n)) {
             p += n; /* printed with the run it belongs to */
             continue;
