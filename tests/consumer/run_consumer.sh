@@ -51,7 +51,7 @@ check "pkg-config --modversion is $version" sh -c "[ \"\$(pkg-config --modversio
 # repository's include/ or build/ can be found by accident.
 cp -R examples "$work/src"
 flags=$(pkg-config --define-prefix --static --cflags --libs hcsms)
-for e in unlock trace iam_then_unlock; do
+for e in unlock trace iam_then_unlock resume; do
     check "pkg-config --static: examples/$e.c builds" \
         ${CC:-cc} -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
         "$work/src/$e.c" $flags -o "$work/$e"
@@ -102,6 +102,14 @@ fi
 [ -x "$work/trace" ] && { grep -q "$(cat "$work/token")" "$work/out" && ko "trace hook never sees the token" || ok "trace hook never sees the token"; }
 [ -x "$work/iam_then_unlock" ] && HCSMS_PASSWORD=consumer-password run_example "IAM token, then unlock with it" 0 "ok-consumer-5: unlocked" \
     "$work/iam_then_unlock" "$url" "$url" "$ca" ops acme ap-southeast-3 ok-consumer-5
+
+if [ -x "$work/resume" ]; then
+    HCSMS_AUTH_TOKEN=$(cat "$work/token") run_example "session example: first run saves a session" 0 "ok-consumer-7: unlocked" \
+        "$work/resume" "$url" "$ca" "$work/session" ok-consumer-7
+    check "session example: the file is mode 0600" sh -c "[ \"\$(stat -c %a '$work/session')\" = 600 ]"
+    HCSMS_AUTH_TOKEN=$(cat "$work/token") run_example "session example: the next run takes it" 0 "session: saved session taken" \
+        "$work/resume" "$url" "$ca" "$work/session" ok-consumer-8
+fi
 
 [ "$pool" -eq 1 ] && [ -x "$work/static_pool" ] && HCSMS_AUTH_TOKEN=$(cat "$work/token") run_example "static mbedTLS pool: unlocks without a heap" 0 "ok-consumer-6: unlocked" \
     "$work/static_pool" "$url" "$ca" ok-consumer-6
