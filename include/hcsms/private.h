@@ -49,6 +49,7 @@ typedef struct hcsms_tls {
     int64_t trust_until;
     int64_t not_after;
     uint64_t checked_at_ms;
+    int64_t expires;             /* UTC: a loaded session's expiry; 0 for one of ours */
 #endif
     uint64_t io_deadline_ms; /* the bio callbacks wait at most until then */
     int port_error;          /* last HCSMS_ERR_* from the transport below in a callback */

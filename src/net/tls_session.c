@@ -18,6 +18,7 @@ static void keep_session(hcsms_tls *tls)
     mbedtls_ssl_session_free(&tls->session);
     mbedtls_ssl_session_init(&tls->session);
     tls->have_session = mbedtls_ssl_get_session(&tls->ssl, &tls->session) == 0;
+    tls->expires = 0; /* a new ticket: its lifetime counts from now */
 }
 
 void hcsms_tls_session_forget(hcsms_tls *tls)

@@ -136,11 +136,16 @@ static int64_t trusted_until(const hcsms_tls *tls, int64_t now)
     return tls->not_after < until ? tls->not_after : until;
 }
 
-/* When the kept session stops being offered: the ticket's lifetime (0, or
- * none, stands for the longest allowed), at most until trust ends. */
-static int64_t expiry(const mbedtls_ssl_session *session, int64_t now, int64_t trust)
+/* When the kept session stops being offered: the ticket's lifetime from
+ * when it came (0, or none, stands for the longest allowed), at most until
+ * trust ends. A loaded session saved again unused keeps its expiry. */
+static int64_t expiry(const hcsms_tls *tls, int64_t now, int64_t trust)
 {
+    const mbedtls_ssl_session *session = &tls->session;
     int64_t until = now + HCSMS_TLS_SESSION_MAX_AGE_S;
+
+    if (tls->expires != 0)
+        return tls->expires < trust ? tls->expires : trust;
 
 #if defined(MBEDTLS_SSL_SESSION_TICKETS)
     uint32_t lifetime = session->MBEDTLS_PRIVATE(ticket_lifetime);
@@ -172,7 +177,7 @@ int hcsms_tls_session_export(hcsms_tls *tls, const char *host, uint16_t port, in
     trust = trusted_until(tls, now_utc);
     memcpy(buf, "HCS1\0\0\0\0", 8);
     put_be(buf + 40, (uint64_t)now_utc, 8);
-    put_be(buf + 48, (uint64_t)expiry(&tls->session, now_utc, trust), 8);
+    put_be(buf + 48, (uint64_t)expiry(tls, now_utc, trust), 8);
     put_be(buf + 56, (uint64_t)trust, 8);
     put_be(buf + 64, n, 4);
     if (binding(tls, host, port, buf + 8) != 0 ||
@@ -212,6 +217,7 @@ const char *hcsms_tls_session_import(hcsms_tls *tls, const char *host, uint16_t 
     }
     tls->have_session = 1;
     tls->trust_until = (int64_t)get_be(blob + 56, 8);
+    tls->expires = (int64_t)get_be(blob + 48, 8);
     return NULL;
 }
 

@@ -212,6 +212,25 @@ static void save_reports_sizes_and_refusals(void **state)
     assert_int_equal(hcsms_session_load(NULL, blob, blob_len), HCSMS_ERR_INVALID_ARGUMENT);
 }
 
+/* Saved again without being used (a run that never connected), a loaded
+ * session keeps its expiry and trust: re-saving never extends them. */
+static void an_unused_session_keeps_its_dates(void **state)
+{
+    unsigned char again[sizeof(blob)];
+    size_t len;
+    (void)state;
+    need(0);
+    start(PEER_TLS12);
+    first_run();
+    new_client("https://localhost:8443");
+    assert_int_equal(hcsms_session_load(&client, blob, blob_len), HCSMS_OK);
+    fake.utc_seconds = NOW + 600;
+    assert_int_equal(hcsms_session_save(&client, again, sizeof(again), &len), HCSMS_OK);
+    assert_int_equal(len, blob_len);
+    assert_memory_equal(again + 48, blob + 48, 16); /* expires, trusted until */
+    assert_memory_not_equal(again + 40, blob + 40, 8); /* saved at: now */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +238,7 @@ int main(void)
         cmocka_unit_test_teardown(tls13_ticket_resumed_by_the_next_client, finish),
         cmocka_unit_test_teardown(foreign_damaged_or_expired_blobs_are_ignored, finish),
         cmocka_unit_test_teardown(save_reports_sizes_and_refusals, finish),
+        cmocka_unit_test_teardown(an_unused_session_keeps_its_dates, finish),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
