@@ -214,11 +214,21 @@ static long body_bytes(hcsms_http_response *r, const unsigned char *data, size_t
     return (long)n;
 }
 
-/* Bytes of the head or of chunk framing, from data (len > 0): a run that can
- * be taken in one step, else one byte. Returns the bytes taken (at least one,
+/* Bytes of the head or of chunk framing, from data (len > 0): a whole line
+ * (response_line.c), or a run that can be taken in one step, else one byte. Returns the bytes taken (at least one,
  * the offending byte included on an error, which is in *err). */
 static size_t head_bytes(hcsms_http_response *r, const unsigned char *data, size_t len, int *err)
 {
+    if (r->line_len == 0 && !r->saw_cr) {
+        size_t n = 0;
+
+        if (r->state == ST_HEADER_START)
+            n = hcsms_http_header_line(r, data, head_room(r, len), err);
+        else if (r->state == ST_STATUS || r->state == ST_STATUS_AFTER_EMPTY)
+            n = hcsms_http_status_line(r, data, head_room(r, len));
+        if (n > 0)
+            return n;
+    }
     if (!r->saw_cr && ((r->state == ST_HEADER_VALUE && r->header == H_OTHER) ||
                        (r->state == ST_REASON && r->value_started) ||
                        r->state == ST_HEADER_NAME)) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The response parser's private parts, shared by its files: response.c
- * (feeding, the body, line counting and dispatch), response_head.c (the
- * status line and headers) and response_chunk.c (chunked framing).
+ * (feeding, the body, line counting and dispatch), response_line.c (the
+ * status line, and whole lines at once), response_head.c (header lines)
+ * and response_chunk.c (chunked framing).
  */
 #ifndef HCSMS_HTTP_RESPONSE_H
 #define HCSMS_HTTP_RESPONSE_H
@@ -71,6 +72,24 @@ void hcsms_http_reset_head(hcsms_http_response *r);
  * ended the line. had_cr: the line end was CRLF. Return 0 or an error. */
 int hcsms_http_status_byte(hcsms_http_response *r, unsigned char c, int end, unsigned had_cr);
 int hcsms_http_header_byte(hcsms_http_response *r, unsigned char c, int end);
+
+/* A header name ended (r->name, r->name_len): what the header is, and its
+ * value's state started. */
+void hcsms_http_identify_header(hcsms_http_response *r);
+
+/* The n value bytes of a header line that arrived whole (field bytes, the
+ * line end not included), read as the byte-at-a-time path reads them.
+ * Returns 0, or an error with *at the offending byte's index. */
+int hcsms_http_value_run(hcsms_http_response *r, const unsigned char *v, size_t n, size_t *at);
+
+/* A whole status or header line at the start of data (room: the bytes the
+ * limits leave, from head_room() in response.c), when it can be taken whole:
+ * returns its bytes (the line end included; on an error in *err, up to the
+ * offending byte), or 0 (nothing changed: the byte-at-a-time path reads
+ * it). Only at the start of a line (line_len 0, no CR pending). */
+size_t hcsms_http_status_line(hcsms_http_response *r, const unsigned char *data, size_t room);
+size_t hcsms_http_header_line(hcsms_http_response *r, const unsigned char *data, size_t room,
+                              int *err);
 
 /* The same for chunk-size lines, the CRLF after chunk data and trailers. */
 int hcsms_http_chunk_byte(hcsms_http_response *r, unsigned char c, int end);

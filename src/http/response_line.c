@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The status line, and the fast path of the response head: a status or
+ * header line that arrived whole is read in tight loops, a byte costing a
+ * few instructions instead of a pass through the byte-at-a-time state
+ * machine (measured: about 50 a byte there).
+ *
+ * The fast path takes only a line it can take whole: within the room the
+ * line and header limits leave, every byte one the grammar allows where it
+ * stands. Anything else (a line cut by the read, a long line, an empty line
+ * before the status, a CTL, obs-fold, a bare CR, one header too many) is
+ * left untouched to the byte-at-a-time path, which names the error at its
+ * byte: so both paths give the same result for every input, and the
+ * unit tests that feed a response byte by byte check the slow path while
+ * those that feed it whole check this one. The values of the framing
+ * headers and of kept headers are read by response_head.c either way.
+ */
+#include <string.h>
+
+#include "response.h"
+
+#define STATUS_PREFIX_LEN 12 /* "HTTP/1.1 200" */
+
+static int parse_status_prefix(hcsms_http_response *r)
+{
+    const char *s = r->status_text;
+
+    if (memcmp(s, "HTTP/1.", 7) != 0 || (s[7] != '0' && s[7] != '1') || s[8] != ' ')
+        return HCSMS_ERR_HTTP_STATUS_LINE;
+    if (s[9] < '1' || s[9] > '5' || s[10] < '0' || s[10] > '9' || s[11] < '0' || s[11] > '9')
+        return HCSMS_ERR_HTTP_STATUS_LINE;
+    r->http_minor = (uint8_t)(s[7] - '0');
+    r->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+    return 0;
+}
+
+int hcsms_http_status_byte(hcsms_http_response *r, unsigned char c, int end, unsigned had_cr)
+{
+    if (r->state == ST_REASON) {
+        if (end) {
+            r->state = ST_HEADER_START;
+            r->line_len = 0;
+            return 0;
+        }
+        /* "HTTP/1.1 2000" must not read as 200: a space must follow. */
+        if (!r->value_started && c != ' ')
+            return HCSMS_ERR_HTTP_STATUS_LINE;
+        r->value_started = 1;
+        return hcsms_http_is_field_byte(c) ? 0 : HCSMS_ERR_HTTP_STATUS_LINE;
+    }
+    if (end && r->state == ST_STATUS && r->line_len == 1u + had_cr) {
+        /* An empty line before the status line is ignored, as RFC 9112 2.2
+         * asks of request-lines ("at least one empty line") and llhttp does
+         * for responses: a server that ends a body with a stray CRLF leaves
+         * one in front of the next answer on a kept-alive connection. Only
+         * a whole line (CRLF, or LF: bare LF ends every line here), and only
+         * one (llhttp takes any number): one is that case, more mean the
+         * stream is not what we think it is, and a server sending nothing
+         * but line ends is refused at the second. Its bytes count against
+         * the head limits like any line. */
+        r->state = ST_STATUS_AFTER_EMPTY;
+        r->line_len = 0;
+        return 0;
+    }
+    if (end || r->line_len > STATUS_PREFIX_LEN)
+        return HCSMS_ERR_HTTP_STATUS_LINE;
+    r->status_text[r->line_len - 1] = (char)c;
+    if (r->line_len == STATUS_PREFIX_LEN) {
+        int err = parse_status_prefix(r);
+        if (err != 0)
+            return err;
+        r->state = ST_REASON;
+        r->value_started = 0;
+    }
+    return 0;
+}
+
+
+/* Whether any of 8 bytes is a CTL (below 0x20, HTAB included) or DEL: the
+ * usual bit tricks (exact for "any"; obs-text, 0x80 and up, never counts).
+ * Eight bytes cost what one did. */
+static int word_has_ctl(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t x, del;
+
+    memcpy(&x, p, sizeof(x));
+    del = x ^ (ones * 0x7f);
+    return (((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs ? 1 : 0;
+}
+
+/* Where the line ends, from start (data[start..len) field bytes up to it):
+ * just past its LF, or 0 when the line does not end there well (a CTL, a
+ * bare CR, or no LF within len). *content_end: where its CR or LF is. */
+static size_t field_line_end(const unsigned char *data, size_t start, size_t len,
+                             size_t *content_end)
+{
+    size_t i = start;
+
+    while (len - i >= 8 && !word_has_ctl(data + i))
+        i += 8;
+    while (i < len && hcsms_http_is_field_byte(data[i]))
+        i++;
+    *content_end = i;
+    if (i < len && data[i] == '\n')
+        return i + 1;
+    if (i + 1 < len && data[i] == '\r' && data[i + 1] == '\n')
+        return i + 2;
+    return 0;
+}
+
+size_t hcsms_http_status_line(hcsms_http_response *r, const unsigned char *data, size_t room)
+{
+    size_t content, end;
+
+    if (room <= STATUS_PREFIX_LEN)
+        return 0;
+    end = field_line_end(data, STATUS_PREFIX_LEN, room, &content);
+    if (end == 0 || (content > STATUS_PREFIX_LEN && data[STATUS_PREFIX_LEN] != ' '))
+        return 0;
+    memcpy(r->status_text, data, STATUS_PREFIX_LEN);
+    if (parse_status_prefix(r) != 0)
+        return 0; /* the slow path names the byte */
+    r->value_started = (uint8_t)(content > STATUS_PREFIX_LEN);
+    r->header_bytes += (uint32_t)end;
+    r->line_len = 0;
+    r->state = ST_HEADER_START;
+    return end;
+}
+
+size_t hcsms_http_header_line(hcsms_http_response *r, const unsigned char *data, size_t room,
+                              int *err)
+{
+    size_t n = 0, content, end, at = 0;
+
+    if (room == 0)
+        return 0;
+    if (data[0] == '\n' || (data[0] == '\r' && room > 1 && data[1] == '\n')) {
+        end = data[0] == '\n' ? 1u : 2u; /* the empty line: the head ends */
+        r->header_bytes += (uint32_t)end;
+        *err = hcsms_http_header_byte(r, '\n', 1);
+        return end;
+    }
+    /* The name, kept lower-cased as take_name_bytes() in response.c keeps
+     * it (r->name is scratch until the line is taken). */
+    for (; n < room && hcsms_http_is_tchar(data[n]); n++) {
+        if (n < sizeof(r->name))
+            r->name[n] = (char)hcsms_http_lower(data[n]);
+    }
+    if (n == 0 || n == room || data[n] != ':' || r->header_count >= HCSMS_HTTP_HEADERS_MAX)
+        return 0;
+    end = field_line_end(data, n + 1, room, &content);
+    if (end == 0)
+        return 0;
+    r->header_count++;
+    r->name_len = (uint8_t)(n <= sizeof(r->name) ? n : sizeof(r->name) + 1);
+    hcsms_http_identify_header(r);
+    r->header_bytes += (uint32_t)end;
+    r->state = ST_HEADER_VALUE;
+    *err = hcsms_http_value_run(r, data + n + 1, content - n - 1, &at);
+    if (*err != 0)
+        return n + 1 + at + 1; /* up to and including the offending byte */
+    *err = hcsms_http_header_byte(r, '\n', 1);
+    return end;
+}
