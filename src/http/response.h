@@ -82,14 +82,29 @@ void hcsms_http_identify_header(hcsms_http_response *r);
  * Returns 0, or an error with *at the offending byte's index. */
 int hcsms_http_value_run(hcsms_http_response *r, const unsigned char *v, size_t n, size_t *at);
 
-/* A whole status or header line at the start of data (room: the bytes the
- * limits leave, from head_room() in response.c), when it can be taken whole:
- * returns its bytes (the line end included; on an error in *err, up to the
- * offending byte), or 0 (nothing changed: the byte-at-a-time path reads
- * it). Only at the start of a line (line_len 0, no CR pending). */
-size_t hcsms_http_status_line(hcsms_http_response *r, const unsigned char *data, size_t room);
-size_t hcsms_http_header_line(hcsms_http_response *r, const unsigned char *data, size_t room,
-                              int *err);
+/* How many of len bytes the current line may still take in one step: the
+ * byte that would pass the line or header limit is left to the
+ * byte-at-a-time path, which names the error. */
+static inline size_t hcsms_http_head_room(const hcsms_http_response *r, size_t len)
+{
+    size_t allowed;
+
+    if (r->line_len >= HCSMS_HTTP_LINE_MAX || r->header_bytes >= HCSMS_HTTP_HEADER_BYTES_MAX)
+        return 0;
+    allowed = HCSMS_HTTP_LINE_MAX - r->line_len;
+    if (HCSMS_HTTP_HEADER_BYTES_MAX - r->header_bytes < allowed)
+        allowed = HCSMS_HTTP_HEADER_BYTES_MAX - r->header_bytes;
+    return len < allowed ? len : allowed;
+}
+
+/* The status and header lines at the start of data that arrived whole
+ * (response_line.c), while the state is one of the head's line starts:
+ * returns their bytes (on an error in *err, up to the offending byte), or
+ * 0 when the first cannot be taken whole (nothing changed: the byte-at-a-
+ * time path reads it). Only at the start of a line (line_len 0, no CR
+ * pending). */
+size_t hcsms_http_head_lines(hcsms_http_response *r, const unsigned char *data, size_t len,
+                             int *err);
 
 /* The same for chunk-size lines, the CRLF after chunk data and trailers. */
 int hcsms_http_chunk_byte(hcsms_http_response *r, unsigned char c, int end);

@@ -242,7 +242,17 @@ int hcsms_http_value_run(hcsms_http_response *r, const unsigned char *v, size_t 
         return 0;
     }
     for (i = 0; i < n && r->header != H_OTHER; i++) {
-        if ((err = header_value_byte(r, v[i])) != 0) {
+        unsigned char c = v[i];
+
+        if (r->header != H_CONTENT_LENGTH && !r->value_done && hcsms_http_is_tchar(c)) {
+            /* Inside a list element: what list_byte() does with it. */
+            if (r->token_len < sizeof(r->token))
+                r->token[r->token_len] = (char)hcsms_http_lower(c);
+            if (r->token_len < 255)
+                r->token_len++;
+            continue;
+        }
+        if ((err = header_value_byte(r, c)) != 0) {
             *at = i;
             return err;
         }
