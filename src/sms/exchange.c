@@ -92,30 +92,39 @@ void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const c
     if (TRACING(client))
         hcsms_trace_header(client, name, ": ", value, "", "");
     hcsms_http_write_string(writer, name);
-    hcsms_http_write_string(writer, ": ");
+    hcsms_http_write_literal(writer, ": ");
     hcsms_http_write_string(writer, value);
-    hcsms_http_write_string(writer, "\r\n");
+    hcsms_http_write_literal(writer, "\r\n");
+}
+
+/* The User-Agent line without its line end. */
+static void write_user_agent_line(const hcsms_client *client, hcsms_http_writer *writer)
+{
+    hcsms_http_write_literal(writer, "User-Agent: hcsms/" HCSMS_VERSION);
+    if (client->user_agent != NULL) {
+        hcsms_http_write_literal(writer, " ");
+        hcsms_http_write_string(writer, client->user_agent);
+    }
 }
 
 void hcsms_write_user_agent(const hcsms_client *client, hcsms_http_writer *writer)
 {
-    hcsms_http_write_string(writer, "User-Agent: hcsms/" HCSMS_VERSION);
-    if (client->user_agent != NULL) {
-        hcsms_http_write_string(writer, " ");
-        hcsms_http_write_string(writer, client->user_agent);
-    }
-    hcsms_http_write_string(writer, "\r\n");
+    write_user_agent_line(client, writer);
+    hcsms_http_write_literal(writer, "\r\n");
 }
 
 void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer)
 {
     hcsms_write_header(client, writer, "Host", client->host_header);
-    if (TRACING(client))
+    if (TRACING(client)) {
         hcsms_trace_header(client, "User-Agent: hcsms/" HCSMS_VERSION,
                            client->user_agent != NULL ? " " : "",
                            client->user_agent != NULL ? client->user_agent : "", "", "");
-    hcsms_write_user_agent(client, writer);
-    hcsms_write_header(client, writer, "Accept", "application/json");
+        hcsms_trace_header(client, "Accept", ": ", "application/json", "", "");
+    }
+    /* Accept follows the user agent's line end: one write for both. */
+    write_user_agent_line(client, writer);
+    hcsms_http_write_literal(writer, "\r\nAccept: application/json\r\n");
 }
 
 
