@@ -72,30 +72,11 @@ void hcsms_http_identify_header(hcsms_http_response *r)
     r->kept_trim = 0;
 }
 
-/* One byte of a kept value: leading white space skipped, trailing white
- * space trimmed at the line end (kept_trim), NUL-terminated as it goes. A
- * byte that does not fit flags the value, unless it is white space (which
- * the trim would remove if nothing followed it). */
-static void kept_byte(hcsms_http_response *r, unsigned char c)
-{
-    hcsms_http_keep *k = r->kept;
-
-    if (!r->value_started && hcsms_http_is_ows(c))
-        return;
-    r->value_started = 1;
-    if (k->len + 1 >= k->size) {
-        if (!hcsms_http_is_ows(c))
-            k->truncated = 1;
-        return;
-    }
-    k->value[k->len++] = (char)c;
-    k->value[k->len] = '\0';
-    if (!hcsms_http_is_ows(c))
-        r->kept_trim = k->len;
-}
-
-/* The bytes of a kept value that arrived whole (the line end not included):
- * what kept_byte() does to each, with the bytes copied at once. */
+/* Bytes of a kept value (the line end not included; one byte at a time on
+ * the slow path): leading white space skipped, trailing white space trimmed
+ * at the line end (kept_trim), NUL-terminated as it goes. A byte that does
+ * not fit flags the value, unless it is white space (which the trim would
+ * remove if nothing followed it). */
 static void kept_run(hcsms_http_response *r, const unsigned char *v, size_t n)
 {
     hcsms_http_keep *k = r->kept;
@@ -225,7 +206,7 @@ static int header_value_byte(hcsms_http_response *r, unsigned char c)
     case H_CONNECTION:
         return list_byte(r, c);
     case H_KEPT:
-        kept_byte(r, c);
+        kept_run(r, &c, 1);
         return 0;
     default:
         return 0;

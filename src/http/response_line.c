@@ -91,17 +91,17 @@ int hcsms_http_status_byte(hcsms_http_response *r, unsigned char c, int end, uns
 }
 
 
-/* Whether any of 8 bytes is a CTL (below 0x20, HTAB included) or DEL: the
- * usual bit tricks (exact for "any"; obs-text, 0x80 and up, never counts).
- * Eight bytes cost what one did. */
+/* Whether any byte of a machine word (8 bytes here, 4 on Cortex-M) is a
+ * CTL (below 0x20, HTAB included) or DEL: the usual bit tricks, exact for
+ * "any"; obs-text (0x80 and up) never counts. A word costs what a byte did. */
 static int word_has_ctl(const unsigned char *p)
 {
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t x, del;
+    const size_t ones = (size_t)-1 / 255, highs = ones * 0x80;
+    size_t x, del;
 
     memcpy(&x, p, sizeof(x));
     del = x ^ (ones * 0x7f);
-    return (((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs ? 1 : 0;
+    return ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs) != 0;
 }
 
 /* Where the line ends, from start (data[start..len) field bytes up to it):
@@ -112,8 +112,8 @@ static size_t field_line_end(const unsigned char *data, size_t start, size_t len
 {
     size_t i = start;
 
-    while (len - i >= 8 && !word_has_ctl(data + i))
-        i += 8;
+    while (len - i >= sizeof(size_t) && !word_has_ctl(data + i))
+        i += sizeof(size_t);
     while (i < len && hcsms_http_is_field_byte(data[i]))
         i++;
     *content_end = i;
@@ -160,6 +160,7 @@ static size_t header_line(hcsms_http_response *r, const unsigned char *data, siz
      * it (r->name is scratch until the line is taken); past sizeof(r->name)
      * a name is longer than any we know and only checked. */
     lim = room < sizeof(r->name) ? room : sizeof(r->name);
+    /* cppcheck-suppress knownConditionTrueFalse ; lim > 0 (room > 0), not known to it */
     while (n < lim && data[n] < 0x80 && name_bytes[data[n]] != 0) {
         r->name[n] = (char)name_bytes[data[n]];
         n++;
