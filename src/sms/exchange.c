@@ -97,34 +97,33 @@ void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const c
     hcsms_http_write_literal(writer, "\r\n");
 }
 
-/* The User-Agent line without its line end. */
-static void write_user_agent_line(const hcsms_client *client, hcsms_http_writer *writer)
+void hcsms_write_user_agent(const hcsms_client *client, hcsms_http_writer *writer)
 {
     hcsms_http_write_literal(writer, "User-Agent: hcsms/" HCSMS_VERSION);
     if (client->user_agent != NULL) {
         hcsms_http_write_literal(writer, " ");
         hcsms_http_write_string(writer, client->user_agent);
     }
-}
-
-void hcsms_write_user_agent(const hcsms_client *client, hcsms_http_writer *writer)
-{
-    write_user_agent_line(client, writer);
     hcsms_http_write_literal(writer, "\r\n");
 }
 
 void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer)
 {
     hcsms_write_header(client, writer, "Host", client->host_header);
-    if (TRACING(client)) {
+    if (TRACING(client))
         hcsms_trace_header(client, "User-Agent: hcsms/" HCSMS_VERSION,
                            client->user_agent != NULL ? " " : "",
                            client->user_agent != NULL ? client->user_agent : "", "", "");
-        hcsms_trace_header(client, "Accept", ": ", "application/json", "", "");
-    }
-    /* Accept follows the user agent's line end: one write for both. */
-    write_user_agent_line(client, writer);
-    hcsms_http_write_literal(writer, "\r\nAccept: application/json\r\n");
+    hcsms_write_user_agent(client, writer);
+    hcsms_write_literal_lines(client, writer, "Accept: application/json\r\n");
+}
+
+void hcsms_write_lines(hcsms_client *client, hcsms_http_writer *writer, const char *lines,
+                       size_t len)
+{
+    if (TRACING(client))
+        hcsms_trace_lines(client, lines, len);
+    hcsms_http_write(writer, lines, len);
 }
 
 

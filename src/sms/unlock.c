@@ -126,12 +126,9 @@ static void write_unlock_request(hcsms_client *client, hcsms_http_writer *writer
     hcsms_write_segment(writer_sink, writer, request->task_id);
     hcsms_http_write_literal(writer, "/unlock HTTP/1.1\r\n");
     hcsms_write_common_headers(client, writer);
-    if (TRACING(client)) {
-        hcsms_trace_header(client, "Content-Type", ": ", "application/json", "", "");
-        hcsms_trace_header(client, "Content-Length", ": ", "0", "", "");
-    }
-    /* Both constant headers in one write (the writer's cost is per call). */
-    hcsms_http_write_literal(writer, "Content-Type: application/json\r\nContent-Length: 0\r\n");
+    /* One write for both (the writer's cost is per call). */
+    hcsms_write_literal_lines(client, writer, "Content-Type: application/json\r\n"
+                                              "Content-Length: 0\r\n");
     if (client->token != NULL) {
         TRACE(client, HCSMS_TRACE_REQUEST_HEADER, "X-Auth-Token: (redacted)");
         hcsms_auth_write_token_header(writer, client->token, client->token_len);
