@@ -93,7 +93,8 @@ static void kept_run(hcsms_http_response *r, const unsigned char *v, size_t n)
         fit = k->size - 1 - k->len;
     if (fit > n - i)
         fit = n - i;
-    memcpy(k->value + k->len, v + i, fit);
+    if (fit > 0) /* value may be NULL (size 0: only counted) */
+        memcpy(k->value + k->len, v + i, fit);
     for (last = fit; last > 0 && hcsms_http_is_ows(v[i + last - 1]); last--)
         ;
     if (last > 0)
