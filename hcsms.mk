@@ -36,6 +36,7 @@ HCSMS_CORE_SOURCES = \
 	$(HCSMS_DIR)/src/http/response.c \
 	$(HCSMS_DIR)/src/http/response_chunk.c \
 	$(HCSMS_DIR)/src/http/response_head.c \
+	$(HCSMS_DIR)/src/http/response_line.c \
 	$(HCSMS_DIR)/src/json/json.c \
 	$(HCSMS_DIR)/src/auth/token.c \
 	$(HCSMS_DIR)/src/sms/client.c \

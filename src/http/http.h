@@ -99,6 +99,9 @@ void hcsms_http_writer_init(hcsms_http_writer *writer,
                             uint64_t deadline_ms);
 void hcsms_http_write(hcsms_http_writer *writer, const void *data, size_t len);
 void hcsms_http_write_string(hcsms_http_writer *writer, const char *text);
+/* A string literal: its length known when compiled, so no strlen at run time. */
+#define hcsms_http_write_literal(writer, text) \
+    hcsms_http_write((writer), "" text, sizeof(text) - 1)
 /* Send what is buffered; returns 0 or the first error. */
 int hcsms_http_writer_flush(hcsms_http_writer *writer);
 

@@ -135,30 +135,15 @@ static int head_byte(hcsms_http_response *r, unsigned char c)
     return hcsms_http_chunk_byte(r, c, end);
 }
 
-/* How many of len bytes the current line may still take in one step: the
- * byte that would pass the line or header limit is left to head_byte(),
- * which names the error. */
-static size_t head_room(const hcsms_http_response *r, size_t len)
-{
-    size_t allowed;
-
-    if (r->line_len >= HCSMS_HTTP_LINE_MAX || r->header_bytes >= HCSMS_HTTP_HEADER_BYTES_MAX)
-        return 0;
-    allowed = HCSMS_HTTP_LINE_MAX - r->line_len;
-    if (HCSMS_HTTP_HEADER_BYTES_MAX - r->header_bytes < allowed)
-        allowed = HCSMS_HTTP_HEADER_BYTES_MAX - r->header_bytes;
-    return len < allowed ? len : allowed;
-}
-
 /* The bytes of a field value nobody keeps (or of the reason phrase) that can
- * be taken in one step: field bytes up to the line end, within head_room().
- * Counts them; returns how many. Measured: the
+ * be taken in one step: field bytes up to the line end, within
+ * hcsms_http_head_room(). Counts them; returns how many. Measured: the
  * byte-by-byte path cost about 65 instructions a byte of such values. */
 static size_t skip_field_bytes(hcsms_http_response *r, const unsigned char *data, size_t len)
 {
     size_t n = 0;
 
-    len = head_room(r, len);
+    len = hcsms_http_head_room(r, len);
     while (n < len && hcsms_http_is_field_byte(data[n]))
         n++;
     r->line_len += (uint32_t)n;
@@ -173,7 +158,7 @@ static size_t take_name_bytes(hcsms_http_response *r, const unsigned char *data,
 {
     size_t n = 0;
 
-    len = head_room(r, len);
+    len = hcsms_http_head_room(r, len);
     for (; n < len && hcsms_http_is_tchar(data[n]); n++) {
         if (r->name_len < sizeof(r->name))
             r->name[r->name_len] = (char)hcsms_http_lower(data[n]);
@@ -214,11 +199,17 @@ static long body_bytes(hcsms_http_response *r, const unsigned char *data, size_t
     return (long)n;
 }
 
-/* Bytes of the head or of chunk framing, from data (len > 0): a run that can
- * be taken in one step, else one byte. Returns the bytes taken (at least one,
+/* Bytes of the head or of chunk framing, from data (len > 0): a whole line
+ * (response_line.c), or a run that can be taken in one step, else one byte. Returns the bytes taken (at least one,
  * the offending byte included on an error, which is in *err). */
 static size_t head_bytes(hcsms_http_response *r, const unsigned char *data, size_t len, int *err)
 {
+    if (r->line_len == 0 && !r->saw_cr) {
+        size_t n = hcsms_http_head_lines(r, data, len, err);
+
+        if (n > 0)
+            return n;
+    }
     if (!r->saw_cr && ((r->state == ST_HEADER_VALUE && r->header == H_OTHER) ||
                        (r->state == ST_REASON && r->value_started) ||
                        r->state == ST_HEADER_NAME)) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The response parser's private parts, shared by its files: response.c
- * (feeding, the body, line counting and dispatch), response_head.c (the
- * status line and headers) and response_chunk.c (chunked framing).
+ * (feeding, the body, line counting and dispatch), response_line.c (the
+ * status line, and whole lines at once), response_head.c (header lines)
+ * and response_chunk.c (chunked framing).
  */
 #ifndef HCSMS_HTTP_RESPONSE_H
 #define HCSMS_HTTP_RESPONSE_H
@@ -71,6 +72,39 @@ void hcsms_http_reset_head(hcsms_http_response *r);
  * ended the line. had_cr: the line end was CRLF. Return 0 or an error. */
 int hcsms_http_status_byte(hcsms_http_response *r, unsigned char c, int end, unsigned had_cr);
 int hcsms_http_header_byte(hcsms_http_response *r, unsigned char c, int end);
+
+/* A header name ended (r->name, r->name_len): what the header is, and its
+ * value's state started. */
+void hcsms_http_identify_header(hcsms_http_response *r);
+
+/* The n value bytes of a header line that arrived whole (field bytes, the
+ * line end not included), read as the byte-at-a-time path reads them.
+ * Returns 0, or an error with *at the offending byte's index. */
+int hcsms_http_value_run(hcsms_http_response *r, const unsigned char *v, size_t n, size_t *at);
+
+/* How many of len bytes the current line may still take in one step: the
+ * byte that would pass the line or header limit is left to the
+ * byte-at-a-time path, which names the error. */
+static inline size_t hcsms_http_head_room(const hcsms_http_response *r, size_t len)
+{
+    size_t allowed;
+
+    if (r->line_len >= HCSMS_HTTP_LINE_MAX || r->header_bytes >= HCSMS_HTTP_HEADER_BYTES_MAX)
+        return 0;
+    allowed = HCSMS_HTTP_LINE_MAX - r->line_len;
+    if (HCSMS_HTTP_HEADER_BYTES_MAX - r->header_bytes < allowed)
+        allowed = HCSMS_HTTP_HEADER_BYTES_MAX - r->header_bytes;
+    return len < allowed ? len : allowed;
+}
+
+/* The status and header lines at the start of data that arrived whole
+ * (response_line.c), while the state is one of the head's line starts:
+ * returns their bytes (on an error in *err, up to the offending byte), or
+ * 0 when the first cannot be taken whole (nothing changed: the byte-at-a-
+ * time path reads it). Only at the start of a line (line_len 0, no CR
+ * pending). */
+size_t hcsms_http_head_lines(hcsms_http_response *r, const unsigned char *data, size_t len,
+                             int *err);
 
 /* The same for chunk-size lines, the CRLF after chunk data and trailers. */
 int hcsms_http_chunk_byte(hcsms_http_response *r, unsigned char c, int end);

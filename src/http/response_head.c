@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The response head: the status line and the header lines. The framing
+ * The response head's header lines, byte by byte (the status line and
+ * whole lines at once are in response_line.c). The framing
  * headers (Content-Length, Transfer-Encoding, Connection) are read here;
  * every other header is skipped, unless the caller listed it to be kept
  * (hcsms_http_keep): this layer knows no header of the application.
@@ -9,79 +10,39 @@
 
 #include "response.h"
 
-#define STATUS_PREFIX_LEN 12 /* "HTTP/1.1 200" */
-
-static int parse_status_prefix(hcsms_http_response *r)
-{
-    const char *s = r->status_text;
-
-    if (memcmp(s, "HTTP/1.", 7) != 0 || (s[7] != '0' && s[7] != '1') || s[8] != ' ')
-        return HCSMS_ERR_HTTP_STATUS_LINE;
-    if (s[9] < '1' || s[9] > '5' || s[10] < '0' || s[10] > '9' || s[11] < '0' || s[11] > '9')
-        return HCSMS_ERR_HTTP_STATUS_LINE;
-    r->http_minor = (uint8_t)(s[7] - '0');
-    r->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
-    return 0;
-}
-
-int hcsms_http_status_byte(hcsms_http_response *r, unsigned char c, int end, unsigned had_cr)
-{
-    if (r->state == ST_REASON) {
-        if (end) {
-            r->state = ST_HEADER_START;
-            r->line_len = 0;
-            return 0;
-        }
-        /* "HTTP/1.1 2000" must not read as 200: a space must follow. */
-        if (!r->value_started && c != ' ')
-            return HCSMS_ERR_HTTP_STATUS_LINE;
-        r->value_started = 1;
-        return hcsms_http_is_field_byte(c) ? 0 : HCSMS_ERR_HTTP_STATUS_LINE;
-    }
-    if (end && r->state == ST_STATUS && r->line_len == 1u + had_cr) {
-        /* An empty line before the status line is ignored, as RFC 9112 2.2
-         * asks of request-lines ("at least one empty line") and llhttp does
-         * for responses: a server that ends a body with a stray CRLF leaves
-         * one in front of the next answer on a kept-alive connection. Only
-         * a whole line (CRLF, or LF: bare LF ends every line here), and only
-         * one (llhttp takes any number): one is that case, more mean the
-         * stream is not what we think it is, and a server sending nothing
-         * but line ends is refused at the second. Its bytes count against
-         * the head limits like any line. */
-        r->state = ST_STATUS_AFTER_EMPTY;
-        r->line_len = 0;
-        return 0;
-    }
-    if (end || r->line_len > STATUS_PREFIX_LEN)
-        return HCSMS_ERR_HTTP_STATUS_LINE;
-    r->status_text[r->line_len - 1] = (char)c;
-    if (r->line_len == STATUS_PREFIX_LEN) {
-        int err = parse_status_prefix(r);
-        if (err != 0)
-            return err;
-        r->state = ST_REASON;
-        r->value_started = 0;
-    }
-    return 0;
-}
-
-/* The caller's entry for the header named in r->name, or NULL. */
+/* The caller's entry for the header named in r->name, or NULL. The first
+ * byte is compared before the rest: most names differ there. strncmp stops
+ * at the listed name's end, so the name never needs its length. */
 static hcsms_http_keep *find_kept(const hcsms_http_response *r)
 {
     hcsms_http_keep *k;
 
     for (k = r->keep; k != NULL; k = k->next) {
-        if (strlen(k->name) == r->name_len && memcmp(k->name, r->name, r->name_len) == 0)
+        if (k->name[0] == r->name[0] && strncmp(k->name, r->name, r->name_len) == 0 &&
+            k->name[r->name_len] == '\0')
             return k;
     }
     return NULL;
 }
 
-static void identify_header(hcsms_http_response *r)
+/* Which framing header r->name is, by its length first (H_OTHER: none). */
+static uint8_t framing_header(const hcsms_http_response *r)
 {
-    static const char framing[][18] = {"content-length", "transfer-encoding", "connection"};
+    switch (r->name_len) {
+    case 14:
+        return memcmp(r->name, "content-length", 14) == 0 ? H_CONTENT_LENGTH : H_OTHER;
+    case 17:
+        return memcmp(r->name, "transfer-encoding", 17) == 0 ? H_TRANSFER_ENCODING : H_OTHER;
+    case 10:
+        return memcmp(r->name, "connection", 10) == 0 ? H_CONNECTION : H_OTHER;
+    default:
+        return H_OTHER;
+    }
+}
+
+void hcsms_http_identify_header(hcsms_http_response *r)
+{
     hcsms_http_keep *k;
-    unsigned i;
 
     r->header = H_OTHER;
     r->number = 0;
@@ -90,12 +51,9 @@ static void identify_header(hcsms_http_response *r)
     r->token_len = 0;
     if (r->name_len > sizeof(r->name))
         return;
-    for (i = 0; i < sizeof(framing) / sizeof(framing[0]); i++) {
-        if (strlen(framing[i]) == r->name_len && memcmp(framing[i], r->name, r->name_len) == 0) {
-            r->header = (uint8_t)(H_CONTENT_LENGTH + i);
-            r->te_seen |= (uint8_t)(r->header == H_TRANSFER_ENCODING);
-            return;
-        }
+    if ((r->header = framing_header(r)) != H_OTHER) {
+        r->te_seen |= (uint8_t)(r->header == H_TRANSFER_ENCODING);
+        return;
     }
     if ((k = find_kept(r)) == NULL)
         return;
@@ -114,26 +72,40 @@ static void identify_header(hcsms_http_response *r)
     r->kept_trim = 0;
 }
 
-/* One byte of a kept value: leading white space skipped, trailing white
- * space trimmed at the line end (kept_trim), NUL-terminated as it goes. A
- * byte that does not fit flags the value, unless it is white space (which
- * the trim would remove if nothing followed it). */
-static void kept_byte(hcsms_http_response *r, unsigned char c)
+/* Bytes of a kept value (the line end not included; one byte at a time on
+ * the slow path): leading white space skipped, trailing white space trimmed
+ * at the line end (kept_trim), NUL-terminated as it goes. A byte that does
+ * not fit flags the value, unless it is white space (which the trim would
+ * remove if nothing followed it). */
+static void kept_run(hcsms_http_response *r, const unsigned char *v, size_t n)
 {
     hcsms_http_keep *k = r->kept;
+    size_t i = 0, fit = 0, last = 0;
 
-    if (!r->value_started && hcsms_http_is_ows(c))
-        return;
-    r->value_started = 1;
-    if (k->len + 1 >= k->size) {
-        if (!hcsms_http_is_ows(c))
-            k->truncated = 1;
-        return;
+    if (!r->value_started) {
+        while (i < n && hcsms_http_is_ows(v[i]))
+            i++;
+        if (i == n)
+            return;
+        r->value_started = 1;
     }
-    k->value[k->len++] = (char)c;
-    k->value[k->len] = '\0';
-    if (!hcsms_http_is_ows(c))
-        r->kept_trim = k->len;
+    if (k->len + 1 < k->size)
+        fit = k->size - 1 - k->len;
+    if (fit > n - i)
+        fit = n - i;
+    if (fit > 0) /* value may be NULL (size 0: only counted) */
+        memcpy(k->value + k->len, v + i, fit);
+    for (last = fit; last > 0 && hcsms_http_is_ows(v[i + last - 1]); last--)
+        ;
+    if (last > 0)
+        r->kept_trim = k->len + last;
+    k->len += fit;
+    if (k->size > 0)
+        k->value[k->len] = '\0';
+    for (i += fit; i < n; i++) {
+        if (!hcsms_http_is_ows(v[i]))
+            k->truncated = 1;
+    }
 }
 
 /* One element of a comma-separated list ended (Transfer-Encoding, Connection). */
@@ -235,11 +207,39 @@ static int header_value_byte(hcsms_http_response *r, unsigned char c)
     case H_CONNECTION:
         return list_byte(r, c);
     case H_KEPT:
-        kept_byte(r, c);
+        kept_run(r, &c, 1);
         return 0;
     default:
         return 0;
     }
+}
+
+int hcsms_http_value_run(hcsms_http_response *r, const unsigned char *v, size_t n, size_t *at)
+{
+    size_t i;
+    int err;
+
+    if (r->header == H_KEPT) {
+        kept_run(r, v, n);
+        return 0;
+    }
+    for (i = 0; i < n && r->header != H_OTHER; i++) {
+        unsigned char c = v[i];
+
+        if (r->header != H_CONTENT_LENGTH && !r->value_done && hcsms_http_is_tchar(c)) {
+            /* Inside a list element: what list_byte() does with it. */
+            if (r->token_len < sizeof(r->token))
+                r->token[r->token_len] = (char)hcsms_http_lower(c);
+            if (r->token_len < 255)
+                r->token_len++;
+            continue;
+        }
+        if ((err = header_value_byte(r, c)) != 0) {
+            *at = i;
+            return err;
+        }
+    }
+    return 0;
 }
 
 static int header_value_end(hcsms_http_response *r)
@@ -327,7 +327,7 @@ int hcsms_http_header_byte(hcsms_http_response *r, unsigned char c, int end)
         return 0;
     case ST_HEADER_NAME:
         if (c == ':') {
-            identify_header(r);
+            hcsms_http_identify_header(r);
             r->state = ST_HEADER_VALUE;
             return 0;
         }

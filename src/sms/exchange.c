@@ -92,19 +92,19 @@ void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const c
     if (TRACING(client))
         hcsms_trace_header(client, name, ": ", value, "", "");
     hcsms_http_write_string(writer, name);
-    hcsms_http_write_string(writer, ": ");
+    hcsms_http_write_literal(writer, ": ");
     hcsms_http_write_string(writer, value);
-    hcsms_http_write_string(writer, "\r\n");
+    hcsms_http_write_literal(writer, "\r\n");
 }
 
 void hcsms_write_user_agent(const hcsms_client *client, hcsms_http_writer *writer)
 {
-    hcsms_http_write_string(writer, "User-Agent: hcsms/" HCSMS_VERSION);
+    hcsms_http_write_literal(writer, "User-Agent: hcsms/" HCSMS_VERSION);
     if (client->user_agent != NULL) {
-        hcsms_http_write_string(writer, " ");
+        hcsms_http_write_literal(writer, " ");
         hcsms_http_write_string(writer, client->user_agent);
     }
-    hcsms_http_write_string(writer, "\r\n");
+    hcsms_http_write_literal(writer, "\r\n");
 }
 
 void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer)
@@ -115,7 +115,15 @@ void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer)
                            client->user_agent != NULL ? " " : "",
                            client->user_agent != NULL ? client->user_agent : "", "", "");
     hcsms_write_user_agent(client, writer);
-    hcsms_write_header(client, writer, "Accept", "application/json");
+    hcsms_write_literal_lines(client, writer, "Accept: application/json\r\n");
+}
+
+void hcsms_write_lines(hcsms_client *client, hcsms_http_writer *writer, const char *lines,
+                       size_t len)
+{
+    if (TRACING(client))
+        hcsms_trace_lines(client, lines, len);
+    hcsms_http_write(writer, lines, len);
 }
 
 

@@ -50,6 +50,7 @@ void hcsms_trace_connect(const hcsms_client *client, const char *host, uint16_t 
 void hcsms_trace_tls(const hcsms_client *client);
 void hcsms_trace_header(const hcsms_client *client, const char *a, const char *b,
                         const char *c, const char *d, const char *e);
+void hcsms_trace_lines(const hcsms_client *client, const char *lines, size_t len);
 void hcsms_trace_unlock_line(hcsms_client *client, const char *task_id);
 void hcsms_trace_sent(const hcsms_client *client, uint64_t bytes);
 void hcsms_trace_response(hcsms_client *client, int leftover);
@@ -66,6 +67,11 @@ static inline void hcsms_trace_header(const hcsms_client *client, const char *a,
                                       const char *e)
 {
     (void)client, (void)a, (void)b, (void)c, (void)d, (void)e;
+}
+static inline void hcsms_trace_lines(const hcsms_client *client, const char *lines,
+                                     size_t len)
+{
+    (void)client, (void)lines, (void)len;
 }
 static inline void hcsms_trace_unlock_line(hcsms_client *client, const char *task_id)
 {
@@ -116,6 +122,12 @@ int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *contex
 void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const char *name,
                         const char *value);
 void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer);
+/* Constant header lines ("Name: value\r\n" each) in one write, each traced
+ * as hcsms_write_header() traces it; a string literal. */
+void hcsms_write_lines(hcsms_client *client, hcsms_http_writer *writer, const char *lines,
+                       size_t len);
+#define hcsms_write_literal_lines(client, writer, text) \
+    hcsms_write_lines((client), (writer), "" text, sizeof(text) - 1)
 /* "User-Agent: hcsms/<version>[ <config.user_agent>]\r\n" (not traced). */
 void hcsms_write_user_agent(const hcsms_client *client, hcsms_http_writer *writer);
 

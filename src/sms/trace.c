@@ -53,6 +53,25 @@ void hcsms_trace_header(const hcsms_client *client, const char *a, const char *b
     }
 }
 
+/* Header lines written at once ("Name: value\r\n" each), one event a line. */
+void hcsms_trace_lines(const hcsms_client *client, const char *lines, size_t len)
+{
+    while (client->trace != NULL && len > 0) {
+        const char *cr = memchr(lines, '\r', len);
+        size_t line = cr != NULL ? (size_t)(cr - lines) : len;
+        size_t next = cr != NULL && line + 2 <= len ? line + 2 : len;
+        char text[96];
+
+        if (line >= sizeof(text))
+            line = sizeof(text) - 1; /* constants of ours: never */
+        memcpy(text, lines, line);
+        text[line] = '\0';
+        TRACE(client, HCSMS_TRACE_REQUEST_HEADER, text);
+        lines += next;
+        len -= next;
+    }
+}
+
 void hcsms_trace_response(hcsms_client *client, int leftover)
 {
     const hcsms_http_response *response = &client->response;

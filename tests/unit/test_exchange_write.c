@@ -93,6 +93,36 @@ static void send_failure_sticks(void **state)
     assert_int_equal(fake.sent_len, 200);
 }
 
+/* Pieces smaller than the buffer that cross its end, or fill it exactly:
+ * each full buffer goes out as it fills, the bytes in order. */
+static void pieces_across_the_buffer_end(void **state)
+{
+    hcsms_http_writer w;
+    char expect[400];
+    size_t len = 0, i;
+    (void)state;
+    hcsms_http_writer_init(&w, &tcp, io, sizeof(io), fake.now_ms + 1000);
+    for (i = 0; i < 10; i++) { /* 30-byte pieces: 128 is no multiple of 30 */
+        char piece[30];
+        memset(piece, '.', sizeof(piece));
+        piece[0] = (char)('0' + i);
+        hcsms_http_write(&w, piece, 30);
+        memcpy(expect + len, piece, 30);
+        len += 30;
+    }
+    assert_int_equal(fake.send_calls, 2); /* 256 of 300 bytes sent */
+    hcsms_http_write(&w, expect, sizeof(io) - w.used); /* exactly the room left */
+    memcpy(expect + len, expect, sizeof(io) - 44);
+    len += sizeof(io) - 44;
+    assert_int_equal(fake.send_calls, 3);
+    assert_int_equal(w.used, 0);
+    assert_int_equal(hcsms_http_writer_flush(&w), 0);
+    assert_int_equal(fake.send_calls, 3); /* nothing left to send */
+    assert_int_equal(fake.sent_len, len);
+    assert_memory_equal(fake.sent, expect, len);
+    assert_int_equal(w.bytes_sent, len);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +131,7 @@ int main(void)
         cmocka_unit_test_setup(send_timeouts_end_at_the_deadline, setup),
         cmocka_unit_test_setup(one_send_timeout_then_progress, setup),
         cmocka_unit_test_setup(send_failure_sticks, setup),
+        cmocka_unit_test_setup(pieces_across_the_buffer_end, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

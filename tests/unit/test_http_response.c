@@ -250,6 +250,77 @@ static void truncated_responses(void **state)
     expect_error("HTTP/1.1 100 Continue\r\n\r\n", 1, HCSMS_ERR_HTTP_TRUNCATED);
 }
 
+/* ---- Whole lines (response_line.c) against one byte at a time ----------- */
+
+/* Header values are checked a machine word at a time when a line arrives
+ * whole: one odd byte at every position of the words of a kept and of a
+ * skipped value, each answer compared with the byte-at-a-time path (by
+ * run_all(): rc, consumed, the kept value) and with every cut in two. */
+static void odd_value_bytes_at_every_word_position(void **state)
+{
+    static const unsigned char odd[] = {'\t', ' ', 0x80, 0xff, 0x7f, 0x01, 0x1f, '\r', 0};
+    static const char *const names[] = {"X-Request-Id", "Server"};
+    const int expect[] = {0, 0, 0, 0, HCSMS_ERR_HTTP_HEADER, HCSMS_ERR_HTTP_HEADER,
+                          HCSMS_ERR_HTTP_HEADER, HCSMS_ERR_HTTP_HEADER, HCSMS_ERR_HTTP_HEADER};
+    unsigned b, name, pos;
+    (void)state;
+
+    for (name = 0; name < 2; name++) {
+        for (b = 0; b < sizeof(odd); b++) {
+            for (pos = 0; pos < 18; pos++) {
+                char value[19], text[160];
+                struct outcome out;
+                size_t len;
+
+                memset(value, 'a', 18);
+                value[18] = '\0';
+                value[pos] = (char)odd[b];
+                len = (size_t)snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\n%s: ", names[name]);
+                memcpy(text + len, value, 18); /* odd may be NUL */
+                len += 18;
+                len += (size_t)snprintf(text + len, sizeof(text) - len,
+                                        "\r\nContent-Length: 2\r\n\r\n{}");
+                run_all(text, len, 0, &out);
+                if (out.rc != expect[b])
+                    fail_msg("byte 0x%02x at %u of %s: got %d, expected %d", odd[b], pos,
+                             names[name], out.rc, expect[b]);
+            }
+        }
+    }
+}
+
+/* A name longer than r->name, names of every length around the framing
+ * headers' and the kept ones', case folded, and a header line taking all
+ * of the room the limits leave: each agrees with the byte-at-a-time path. */
+static void names_and_room_agree_with_the_slow_path(void **state)
+{
+    static const char *const heads[] = {
+        "X-A-Header-Name-Longer-Than-Any-We-Know: 1\r\n",
+        "CONTENT-LENGTH: 2\r\nContent-Lengt: x\r\nContent-Lengths: y\r\n",
+        "Transfer-Encodin: a\r\nCONNECTION: Keep-Alive, Close\r\nConnectio: z\r\n",
+        "x-request-i: no\r\nX-REQUEST-ID: yes\r\nretry-after: 5\r\n",
+        "X_Request^Id: no\r\nContent-Length: 2\r\n",
+    };
+    unsigned i;
+    (void)state;
+
+    for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+        char text[300];
+        struct outcome out;
+
+        snprintf(text, sizeof(text), "HTTP/1.1 200 OK\r\n%sContent-Length: 2\r\n\r\n{}", heads[i]);
+        RUN(text, 0, &out);
+        assert_int_equal(out.rc, 0);
+        run_cut_everywhere(text, 0, &out);
+        if (i == 3) {
+            assert_string_equal(out.request_id, "yes");
+            assert_string_equal(out.retry_after, "5");
+        }
+        if (i == 2)
+            assert_false(out.r.keep_alive);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +342,8 @@ int main(void)
         cmocka_unit_test(bad_framing),
         cmocka_unit_test(bad_chunks),
         cmocka_unit_test(truncated_responses),
+        cmocka_unit_test(odd_value_bytes_at_every_word_position),
+        cmocka_unit_test(names_and_room_agree_with_the_slow_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
