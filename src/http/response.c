@@ -204,12 +204,14 @@ static long body_bytes(hcsms_http_response *r, const unsigned char *data, size_t
  * the offending byte included on an error, which is in *err). */
 static size_t head_bytes(hcsms_http_response *r, const unsigned char *data, size_t len, int *err)
 {
+#if HCSMS_CONFIG_FAST_PARSE
     if (r->line_len == 0 && !r->saw_cr) {
         size_t n = hcsms_http_head_lines(r, data, len, err);
 
         if (n > 0)
             return n;
     }
+#endif
     if (!r->saw_cr && ((r->state == ST_HEADER_VALUE && r->header == H_OTHER) ||
                        (r->state == ST_REASON && r->value_started) ||
                        r->state == ST_HEADER_NAME)) {
