@@ -30,11 +30,17 @@
  * Host-only lines (a bare-metal target removes them; see
  * configs/mbedtls-hcsms-baremetal.h) are marked [host].
  *
- * Resulting cipher suites, in preference order (MBEDTLS_SSL_CIPHERSUITES):
- *   TLS 1.3: TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256,
- *            TLS_AES_128_GCM_SHA256
- *   TLS 1.2: ECDHE-ECDSA and ECDHE-RSA, each with AES-256-GCM-SHA384,
- *            CHACHA20-POLY1305-SHA256, AES-128-GCM-SHA256
+ * Resulting cipher suites, in preference order (MBEDTLS_SSL_CIPHERSUITES,
+ * the same order as src/net/tls_setup.c's offered list, which hcsms sets
+ * itself; this one only decides what is compiled in):
+ *   TLS 1.3: TLS_CHACHA20_POLY1305_SHA256, TLS_AES_128_GCM_SHA256,
+ *            TLS_AES_256_GCM_SHA384
+ *   TLS 1.2: ECDHE-ECDSA and ECDHE-RSA, each with CHACHA20-POLY1305-SHA256,
+ *            AES-128-GCM-SHA256, AES-256-GCM-SHA384
+ *
+ * Curve arithmetic (window 2, fixed-point tables, Everest X25519) and the
+ * cipher order were chosen with numbers measured on the Cortex-M4 board
+ * image: docs/crypto-choices.md.
  *
  * Mandatory by 3.6, although hcsms itself would not need it:
  *   MBEDTLS_SSL_KEEP_PEER_CERTIFICATE. hcsms never reads the peer
@@ -104,12 +110,18 @@
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED
 /* Fast modular reduction for the NIST curves: several times faster P-256/P-384 for a few KB of code. */
 #define MBEDTLS_ECP_NIST_OPTIM
-/* Window size 2 (default 4): less RAM during point multiplication, a little slower (as in config-suite-b.h). */
+/* Window size 2 (default 4): with the fixed-point tables below, window 4 saves only 5% of the board's full handshake, and on x86-64 one unlock then no longer runs on a 36 KB static pool (40 KB needed; docs/crypto-choices.md). */
 #define MBEDTLS_ECP_WINDOW_SIZE 2
-/* No precomputed base-point tables: saves flash (each curve's comb table) and RAM; ECDHE keygen a bit slower. */
-#define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
+/* Precomputed base-point tables (const, in flash): ECDSA verification and ECDHE keygen on P-256/P-384; -23% on the board's full handshake for +5.5 KB flash, no RAM (docs/crypto-choices.md). */
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM 1
 /* ECDH primitive: ECDHE on TLS 1.2 (legacy path) and PSA_WANT_ALG_ECDH for TLS 1.3. */
 #define MBEDTLS_ECDH_C
+/* Project Everest's verified X25519 for the ECDH shared secret (X25519 is the first group
+ * offered): on the board -21% on a resumed handshake and -7% on a full one, for +4.6 KB flash
+ * (docs/crypto-choices.md). Apache-2.0 only: with it, mbedTLS cannot be taken under its
+ * GPL-2.0-or-later option (NOTICE). Consumers need 3rdparty/everest/include on the include
+ * path (scripts/build-mbedtls.sh installs it next to include/mbedtls). */
+#define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED
 /* ECDSA verification: ECDSA certificates and ECDHE-ECDSA ServerKeyExchange / CertificateVerify. */
 #define MBEDTLS_ECDSA_C
 
@@ -242,15 +254,15 @@
 
 /* Offered suites, best first (TLS 1.3 ones are used for 1.3, the others for 1.2); also the whole compiled-in list. */
 #define MBEDTLS_SSL_CIPHERSUITES                              \
-    MBEDTLS_TLS1_3_AES_256_GCM_SHA384,                        \
     MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,                  \
     MBEDTLS_TLS1_3_AES_128_GCM_SHA256,                        \
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,          \
+    MBEDTLS_TLS1_3_AES_256_GCM_SHA384,                        \
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,    \
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,          \
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,            \
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,          \
     MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,      \
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,            \
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
 
 /* ---- diagnostics --------------------------------------------------------- */
 

@@ -202,6 +202,16 @@ done
 CONFIG_STAMP=
 CONSUMER_CFLAGS=
 declare -a INSTALL_CONFIGS=()
+stamp_includes() {  # $1 = a configuration file, $2 = depth: add what it #includes "..." to the stamp
+    local file=$1 depth=$2 inc path
+    [ "$depth" -lt 8 ] || return 0
+    for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file"); do
+        path=$(dirname "$file")/$inc
+        [ -f "$path" ] || continue
+        CONFIG_STAMP="${CONFIG_STAMP}config include: $inc sha256=$(sha256sum "$path" | cut -d' ' -f1)"$'\n'
+        stamp_includes "$path" $((depth + 1))
+    done
+}
 add_config() {  # $1 = macro name, $2 = file, $3 = installed name
     local macro=$1 file=$2 inst=$3 abs sum
     [ -f "$file" ] || die "$macro=$file: no such file"
@@ -210,14 +220,11 @@ add_config() {  # $1 = macro name, $2 = file, $3 = installed name
     sum=$(sha256sum "$abs" | cut -d' ' -f1)
     CFLAGS_ALL="$CFLAGS_ALL -D$macro='\"$abs\"'"
     CONFIG_STAMP="${CONFIG_STAMP}config: $macro=$abs sha256=$sum"$'\n'
-    # A configuration that #includes another of its folder (the -test and
-    # -baremetal ones include mbedtls-hcsms.h): that one's edits rebuild too.
-    local inc
-    for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$abs"); do
-        [ -f "$(dirname "$abs")/$inc" ] || continue
-        sum=$(sha256sum "$(dirname "$abs")/$inc" | cut -d' ' -f1)
-        CONFIG_STAMP="${CONFIG_STAMP}config include: $inc sha256=$sum"$'\n'
-    done
+    # A configuration that #includes others by relative name (the -test and
+    # -baremetal ones include mbedtls-hcsms.h; the board's recommended one
+    # includes -baremetal, which includes mbedtls-hcsms.h): their edits rebuild
+    # too, at any depth.
+    stamp_includes "$abs" 0
     CONSUMER_CFLAGS="${CONSUMER_CFLAGS:+$CONSUMER_CFLAGS }-D$macro='\"$inst\"'"
     INSTALL_CONFIGS+=("$abs" "$inst")
 }
@@ -459,6 +466,9 @@ mkdir -p "$OUTDIR"
 STAGE=$(mktemp -d "$OUTDIR/.stage.XXXXXX")
 mkdir -p "$STAGE/include" "$STAGE/lib"
 cp -R "$SRC/include/mbedtls" "$SRC/include/psa" "$STAGE/include/"
+# Everest's headers, as mbedTLS's own CMake install does: mbedtls/ecdh.h includes
+# everest/everest.h when a configuration sets MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED.
+cp -R "$SRC/3rdparty/everest/include/everest" "$STAGE/include/"
 cp "${LIBS[@]/#/$SRC/library/}" "$STAGE/lib/"
 i=0
 while [ $i -lt ${#INSTALL_CONFIGS[@]} ]; do

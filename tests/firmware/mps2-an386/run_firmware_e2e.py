@@ -306,17 +306,28 @@ def cases(board, label, mock, wrong_server, silent):
             ("429-retry-after-retried", throttled_retried), ("usage-error", usage)]
 
 
-def measure(board, stats_file, label):
-    """One run of two tasks under -icount shift=0 (1 instruction = 1 ns of the
-    board's clock): what the board prints with --stats."""
-    status, out, _ = board.run(unlock_args(extra=("--stats",), tasks=("ok-m1", "ok-m2", "ok-m3")),
-                               icount=True, bound_s=120)
-    lines = [l for l in out.splitlines() if l.startswith("board: ")]
-    with open(stats_file, "a") as f:
-        f.write("[%s] exit %s\n" % (label, status))
-        for line in lines:
-            f.write(line + "\n")
-    return status == 0 and len(lines) >= 5
+def measure(board, stats_file, label, mock):
+    """Two runs under -icount shift=0 (1 instruction = 1 ns of the board's
+    clock), each recording what the board prints with --stats: three tasks over
+    one kept-alive connection ([label]), then close-m1 close-m2 ok-m3 ([label
+    resumed]): the mock closes after each close-... answer, so task 2 is a new
+    connection with a resumed TLS session (checked with the mock)."""
+    ok = True
+    for suffix, tasks in (("", ("ok-m1", "ok-m2", "ok-m3")),
+                          (" resumed", ("close-m1", "close-m2", "ok-m3"))):
+        before = mock.connections
+        status, out, _ = board.run(unlock_args(extra=("--stats",), tasks=tasks),
+                                   icount=True, bound_s=120)
+        lines = [l for l in out.splitlines() if l.startswith("board: ")]
+        with open(stats_file, "a") as f:
+            f.write("[%s%s] exit %s\n" % (label, suffix, status))
+            for line in lines:
+                f.write(line + "\n")
+        ok = ok and status == 0 and len(lines) >= 5
+        if suffix:
+            second = before + 2
+            ok = ok and mock.connections - before == 3 and mock.resumed.get(second) is True
+    return ok
 
 
 def inside(args):
@@ -356,7 +367,7 @@ def inside(args):
                     failed += 1
                     log("FAIL %s: %s" % (full, exc))
             if args.stats_file and not args.k:
-                if measure(board, args.stats_file, label):
+                if measure(board, args.stats_file, label, mock):
                     passed += 1
                     log("PASS %s/measured-run" % label)
                 else:
