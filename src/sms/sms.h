@@ -156,7 +156,9 @@ int hcsms_proxy_tunnel(hcsms_client *client, uint64_t deadline, hcsms_result *re
 size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size);
 
 /* Hand task_id percent-encoded, as above, to sink in pieces (the request
- * writer, or the AK/SK signer: both see exactly the same bytes). */
+ * writer, or the AK/SK signer: both see exactly the same bytes). task_id
+ * must have passed hcsms_check_task_id(): with HCSMS_CONFIG_STRICT_TASK_ID it
+ * has nothing to encode and goes out as it is. */
 void hcsms_write_segment(void (*sink)(void *context, const void *data, size_t len),
                          void *context, const char *task_id);
 

@@ -90,6 +90,11 @@ size_t hcsms_encode_segment(const char *task_id, char *out, size_t out_size)
 void hcsms_write_segment(void (*sink)(void *context, const void *data, size_t len),
                          void *context, const char *task_id)
 {
+#if HCSMS_CONFIG_STRICT_TASK_ID
+    /* Checked by hcsms_check_task_id (the callers' contract): unreserved
+     * bytes only, nothing to encode: one piece, no second pass over it. */
+    sink(context, task_id, strlen(task_id));
+#else
     while (*task_id != '\0') {
         size_t run = 0;
         char piece[3];
@@ -105,4 +110,5 @@ void hcsms_write_segment(void (*sink)(void *context, const void *data, size_t le
         sink(context, piece, encode_byte((unsigned char)*task_id, piece));
         task_id++;
     }
+#endif
 }
