@@ -55,6 +55,7 @@
 
 /* mbedTLS 2.28 names the returning SHA-256 calls *_ret. */
 #if MBEDTLS_VERSION_NUMBER < 0x03000000
+#define mbedtls_sha256 mbedtls_sha256_ret
 #define mbedtls_sha256_starts mbedtls_sha256_starts_ret
 #define mbedtls_sha256_update mbedtls_sha256_update_ret
 #define mbedtls_sha256_finish mbedtls_sha256_finish_ret
@@ -75,22 +76,6 @@ static uint64_t get_be(const unsigned char *p, int bytes)
     while (bytes-- > 0)
         value = value << 8 | *p++;
     return value;
-}
-
-/* SHA-256 of len bytes. 0 or an mbedTLS code. */
-static int digest(const unsigned char *data, size_t len, unsigned char out[32])
-{
-    mbedtls_sha256_context sha;
-    int ret;
-
-    mbedtls_sha256_init(&sha);
-    ret = mbedtls_sha256_starts(&sha, 0);
-    if (ret == 0)
-        ret = mbedtls_sha256_update(&sha, data, len);
-    if (ret == 0)
-        ret = mbedtls_sha256_finish(&sha, out);
-    mbedtls_sha256_free(&sha);
-    return ret;
 }
 
 /* What the session is bound to: host, port and the CA certificates. */
@@ -182,7 +167,7 @@ int hcsms_tls_session_export(hcsms_tls *tls, const char *host, uint16_t port, in
     put_be(buf + 64, n, 4);
     if (binding(tls, host, port, buf + 8) != 0 ||
         mbedtls_ssl_session_save(&tls->session, buf + BLOB_SESSION, n, &n) != 0 ||
-        digest(buf, BLOB_SESSION + n, buf + BLOB_SESSION + n) != 0) {
+        mbedtls_sha256(buf, BLOB_SESSION + n, buf + BLOB_SESSION + n, 0) != 0) {
         mbedtls_platform_zeroize(buf, *len);
         *len = 0;
         return HCSMS_ERR_CRYPTO;
@@ -201,7 +186,7 @@ const char *hcsms_tls_session_import(hcsms_tls *tls, const char *host, uint16_t 
     if (len < BLOB_OVERHEAD || memcmp(blob, "HCS1\0\0\0\0", 8) != 0)
         return "not a session blob";
     n = (size_t)get_be(blob + 64, 4);
-    if (n != len - BLOB_OVERHEAD || digest(blob, BLOB_SESSION + n, check) != 0 ||
+    if (n != len - BLOB_OVERHEAD || mbedtls_sha256(blob, BLOB_SESSION + n, check, 0) != 0 ||
         memcmp(check, blob + BLOB_SESSION + n, 32) != 0)
         return "damaged (its digest does not match)";
     if (binding(tls, host, port, check) != 0 || memcmp(check, blob + 8, 32) != 0)
