@@ -47,7 +47,10 @@ MBEDTLS_DIR ?= build$(CROSS_DIR)/mbedtls-3.6-lib$(MBEDTLS_FLAVOUR)$(MBEDTLS_COMP
 MBEDTLS_INCLUDE = $(MBEDTLS_DIR)/include
 MBEDTLS_LIBDIR = $(MBEDTLS_DIR)/lib
 MBEDTLS_STAMP = $(MBEDTLS_DIR)/lib/libmbedcrypto.a
-MBEDTLS_CFLAGS = $(if $(MBEDTLS_CONFIG),-DMBEDTLS_CONFIG_FILE='"$(abspath $(MBEDTLS_CONFIG))"')
+# Without MBEDTLS_CONFIG: mbedTLS's stock configuration plus
+# configs/mbedtls-default-user.h (Everest's X25519), applied after it.
+MBEDTLS_USER_CONFIG = $(if $(MBEDTLS_CONFIG),,configs/mbedtls-default-user.h)
+MBEDTLS_CFLAGS = $(if $(MBEDTLS_CONFIG),-DMBEDTLS_CONFIG_FILE='"$(abspath $(MBEDTLS_CONFIG))"',-DMBEDTLS_USER_CONFIG_FILE='"$(abspath $(MBEDTLS_USER_CONFIG))"')
 else
 BUILD ?= build$(CROSS_DIR)/system
 endif
@@ -108,8 +111,9 @@ lib: $(LIB)
 cli: $(CLI)
 
 ifdef MBEDTLS_STAMP
-$(MBEDTLS_STAMP): $(MBEDTLS_CONFIG) scripts/build-mbedtls.sh
-	CFLAGS=-O2 MBEDTLS_CONFIG_FILE=$(MBEDTLS_CONFIG) bash scripts/build-mbedtls.sh $(MBEDTLS_DIR) $(CC)
+$(MBEDTLS_STAMP): $(MBEDTLS_CONFIG) $(MBEDTLS_USER_CONFIG) scripts/build-mbedtls.sh
+	CFLAGS=-O2 MBEDTLS_CONFIG_FILE=$(MBEDTLS_CONFIG) MBEDTLS_USER_CONFIG_FILE=$(MBEDTLS_USER_CONFIG) \
+	  bash scripts/build-mbedtls.sh $(MBEDTLS_DIR) $(CC)
 endif
 
 $(BUILD)/obj/%.o: %.c $(MBEDTLS_STAMP)
@@ -235,7 +239,7 @@ $(RAM_PROBE): $(BUILD)/obj/tests/ram/ram_probe.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -Wl,-Bstatic $(MBEDTLS_LIBS) -Wl,-Bdynamic \
 	  -Wl,--wrap=calloc -Wl,--wrap=free -lpthread
 # Each run writes its own row of docs/ram.md (the README links it).
-RAM_LABEL = $(if $(filter system,$(MBEDTLS)),system mbedTLS,pinned 3.6)$(if $(MBEDTLS_CONFIG), $(notdir $(MBEDTLS_CONFIG)), default configuration)$(if $(CROSS_COMPILE), $(patsubst %-,%,$(CROSS_COMPILE)))
+RAM_LABEL = $(if $(filter system,$(MBEDTLS)),system mbedTLS,pinned 3.6)$(if $(MBEDTLS_CONFIG), $(notdir $(MBEDTLS_CONFIG)), default configuration$(if $(MBEDTLS_USER_CONFIG), + $(notdir $(MBEDTLS_USER_CONFIG))))$(if $(CROSS_COMPILE), $(patsubst %-,%,$(CROSS_COMPILE)))
 RAM_COMMAND = make$(if $(filter system,$(MBEDTLS)), MBEDTLS=system)$(if $(MBEDTLS_CONFIG), MBEDTLS_CONFIG=$(MBEDTLS_CONFIG))$(if $(CROSS_COMPILE), CROSS_COMPILE=$(CROSS_COMPILE)) ram
 ram: $(RAM_PROBE)
 	@bash tests/ram/run_ram.sh $(RAM_PROBE) > $(BUILD)/ram.txt || { cat $(BUILD)/ram.txt; exit 1; }
@@ -285,7 +289,7 @@ cppcheck:
 	  --suppress=missingIncludeSystem --suppress=missingInclude src port/posix
 tidy:
 	@for f in $(LINT_SOURCES); do \
-	  clang-tidy --quiet $$f -- -std=c99 -Iinclude $(if $(MBEDTLS_INCLUDE),-I$(MBEDTLS_INCLUDE)) \
+	  clang-tidy --quiet $$f -- -std=c99 -Iinclude $(if $(MBEDTLS_INCLUDE),-I$(MBEDTLS_INCLUDE)) $(MBEDTLS_CFLAGS) \
 	    2>/dev/null || exit 1; \
 	done; echo "clang-tidy: no warnings in $(words $(LINT_SOURCES)) files"
 

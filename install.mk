@@ -66,9 +66,14 @@ ifneq ($(PRIVATE_MBEDTLS),)
 	@# A MBEDTLS_CONFIG build's configuration becomes the copy's own default
 	@# (mbedtls/mbedtls_config.h): consumers then need no -D, whose quotes
 	@# would not survive $$(pkg-config ...) in a shell.
+	@# The default build's additions (MBEDTLS_USER_CONFIG_FILE) are made part of
+	@# the copy's mbedtls_config.h the same way: it ends by including them.
 	if grep -q MBEDTLS_CONFIG_FILE $(MBEDTLS_DIR)/CONSUMER_CFLAGS; then \
 	  $(INSTALL) -m 644 $(MBEDTLS_DIR)/include/mbedtls-config.h \
 	    $(DESTDIR)$(PRIVATE_MBEDTLS)/include/mbedtls/mbedtls_config.h; fi
+	if grep -q MBEDTLS_USER_CONFIG_FILE $(MBEDTLS_DIR)/CONSUMER_CFLAGS; then \
+	  printf '\n/* hcsms: the options this copy was built with */\n#include "../mbedtls-user-config.h"\n' \
+	    >> $(DESTDIR)$(PRIVATE_MBEDTLS)/include/mbedtls/mbedtls_config.h; fi
 	$(INSTALL) -m 644 $(MBEDTLS_DIR)/BUILDINFO $(DESTDIR)$(PRIVATE_MBEDTLS)/BUILDINFO
 endif
 

@@ -17,4 +17,16 @@ if(NOT TARGET hcsms::mbedtls)
   set_target_properties(hcsms::mbedtls PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}"
     INTERFACE_LINK_LIBRARIES "${_hcsms_mbedtls_libraries}")
+  # A build by scripts/build-mbedtls.sh with a configuration file (the
+  # Makefile's build/mbedtls-3.6-lib*) names it in CONSUMER_CFLAGS, as
+  # -DMBEDTLS_[USER_]CONFIG_FILE='"file.h"': its users compile with the same.
+  get_filename_component(_hcsms_mbedtls_root "${MBEDTLS_INCLUDE_DIR}" DIRECTORY)
+  if(EXISTS "${_hcsms_mbedtls_root}/CONSUMER_CFLAGS")
+    file(READ "${_hcsms_mbedtls_root}/CONSUMER_CFLAGS" _hcsms_consumer)
+    string(REGEX MATCHALL "-D(MBEDTLS_[A-Z_]*CONFIG_FILE)='\"[^\"]+\"'" _hcsms_defines "${_hcsms_consumer}")
+    foreach(_define ${_hcsms_defines})
+      string(REGEX REPLACE "^-D([A-Z_]+)='\"([^\"]+)\"'$" "\\1=\"\\2\"" _define "${_define}")
+      set_property(TARGET hcsms::mbedtls APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS "${_define}")
+    endforeach()
+  endif()
 endif()

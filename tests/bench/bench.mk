@@ -19,7 +19,7 @@ STRIP ?= $(CROSS_COMPILE)strip
 BENCH_CURL_CFLAGS = $(shell pkg-config --cflags libcurl 2>/dev/null)
 BENCH_CURL_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 BENCH_MBEDTLS_BUILD = MBEDTLS=$(MBEDTLS)$(if $(filter 3.6,$(MBEDTLS)), (scripts/build-mbedtls.sh, CFLAGS=-O2)), \
-  configuration: $(or $(MBEDTLS_CONFIG),mbedTLS's default (include/mbedtls/mbedtls_config.h))
+  configuration: $(or $(MBEDTLS_CONFIG),mbedTLS's default (include/mbedtls/mbedtls_config.h)$(if $(MBEDTLS_USER_CONFIG), plus $(MBEDTLS_USER_CONFIG)))
 # The committed report is the default build's (pinned 3.6, its default
 # configuration, native); other builds write $(BENCH)/results.md only.
 BENCH_DOC = $(if $(filter 3.6,$(MBEDTLS)),$(if $(MBEDTLS_CONFIG)$(CROSS_COMPILE),,docs/benchmark.md))

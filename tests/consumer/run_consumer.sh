@@ -69,6 +69,18 @@ else
     echo "(examples/static_pool.c: this mbedTLS has no MBEDTLS_MEMORY_BUFFER_ALLOC_C; see MBEDTLS_CONFIG=configs/mbedtls-hcsms.h)"
 fi
 
+# The default build's mbedTLS has additions to its stock configuration
+# (configs/mbedtls-default-user.h): a program compiled with hcsms.pc's flags
+# alone must see each of them, or its mbedTLS headers describe another library.
+user_config=$stage/usr/lib/hcsms/mbedtls/include/mbedtls-user-config.h
+if [ -f "$user_config" ]; then
+    for option in $(sed -n 's/^#define \([A-Z0-9_]*\).*/\1/p' "$user_config"); do
+        check "pkg-config --cflags alone: the installed mbedTLS headers have $option" sh -c \
+            "printf '#include <mbedtls/build_info.h>\n#if !defined($option)\n#error missing\n#endif\n' |
+             ${CC:-cc} -E $(pkg-config --define-prefix --cflags hcsms) -x c - -o /dev/null"
+    done
+fi
+
 echo "== the mock SMS and IAM endpoint"
 bash tests/e2e/make_pki.sh "$work/pki" >/dev/null 2>&1
 printf 'consumer-token-%s' "$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" >"$work/token"
