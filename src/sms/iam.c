@@ -129,8 +129,8 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
 {
     (void)client;
     (void)credentials;
-    (void)token;
-    (void)token_size;
+    if (token != NULL && token_size > 0)
+        token[0] = '\0';
     if (result != NULL) {
         memset(result, 0, sizeof(*result));
         hcsms_fail_at(result, HCSMS_STEP_SETUP);

@@ -105,9 +105,13 @@ static void proxy_url_default_port(void **state)
     config.proxy = url_proxy;
     config.proxy_username = url_user;
     config.proxy_password = url_password;
+#if HCSMS_CONFIG_PROXY
     assert_int_equal(hcsms_client_init(&client, &config), HCSMS_OK);
     assert_string_equal(client.proxy_host, "proxy.corp");
     assert_int_equal(client.proxy_port, 1080);
+#else
+    assert_int_equal(hcsms_client_init(&client, &config), HCSMS_ERR_INVALID_PROXY);
+#endif
     hcsms_client_free(&client);
 }
 
