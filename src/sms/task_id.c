@@ -7,8 +7,8 @@
 #include "sms.h"
 
 /* The class of each byte: one look-up a byte, no comparisons, since every
- * byte of every task id passes here twice (checked, then encoded); measured:
- * 13 instructions a byte with bitmaps of the ASCII half, 5 with this. */
+ * byte of every task id passes here twice (checked, then encoded); measured
+ * on a UUID: 490 instructions with bitmaps of the ASCII half, 160 with this. */
 #define UNRESERVED 1u /* RFC 3986: ALPHA DIGIT - . _ ~ */
 #define STRICT 2u     /* HCSMS_CONFIG_STRICT_TASK_ID: ALPHA DIGIT - _ */
 #define U UNRESERVED
