@@ -62,7 +62,7 @@ int hcsms_check_task_id(const char *task_id)
 
 static int is_unreserved(unsigned char c)
 {
-    return byte_class[c] & UNRESERVED;
+    return (byte_class[c] & UNRESERVED) != 0;
 }
 
 /* The encoding of one byte of a path segment; returns its length (1 or 3). */
