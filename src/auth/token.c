@@ -23,9 +23,9 @@ int hcsms_check_token(const char *token, size_t len)
 void hcsms_auth_write_token_header(hcsms_http_writer *writer, const char *token,
                                    size_t token_len)
 {
-    hcsms_http_write_string(writer, "X-Auth-Token: ");
+    hcsms_http_write_literal(writer, "X-Auth-Token: ");
     hcsms_http_write(writer, token, token_len);
-    hcsms_http_write_string(writer, "\r\n");
+    hcsms_http_write_literal(writer, "\r\n");
 }
 
 /* Credentials go into a header ("Access=<AK>") or are a key: visible ASCII,

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "hcsms/private.h"
 
@@ -97,7 +98,20 @@ void hcsms_http_writer_init(hcsms_http_writer *writer,
                             const hcsms_transport *transport,
                             unsigned char *buffer, size_t size,
                             uint64_t deadline_ms);
-void hcsms_http_write(hcsms_http_writer *writer, const void *data, size_t len);
+/* Append len bytes (sent as the buffer fills; an error is kept for flush).
+ * The usual piece fits with room to spare and is copied here, without a
+ * call (the call cost about 27 instructions a piece, 15 pieces a request);
+ * hcsms_http_write_more() does the rest. */
+void hcsms_http_write_more(hcsms_http_writer *writer, const void *data, size_t len);
+static inline void hcsms_http_write(hcsms_http_writer *writer, const void *data, size_t len)
+{
+    if (len < writer->size - writer->used && writer->error == 0) {
+        memcpy(writer->buffer + writer->used, data, len);
+        writer->used += len;
+    } else {
+        hcsms_http_write_more(writer, data, len);
+    }
+}
 void hcsms_http_write_string(hcsms_http_writer *writer, const char *text);
 /* A string literal: its length known when compiled, so no strlen at run time. */
 #define hcsms_http_write_literal(writer, text) \

@@ -56,16 +56,12 @@ int hcsms_http_writer_flush(hcsms_http_writer *writer)
     return writer->error;
 }
 
-void hcsms_http_write(hcsms_http_writer *writer, const void *data, size_t len)
+/* A piece that does not fit with room to spare, or after an error
+ * (hcsms_http_write in http.h copies the others). */
+void hcsms_http_write_more(hcsms_http_writer *writer, const void *data, size_t len)
 {
     const unsigned char *bytes = data;
 
-    if (len < writer->size - writer->used && writer->error == 0) {
-        /* The usual piece: it fits, with room left (nothing to send yet). */
-        memcpy(writer->buffer + writer->used, bytes, len);
-        writer->used += len;
-        return;
-    }
     while (len > 0 && writer->error == 0) {
         size_t room = writer->size - writer->used;
         size_t n = len < room ? len : room;

@@ -86,24 +86,24 @@ static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result 
     return rc;
 }
 
-void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const char *name,
-                        const char *value)
+void hcsms_write_header_line(hcsms_client *client, hcsms_http_writer *writer, const char *name,
+                             size_t name_len, const char *value)
 {
     if (TRACING(client))
-        hcsms_trace_header(client, name, ": ", value, "", "");
-    hcsms_http_write_string(writer, name);
-    hcsms_http_write_literal(writer, ": ");
+        hcsms_trace_header(client, name, value, "", "", "");
+    hcsms_http_write(writer, name, name_len);
     hcsms_http_write_string(writer, value);
     hcsms_http_write_literal(writer, "\r\n");
 }
 
 void hcsms_write_user_agent(const hcsms_client *client, hcsms_http_writer *writer)
 {
-    hcsms_http_write_literal(writer, "User-Agent: hcsms/" HCSMS_VERSION);
-    if (client->user_agent != NULL) {
-        hcsms_http_write_literal(writer, " ");
-        hcsms_http_write_string(writer, client->user_agent);
+    if (client->user_agent == NULL) {
+        hcsms_http_write_literal(writer, "User-Agent: hcsms/" HCSMS_VERSION "\r\n");
+        return;
     }
+    hcsms_http_write_literal(writer, "User-Agent: hcsms/" HCSMS_VERSION " ");
+    hcsms_http_write_string(writer, client->user_agent);
     hcsms_http_write_literal(writer, "\r\n");
 }
 

