@@ -298,12 +298,23 @@ def cases(board, label, mock, wrong_server, silent):
         status, out, _ = board.run(["unlock", "--endpoint", "https://%s:%d" % (SERVER_IP, PORT_OK)])
         expect(status == 2, "exit %s, want 2:\n%s" % (status, out))
 
+    def name_without_dns_server():
+        # The board has no DNS server: the port's lookup (a request slot,
+        # lwIP's DNS under the core lock) fails at once with lwIP's
+        # EAI_FAIL (202), a transport error.
+        args = unlock_args()
+        args[2] = "https://sms.example.invalid:%d" % PORT_OK
+        status, out, _ = board.run(args)
+        expect(status == 3, "exit %s, want 3:\n%s" % (status, out))
+        expect("system error 202" in out, "no EAI_FAIL (202):\n" + out)
+
     return [("one-task", ok_one), ("keepalive-three-tasks", keepalive), ("403-fields", forbidden),
             ("404", notfound), ("wrong-ca", wrong_ca), ("wrong-host", wrong_host),
             ("silent-server-deadline", silent_server), ("dripping-server-deadline", dripping_server),
             ("server-closes-between-tasks-resumed", server_closes_between_tasks),
             ("aksk-signed-with-host-utc", aksk), ("token-16384-bytes", long_token),
-            ("429-retry-after-retried", throttled_retried), ("usage-error", usage)]
+            ("429-retry-after-retried", throttled_retried), ("usage-error", usage),
+            ("name-without-dns-server", name_without_dns_server)]
 
 
 def measure(board, stats_file, label, mock):
