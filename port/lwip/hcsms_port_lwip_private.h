@@ -35,7 +35,9 @@
 /* Name lookups in flight at once, abandoned ones included (a lookup whose
  * caller's time ran out keeps its slot until lwIP's DNS answers or gives
  * up). With every slot taken a lookup fails at once. Default: as many as
- * lwIP's DNS table can ask at once. */
+ * lwIP's DNS table can ask at once. Set with -D or in the hcsms
+ * configuration file (HCSMS_CONFIG_FILE, read by hcsms/config.h). */
+#include "hcsms/config.h"
 #if LWIP_DNS && !defined(HCSMS_LWIP_RESOLVER_SLOTS)
 #define HCSMS_LWIP_RESOLVER_SLOTS DNS_TABLE_SIZE
 #endif
