@@ -75,7 +75,8 @@ HCSMS_PORT_LWIP_SOURCES = \
 	$(HCSMS_DIR)/port/lwip/hcsms_port_lwip.c \
 	$(HCSMS_DIR)/port/lwip/hcsms_port_lwip_address.c \
 	$(HCSMS_DIR)/port/lwip/hcsms_port_lwip_clock.c \
-	$(HCSMS_DIR)/port/lwip/hcsms_port_lwip_entropy.c
+	$(HCSMS_DIR)/port/lwip/hcsms_port_lwip_entropy.c \
+	$(HCSMS_DIR)/port/lwip/hcsms_port_lwip_resolve.c
 HCSMS_PORT_LWIP_INCLUDE_DIRS = $(HCSMS_DIR)/port/lwip
 
 # A port of your own: a folder under port/ whose .c files are all built.

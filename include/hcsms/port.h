@@ -65,7 +65,8 @@ typedef struct hcsms_socket {
  *     lwIP; 0 when the port has no resolver (numeric hosts only).
  * @retval HCSMS_ERR_TIMEOUT timeout_ms ran out. os_error is ETIMEDOUT when a
  *     connect was waiting or the lookup left no time for one, and the
- *     resolver's EAI_AGAIN when the lookup itself had not ended.
+ *     resolver's EAI_AGAIN when the lookup itself had not ended (lwIP, which
+ *     has no EAI_AGAIN: ETIMEDOUT then too).
  * @retval HCSMS_ERR_CONNECT no address connected; os_error is the errno of the
  *     last failure.
  *
@@ -86,7 +87,11 @@ typedef struct hcsms_socket {
  * storage: the port itself allocates nothing). It is joined when the answer
  * comes in time; when it does not, it is detached and finishes alone, alive
  * for up to the resolver's own timeouts after the call returned.
- * port/lwip does not bound its lookups yet: see port/lwip/README.md.
+ * port/lwip asks lwIP's DNS client that way, from at most
+ * HCSMS_LWIP_RESOLVER_SLOTS static request slots (default DNS_TABLE_SIZE),
+ * abandoned lookups included: with every slot taken a lookup fails at once
+ * (HCSMS_ERR_RESOLVE, EAI_MEMORY). Asking for both families, it gives the
+ * second at most half the time left. See port/lwip/README.md.
  */
 int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
                        uint32_t timeout_ms, char *address_text,

@@ -11,8 +11,9 @@
  * LWIP_ERRNO_INCLUDE pointing at a per-task errno. See README.md.
  *
  * This file: connect, send, recv and close. The others in port/lwip: numeric
- * addresses, lookups and the peer's name for traces
- * (hcsms_port_lwip_address.c), the clocks and sleep (hcsms_port_lwip_clock.c),
+ * addresses and the peer's name for traces (hcsms_port_lwip_address.c),
+ * name lookups bounded by the caller's time (hcsms_port_lwip_resolve.c),
+ * the clocks and sleep (hcsms_port_lwip_clock.c),
  * entropy (hcsms_port_lwip_entropy.c); what they share, and the checks that
  * stop a build on an lwIP the port cannot work with, in
  * hcsms_port_lwip_private.h.
@@ -27,15 +28,6 @@
 
 #include "hcsms/error.h"
 #include "hcsms/port.h"
-
-static uint32_t left_until(uint64_t deadline)
-{
-    uint64_t now = hcsms_port_now_ms();
-
-    if (now >= deadline)
-        return 0;
-    return deadline - now > UINT32_MAX ? UINT32_MAX : (uint32_t)(deadline - now);
-}
 
 static uint64_t deadline_after(uint32_t timeout_ms)
 {
@@ -61,7 +53,7 @@ static int would_block(int error)
 static int wait_for(int fd, short events, uint64_t deadline, int *os_error)
 {
     for (;;) {
-        uint32_t left = left_until(deadline);
+        uint32_t left = hcsms_lwip_left_until(deadline);
         struct pollfd pfd;
         int n;
 
@@ -182,27 +174,30 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
     {
         int count = 1, i, err, first_err = 0, first_os_error = 0;
 
-        /* Not bounded by timeout_ms (port.h asks that it be): lwip_getaddrinfo
-         * blocks until lwIP's DNS answers or gives up on its own schedule
-         * (DNS_MAX_RETRIES rounds of DNS_TMR_INTERVAL ticks per server, about
-         * 7 s per server with the defaults), and there are two lookups. A
-         * bounded one: dns_gethostbyname_addrtype() in the tcpip thread, its
-         * callback posting a semaphore waited for with the time left, the
-         * request in storage the callback owns. See README.md. */
-        err = hcsms_lwip_resolve(sock, host, AF_UNSPEC, &address[0], &length[0]);
+        /* The lookups count against timeout_ms like the connects: they
+         * wait for lwIP's DNS only as long as the caller's time lasts. */
+        err = hcsms_lwip_resolve(sock, host, AF_UNSPEC, deadline, &address[0], &length[0]);
         if (err != 0)
             return err;
 #if LWIP_IPV4 && LWIP_IPV6
-        /* "Each resolved address": lwIP gives one per family (IPv4 first),
-         * so ask for the other family too, as getaddrinfo does on POSIX. */
-        if (hcsms_lwip_resolve(sock, host,
-                               address[0].generic.sa_family == AF_INET ? AF_INET6 : AF_INET,
-                               &address[1], &length[1]) == 0)
-            count = 2;
-        sock->os_error = 0;
+        {
+            /* "Each resolved address": lwIP gives one per family (IPv4
+             * first), so ask for the other family too, as getaddrinfo does
+             * on POSIX; with at most half the time left, so that a family
+             * the DNS servers never answer cannot use up the deadline the
+             * first address needs for its connect. */
+            uint32_t half = hcsms_lwip_left_until(deadline) / 2u;
+
+            if (half > 0 &&
+                hcsms_lwip_resolve(sock, host,
+                                   address[0].generic.sa_family == AF_INET ? AF_INET6 : AF_INET,
+                                   hcsms_port_now_ms() + half, &address[1], &length[1]) == 0)
+                count = 2;
+            sock->os_error = 0;
+        }
 #endif
         for (i = 0; i < count; i++) {
-            uint32_t left = left_until(deadline);
+            uint32_t left = hcsms_lwip_left_until(deadline);
 
             if (left == 0) {
                 err = HCSMS_ERR_TIMEOUT;
@@ -263,7 +258,7 @@ int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
             return (error == EPIPE || error == ECONNRESET || error == ENOTCONN)
                 ? HCSMS_ERR_CLOSED : HCSMS_ERR_SEND;
         }
-        if (left_until(deadline) == 0)
+        if (hcsms_lwip_left_until(deadline) == 0)
             return 0;
         back_off_if_spinning(&ready_before);
         revents = wait_for(sock->fd, POLLOUT, deadline, &sock->os_error);
@@ -305,7 +300,7 @@ int hcsms_port_recv(hcsms_socket *sock, unsigned char *data, size_t len,
             return (error == ECONNRESET || error == ENOTCONN) ? HCSMS_ERR_CLOSED
                                                                : HCSMS_ERR_RECV;
         }
-        if (left_until(deadline) == 0)
+        if (hcsms_lwip_left_until(deadline) == 0)
             return 0;
         back_off_if_spinning(&ready_before);
         revents = wait_for(sock->fd, POLLIN, deadline, &sock->os_error);

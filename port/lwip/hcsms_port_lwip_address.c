@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The lwIP port's addresses: numeric hosts parsed with ipaddr_aton, names
- * looked up with lwip_getaddrinfo (when LWIP_DNS), and the peer's address as
- * text for traces. hcsms_port_lwip.c connects to what these give.
+ * The lwIP port's addresses: numeric hosts parsed with ipaddr_aton, lwIP's
+ * addresses as socket addresses, and the peer's address as text for traces.
+ * hcsms_port_lwip.c connects to what these (and the lookups of
+ * hcsms_port_lwip_resolve.c) give.
  */
 #include "hcsms_port_lwip_private.h"
 
@@ -12,9 +13,6 @@
 #include "lwip/inet.h"
 #include "lwip/ip_addr.h"
 #include "lwip/sockets.h"
-#if LWIP_DNS
-#include "lwip/netdb.h"
-#endif
 
 #include "hcsms/error.h"
 #include "hcsms/port.h"
@@ -72,14 +70,18 @@ int hcsms_lwip_parse_numeric(const char *host, peer_address *address, socklen_t 
 {
     ip_addr_t ip;
 
-    if (!ipaddr_aton(host, &ip))
-        return 0;
+    return ipaddr_aton(host, &ip) && hcsms_lwip_address_from_ip(&ip, address, length);
+}
+
+/* 1 with *address (port 0) for ip, 0 for a family without a socket address. */
+int hcsms_lwip_address_from_ip(const ip_addr_t *ip, peer_address *address, socklen_t *length)
+{
     memset(address, 0, sizeof(*address));
 #if LWIP_IPV6
-    if (IP_IS_V6(&ip)) {
+    if (IP_IS_V6(ip)) {
         address->ipv6.sin6_len = sizeof(address->ipv6);
         address->ipv6.sin6_family = AF_INET6;
-        inet6_addr_from_ip6addr(&address->ipv6.sin6_addr, ip_2_ip6(&ip));
+        inet6_addr_from_ip6addr(&address->ipv6.sin6_addr, ip_2_ip6(ip));
         *length = sizeof(address->ipv6);
         return 1;
     }
@@ -87,36 +89,10 @@ int hcsms_lwip_parse_numeric(const char *host, peer_address *address, socklen_t 
 #if LWIP_IPV4
     address->ipv4.sin_len = sizeof(address->ipv4);
     address->ipv4.sin_family = AF_INET;
-    inet_addr_from_ip4addr(&address->ipv4.sin_addr, ip_2_ip4(&ip));
+    inet_addr_from_ip4addr(&address->ipv4.sin_addr, ip_2_ip4(ip));
     *length = sizeof(address->ipv4);
     return 1;
 #else
     return 0;
 #endif
 }
-
-#if LWIP_DNS
-/* Resolve host in one family (AF_UNSPEC: lwIP's default order). lwIP's
- * resolver answers one address per lookup, so one is all there is. */
-int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family,
-                       peer_address *address, socklen_t *length)
-{
-    struct addrinfo hints, *list = NULL;
-    int rc;
-
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = family;
-    hints.ai_socktype = SOCK_STREAM;
-    /* No service text: lwIP parses it with atoi; the port is set directly. */
-    rc = lwip_getaddrinfo(host, NULL, &hints, &list);
-    if (rc != 0 || list == NULL) {
-        sock->os_error = rc != 0 ? rc : EAI_FAIL;
-        return HCSMS_ERR_RESOLVE;
-    }
-    *length = list->ai_addrlen < sizeof(*address) ? list->ai_addrlen : sizeof(*address);
-    memset(address, 0, sizeof(*address));
-    memcpy(address, list->ai_addr, *length);
-    lwip_freeaddrinfo(list);
-    return 0;
-}
-#endif

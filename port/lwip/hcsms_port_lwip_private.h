@@ -28,6 +28,19 @@
 #if !LWIP_SOCKET_POLL
 #error "hcsms port/lwip needs LWIP_SOCKET_POLL=1 in lwipopts.h: every wait (connect, send, recv) is lwip_poll() with the time left; LWIP_SOCKET_SELECT may be 0"
 #endif
+#if LWIP_DNS && !SYS_LIGHTWEIGHT_PROT
+#error "hcsms port/lwip needs SYS_LIGHTWEIGHT_PROT=1 in lwipopts.h with LWIP_DNS=1: its name lookups hand their slots between the caller and lwIP's DNS callback under SYS_ARCH_PROTECT"
+#endif
+
+/* Name lookups in flight at once, abandoned ones included (a lookup whose
+ * caller's time ran out keeps its slot until lwIP's DNS answers or gives
+ * up). With every slot taken a lookup fails at once. Default: as many as
+ * lwIP's DNS table can ask at once. Set with -D or in the hcsms
+ * configuration file (HCSMS_CONFIG_FILE, read by hcsms/config.h). */
+#include "hcsms/config.h"
+#if LWIP_DNS && !defined(HCSMS_LWIP_RESOLVER_SLOTS)
+#define HCSMS_LWIP_RESOLVER_SLOTS DNS_TABLE_SIZE
+#endif
 /* Not required, and what happens without them:
  *   LWIP_DNS=0:  no resolver; the host must be a numeric IPv4/IPv6 address
  *                (parsed with ipaddr_aton), a name fails with HCSMS_ERR_RESOLVE.
@@ -40,6 +53,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lwip/ip_addr.h"
 #include "lwip/sockets.h"
 
 #include "hcsms/port.h"
@@ -55,6 +69,10 @@ typedef union peer_address {
 #endif
 } peer_address;
 
+/* Milliseconds from now until deadline (hcsms_port_now_ms()), 0 when it
+ * has passed, at most UINT32_MAX. In hcsms_port_lwip_clock.c. */
+uint32_t hcsms_lwip_left_until(uint64_t deadline);
+
 /* "a.b.c.d:port" or "[v6]:port" for traces, cut to fit like snprintf; out
  * may be NULL (or size 0): nothing is written. In
  * hcsms_port_lwip_address.c, like the two below. */
@@ -65,11 +83,18 @@ void hcsms_lwip_format_address(const peer_address *address, uint16_t port, char 
  * name would need the resolver). */
 int hcsms_lwip_parse_numeric(const char *host, peer_address *address, socklen_t *length);
 
+/* 1 with *address (port 0) for ip, 0 if ip is of a family this lwIP has
+ * no socket address for. */
+int hcsms_lwip_address_from_ip(const ip_addr_t *ip, peer_address *address, socklen_t *length);
+
 #if LWIP_DNS
-/* Resolve host in one family (AF_UNSPEC: lwIP's default order) into
- * *address (port 0): 0, or HCSMS_ERR_RESOLVE with the EAI_* code in
- * os_error. */
-int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family,
+/* Look host up in one family (AF_UNSPEC: lwIP's default order, IPv4
+ * first) by deadline into *address (port 0). Returns 0; HCSMS_ERR_RESOLVE
+ * with lwIP's EAI_* code in os_error (EAI_FAIL: lwIP's DNS said no or gave
+ * up; EAI_MEMORY: every slot, lwIP's DNS table or the tcpip mailbox was
+ * full); or HCSMS_ERR_TIMEOUT with ETIMEDOUT when deadline passed first.
+ * In hcsms_port_lwip_resolve.c. */
+int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family, uint64_t deadline,
                        peer_address *address, socklen_t *length);
 #endif
 

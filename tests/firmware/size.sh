@@ -106,7 +106,8 @@ echo "Client core .text in the image: $core_text bytes against a goal of $GOAL_T
 client_size=$(${CROSS_COMPILE}nm -S "$ELF" | awk '$4 == "client" { print $2 }')
 result_size=$(${CROSS_COMPILE}nm -S "$ELF" | awk '$4 == "result" { print $2 }')
 echo "(\"text\": the object as compiled; \"in image\": what --gc-sections kept. hcsms"
-echo "has no RAM of its own beyond the port's clock: the caller owns the context, here"
+echo "has no RAM of its own beyond the port's clock and its name lookups' request slots"
+echo "(HCSMS_LWIP_RESOLVER_SLOTS, port/lwip/hcsms_port_lwip_resolve.c): the caller owns the context, here"
 echo "app.c's statics: hcsms_client $(printf '%d' "0x${client_size:-0}") bytes, hcsms_result" \
      "$(printf '%d' "0x${result_size:-0}") bytes (counted under board).)"
 rm -f "$BUILD/.size-image"

@@ -10,7 +10,9 @@
  * later test runs on a wrapped clock.
  *
  * This file: lwIP's set-up, the helpers, the clock test and the runner; the
- * other checks are in port_test_connect.c and port_test_io.c (port_test.h).
+ * other checks are in port_test_connect.c, port_test_dns.c and
+ * port_test_io.c (port_test.h). The first line says whether lwIP runs with
+ * LWIP_TCPIP_CORE_LOCKING (the Makefile runs the test with and without).
  */
 #include "port_test.h"
 
@@ -149,8 +151,18 @@ static err_t black_hole_init(struct netif *netif)
     return ERR_OK;
 }
 
+/* In the tcpip thread (so also without LWIP_TCPIP_CORE_LOCKING): the black
+ * hole 10.9.9.1/24, then main() may go on. */
 static void tcpip_ready(void *arg)
 {
+    ip4_addr_t address, netmask, gateway;
+
+    IP4_ADDR(&address, 10, 9, 9, 1);
+    IP4_ADDR(&netmask, 255, 255, 255, 0);
+    IP4_ADDR(&gateway, 0, 0, 0, 0);
+    netif_add(&black_hole, &address, &netmask, &gateway, NULL, black_hole_init, tcpip_input);
+    netif_set_up(&black_hole);
+    netif_set_link_up(&black_hole);
     sys_sem_signal((sys_sem_t *)arg);
 }
 
@@ -172,6 +184,12 @@ int main(void)
         {"connect without a route", test_connect_no_route},
         {"connect times out", test_connect_times_out},
         {"resolve fails", test_resolve_fails},
+        {"dns: cached answer", test_dns_cached_answer},
+        {"dns: answer arrives later", test_dns_answer_arrives_later},
+        {"dns: timeout, then the late answer", test_dns_timeout_then_late_answer},
+        {"dns: all slots busy", test_dns_all_slots_busy},
+        {"dns: the server says no", test_dns_server_says_no},
+        {"dns: the second family gets half the time", test_dns_second_family_gets_half},
         {"recv timeout is 0", test_recv_timeout_is_zero},
         {"recv data, then orderly close", test_recv_data_then_orderly_close},
         {"recv wakes when data arrives", test_recv_wakes_when_data_arrives},
@@ -181,7 +199,6 @@ int main(void)
         {"entropy fails closed", test_entropy_fails_closed},
     };
     sys_sem_t ready;
-    ip4_addr_t address, netmask, gateway;
     unsigned i, passed = 0, failures = 0;
 
     clock_offset = 0xffffffffu - unix_sys_now() - 300u;
@@ -189,15 +206,7 @@ int main(void)
     sys_sem_new(&ready, 0);
     tcpip_init(tcpip_ready, &ready);
     sys_arch_sem_wait(&ready, 0);
-
-    IP4_ADDR(&address, 10, 9, 9, 1);
-    IP4_ADDR(&netmask, 255, 255, 255, 0);
-    IP4_ADDR(&gateway, 0, 0, 0, 0);
-    LOCK_TCPIP_CORE();
-    netif_add(&black_hole, &address, &netmask, &gateway, NULL, black_hole_init, tcpip_input);
-    netif_set_up(&black_hole);
-    netif_set_link_up(&black_hole);
-    UNLOCK_TCPIP_CORE();
+    printf("lwIP with LWIP_TCPIP_CORE_LOCKING=%d\n", LWIP_TCPIP_CORE_LOCKING);
 
     for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
         current = tests[i].name;

@@ -2,7 +2,8 @@
 /*
  * What the host test of the lwIP port shares among its files: port_test.c
  * (lwIP's set-up, the helpers, the clock test and the runner),
- * port_test_connect.c (connect and resolve) and port_test_io.c (send, recv,
+ * port_test_connect.c (connect and resolve), port_test_dns.c (lookups
+ * against a DNS server on lwIP's loopback) and port_test_io.c (send, recv,
  * close and entropy).
  */
 #ifndef HCSMS_PORT_TEST_H
@@ -66,6 +67,14 @@ void test_connect_refused(void);
 void test_connect_no_route(void);
 void test_connect_times_out(void);
 void test_resolve_fails(void);
+
+/* port_test_dns.c */
+void test_dns_cached_answer(void);
+void test_dns_answer_arrives_later(void);
+void test_dns_timeout_then_late_answer(void);
+void test_dns_all_slots_busy(void);
+void test_dns_server_says_no(void);
+void test_dns_second_family_gets_half(void);
 
 /* port_test_io.c */
 void test_recv_timeout_is_zero(void);

@@ -13,11 +13,12 @@
  *          (--token-file FILE | --auth aksk --ak-file FILE --sk-file FILE
  *           [--security-token-file FILE] [--project-id ID])
  *          [--timeout MS] [--connect-timeout MS] [--retries N]
- *          [--ip A.B.C.D] [--netmask A.B.C.D] [--gateway A.B.C.D]
+ *          [--ip A.B.C.D] [--netmask A.B.C.D] [--gateway A.B.C.D] [--dns A.B.C.D]
  *          [-v] [--stats] TASK_ID...
  *
  * The board's address is 192.0.2.2/24, its peer and gateway 192.0.2.1,
- * unless --ip / --gateway say otherwise. --stats prints what the run used
+ * unless --ip / --gateway say otherwise; it has no DNS server unless --dns
+ * names one. --stats prints what the run used
  * (mbedTLS pool peak, stack high-water marks, busy time per task).
  * The command line is parsed in app_options.c.
  */
@@ -260,7 +261,7 @@ static int run_tasks(const struct app_options *o, const hcsms_client_config *con
     int i, rc, status = 0, unlocked = 0, task_count = argc - o->first_task;
     uint32_t started_ms;
 
-    if (board_network_start(o->ip, o->netmask, o->gateway) != 0) {
+    if (board_network_start(o->ip, o->netmask, o->gateway, o->dns) != 0) {
         board_print(2, "hcsms: the LAN9118 Ethernet controller did not start\n");
         return EXIT_TRANSPORT;
     }

@@ -22,6 +22,7 @@ struct app_options {
     unsigned long timeout, connect_timeout, retries; /* 0: not given (retries: have_retries) */
     int have_retries, verbose, stats, first_task;
     uint32_t ip, netmask, gateway; /* lwIP's ip4_addr_t.addr */
+    uint32_t dns;                  /* the DNS server, the same way; 0: none */
 };
 
 /* "hcsms: WHAT DETAIL\n" on stderr; returns EXIT_USAGE. (app.c) */

@@ -89,6 +89,8 @@ static int parse_option(struct app_options *o, const char *option, const char *v
         return parse_ip(option, value, &o->netmask);
     else if (strcmp(option, "--gateway") == 0)
         return parse_ip(option, value, &o->gateway);
+    else if (strcmp(option, "--dns") == 0)
+        return parse_ip(option, value, &o->dns);
     else
         return usage_error("unknown option ", option);
     return 0;

@@ -16,6 +16,7 @@
 #include <mbedtls/platform_time.h>
 #include <mbedtls/platform_util.h>
 
+#include "lwip/dns.h"
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
 
@@ -166,7 +167,7 @@ uint64_t board_idle_ns(void)
     return idle_ns;
 }
 
-int board_network_start(uint32_t address, uint32_t netmask, uint32_t gateway)
+int board_network_start(uint32_t address, uint32_t netmask, uint32_t gateway, uint32_t dns)
 {
     ip4_addr_t ip, mask, gw;
     int ok;
@@ -181,6 +182,11 @@ int board_network_start(uint32_t address, uint32_t netmask, uint32_t gateway)
         netif_set_default(&ethernet);
         netif_set_up(&ethernet);
         netif_set_link_up(&ethernet);
+    }
+    if (dns != 0) {
+        ip_addr_t server = IPADDR4_INIT(dns);
+
+        dns_setserver(0, &server);
     }
     UNLOCK_TCPIP_CORE();
     return ok ? 0 : -1;

@@ -34,8 +34,9 @@ void board_idle(void);
 uint64_t board_idle_ns(void);
 
 /* Bring up lwIP (tcpip thread) and the LAN9118 interface with the given
- * IPv4 address, netmask and gateway (network byte order). 0 or -1. */
-int board_network_start(uint32_t address, uint32_t netmask, uint32_t gateway);
+ * IPv4 address, netmask and gateway, and DNS server unless dns is 0 (network
+ * byte order). 0 or -1. */
+int board_network_start(uint32_t address, uint32_t netmask, uint32_t gateway, uint32_t dns);
 
 /* mbedTLS's static pool: hand it to mbedTLS (before any TLS work), and read
  * how far into it mbedTLS ever reached. */

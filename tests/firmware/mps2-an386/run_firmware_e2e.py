@@ -40,6 +40,7 @@ BOARD_IP = "192.0.2.2"
 PORT_OK = 8443           # mock SMS, certificate for IP 192.0.2.1
 PORT_WRONG_HOST = 8444   # mock SMS, certificate for another name
 PORT_SILENT = 8445       # accepts TCP, never answers
+DNS_NAME = "sms.example.com"  # the wrong-host certificate's name; the DNS server's one answer
 TOKEN = "MIIFirmwareE2EToken-" + "x" * 40
 LONG_TOKEN = "MIIL" + "a" * (16384 - 4)
 AK = "FWE2EACCESSKEY0000001"
@@ -117,6 +118,56 @@ def make_pki(out):
     leaf("wrong-host", "DNS:sms.example.com,IP:192.0.2.99")
 
 
+class DnsServer:
+    """A DNS server on UDP port 53 that answers A queries for one name
+    (AAAA with no record) and swallows every other query, as a server that
+    never answers does."""
+
+    def __init__(self, host, name, address):
+        self.name = name
+        self.address = socket.inet_aton(address)
+        self.queries = 0
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((host, 53))
+        self.sock.settimeout(0.2)
+        self.stopping = False
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _answer(self, query):
+        at, labels = 12, []
+        while at < len(query) and query[at] != 0:
+            labels.append(query[at + 1:at + 1 + query[at]].decode("ascii", "replace"))
+            at += 1 + query[at]
+        question_end = at + 5
+        if ".".join(labels).lower() != self.name or question_end > len(query):
+            return None
+        head = query[:2] + b"\x81\x80" + query[4:6]
+        question = query[12:question_end]
+        if query[at + 1:at + 3] == b"\x00\x01":
+            return (head + b"\x00\x01\x00\x00\x00\x00" + question +
+                    b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04" + self.address)
+        return head + b"\x00\x00\x00\x00\x00\x00" + question
+
+    def _loop(self):
+        while not self.stopping:
+            try:
+                query, peer = self.sock.recvfrom(512)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.queries += 1
+            reply = self._answer(query)
+            if reply is not None:
+                self.sock.sendto(reply, peer)
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join()
+        self.sock.close()
+
+
 class SilentServer:
     """Accepts TCP connections and never sends a byte."""
 
@@ -184,8 +235,9 @@ def expect(condition, text):
         raise Failure(text)
 
 
-def unlock_args(port=PORT_OK, cacert="ca.pem", token_file="token", extra=(), tasks=("ok-1",)):
-    args = ["unlock", "--endpoint", "https://%s:%d" % (SERVER_IP, port), "--cacert", cacert]
+def unlock_args(port=PORT_OK, cacert="ca.pem", token_file="token", extra=(), tasks=("ok-1",),
+                host=SERVER_IP):
+    args = ["unlock", "--endpoint", "https://%s:%d" % (host, port), "--cacert", cacert]
     if token_file is not None:
         args += ["--token-file", token_file]
     return args + list(extra) + list(tasks)
@@ -196,7 +248,7 @@ def no_secret(console):
         expect(secret not in console, "a secret appears in the console output")
 
 
-def cases(board, label, mock, wrong_server, silent):
+def cases(board, label, mock, wrong_server, silent, dns):
     """(name, function) pairs; each function raises Failure. Task ids whose
     answer the mock remembers carry the board's label."""
 
@@ -243,9 +295,10 @@ def cases(board, label, mock, wrong_server, silent):
         expect(len(mock.requests) == before, "a request reached the server")
 
     def wrong_host():
+        before = len(wrong_server.requests)  # name-resolved-by-dns sends it requests
         status, out, _ = board.run(unlock_args(port=PORT_WRONG_HOST))
         expect(status == 3, "exit %s, want 3:\n%s" % (status, out))
-        expect(len(wrong_server.requests) == 0, "a request reached the server")
+        expect(len(wrong_server.requests) == before, "a request reached the server")
         expect("hcsms: ok-1:" in out, "no failure line:\n" + out)
 
     def silent_server():
@@ -298,12 +351,41 @@ def cases(board, label, mock, wrong_server, silent):
         status, out, _ = board.run(["unlock", "--endpoint", "https://%s:%d" % (SERVER_IP, PORT_OK)])
         expect(status == 2, "exit %s, want 2:\n%s" % (status, out))
 
+    def name_without_dns_server():
+        # The board has no DNS server: the port's lookup (a request slot,
+        # lwIP's DNS under the core lock) fails at once with lwIP's
+        # EAI_FAIL (202), a transport error.
+        status, out, _ = board.run(unlock_args(host="sms.example.invalid"))
+        expect(status == 3, "exit %s, want 3:\n%s" % (status, out))
+        expect("system error 202" in out, "no EAI_FAIL (202):\n" + out)
+
+    def name_resolved():
+        # The name of the wrong-host server's certificate, looked up in
+        # the DNS server on the host: the lookup, then TLS with that name.
+        before, asked = len(wrong_server.requests), dns.queries
+        status, out, _ = board.run(unlock_args(port=PORT_WRONG_HOST, host=DNS_NAME,
+                                               extra=("--dns", SERVER_IP)))
+        expect(status == 0, "exit %s, want 0:\n%s" % (status, out))
+        expect(dns.queries > asked, "the DNS server was not asked")
+        expect(len(wrong_server.requests) - before == 1, "no request reached the server")
+
+    def silent_dns_deadline():
+        # A DNS server that never answers: lwIP's own retries would take
+        # about 7 s; the lookup ends with the call's 2 s deadline.
+        status, out, took = board.run(unlock_args(host="silent.example.com",
+                                                  extra=("--dns", SERVER_IP, "--timeout", "2000")))
+        expect(status == 3, "exit %s, want 3:\n%s" % (status, out))
+        expect("timed out" in out.lower() or "timeout" in out.lower(), "no timeout:\n" + out)
+        expect(2.0 <= took <= 2.0 + 4.0, "took %.1f s for a 2 s deadline" % took)
+
     return [("one-task", ok_one), ("keepalive-three-tasks", keepalive), ("403-fields", forbidden),
             ("404", notfound), ("wrong-ca", wrong_ca), ("wrong-host", wrong_host),
             ("silent-server-deadline", silent_server), ("dripping-server-deadline", dripping_server),
             ("server-closes-between-tasks-resumed", server_closes_between_tasks),
             ("aksk-signed-with-host-utc", aksk), ("token-16384-bytes", long_token),
-            ("429-retry-after-retried", throttled_retried), ("usage-error", usage)]
+            ("429-retry-after-retried", throttled_retried), ("usage-error", usage),
+            ("name-without-dns-server", name_without_dns_server),
+            ("name-resolved-by-dns", name_resolved), ("silent-dns-deadline", silent_dns_deadline)]
 
 
 def measure(board, stats_file, label, mock):
@@ -350,11 +432,13 @@ def inside(args):
                         TOKEN, host=SERVER_IP, port=PORT_WRONG_HOST).start()
         servers.append(wrong)
         silent = SilentServer(SERVER_IP, PORT_SILENT)
+        dns = DnsServer(SERVER_IP, DNS_NAME, SERVER_IP)
+        servers.append(dns)
         for elf in args.elf:
             label = os.path.basename(os.path.dirname(os.path.abspath(elf)))
             board = Board(os.path.abspath(elf), work)
             for name, fn in ([] if args.measure_only else
-                             cases(board, label, mock, wrong, silent) * args.repeat):
+                             cases(board, label, mock, wrong, silent, dns) * args.repeat):
                 full = "%s/%s" % (label, name)
                 if args.k and not any(k in full for k in args.k):
                     continue
