@@ -35,7 +35,12 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("%s (%s)\n", hcsms_version(), hcsms_tls_version());
+        /* The optional parts this build has (include/hcsms/config.h), for a
+         * script that must know before it relies on one. */
+        printf("%s (%s)\nfeatures:%s%s%s%s%s%s\n", hcsms_version(), hcsms_tls_version(),
+               HCSMS_CONFIG_AKSK ? " aksk" : "", HCSMS_CONFIG_CA_FILE ? " ca-file" : "",
+               HCSMS_CONFIG_IAM ? " iam" : "", HCSMS_CONFIG_PROXY ? " proxy" : "",
+               HCSMS_CONFIG_TLS_RESUME ? " resume" : "", HCSMS_CONFIG_TRACE ? " trace" : "");
         return 0;
     }
     if (strcmp(argv[1], "unlock") == 0)

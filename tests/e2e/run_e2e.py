@@ -1280,6 +1280,13 @@ def _(c):
     text = (r.sout + r.serr).lower()
     if "mbed tls" not in text and "mbedtls" not in text:
         raise CaseFail("--version does not mention mbed TLS")
+    # The second line names the optional parts built in, from a known set;
+    # the default build (what this suite tests) has them all.
+    lines = r.sout.splitlines()
+    if len(lines) != 2 or lines[1].split()[:1] != ["features:"]:
+        raise CaseFail("--version has no 'features:' second line: %r" % r.sout)
+    if lines[1].split()[1:] != ["aksk", "ca-file", "iam", "proxy", "resume", "trace"]:
+        raise CaseFail("--version features of the default build: %r" % lines[1])
 
 
 @case("help")
