@@ -69,6 +69,9 @@ void hcsms_tls_session_offer(hcsms_tls *tls);
 /* Keep (or not) the session of the handshake that just succeeded. */
 void hcsms_tls_session_after_handshake(hcsms_tls *tls, const hcsms_tls_expected_name *want);
 void hcsms_tls_session_forget(hcsms_tls *tls);
+/* 1 if the session's ticket (if any) leaves room for the rest of the
+ * ClientHello in mbedTLS's output buffer: else it is never offered. */
+int hcsms_tls_ticket_fits(const mbedtls_ssl_session *session);
 #endif
 
 /* 1 if ret says a TLS 1.3 ticket arrived (only signalled when resumption is

@@ -10,6 +10,10 @@
 #include "tls_internal.h"
 #include "hcsms/error.h"
 
+#ifndef MBEDTLS_PRIVATE /* 2.28: the fields are public */
+#define MBEDTLS_PRIVATE(field) field
+#endif
+
 #if HCSMS_TLS_RESUME
 /* Keep the connection's session for the next connection: after a TLS 1.2
  * handshake, and for TLS 1.3 each time the server sends a ticket. */
@@ -63,13 +67,35 @@ void hcsms_tls_session_after_handshake(hcsms_tls *tls, const hcsms_tls_expected_
     keep_session(tls);
 }
 
+/* The longest ticket offered. mbedTLS takes a server's ticket of any length
+ * its 16-bit field allows, but builds the ClientHello that offers it in its
+ * output buffer (MBEDTLS_SSL_OUT_CONTENT_LEN), where the rest of the hello
+ * needs room too: the host name (up to 253 bytes), the key share (97 bytes
+ * for P-384 after a HelloRetryRequest) and that request's cookie, the PSK
+ * binder. A longer ticket would fail every resuming handshake before a byte
+ * is sent; its session is not offered (a full handshake instead). */
+#define TICKET_ROOM 1024u
+#define TICKET_MAX                                                                  \
+    (MBEDTLS_SSL_OUT_CONTENT_LEN > 2u * TICKET_ROOM ? MBEDTLS_SSL_OUT_CONTENT_LEN - TICKET_ROOM \
+                                                    : MBEDTLS_SSL_OUT_CONTENT_LEN / 2u)
+
+int hcsms_tls_ticket_fits(const mbedtls_ssl_session *session)
+{
+#if defined(MBEDTLS_SSL_SESSION_TICKETS)
+    return session->MBEDTLS_PRIVATE(ticket_len) <= TICKET_MAX;
+#else
+    (void)session;
+    return 1;
+#endif
+}
+
 void hcsms_tls_session_offer(hcsms_tls *tls)
 {
     /* Offered, not trusted: a server that does not know it does a full
      * handshake, certificate check included. */
     tls->offered_session = 0;
     if (tls->have_session) {
-        if (mbedtls_ssl_set_session(&tls->ssl, &tls->session) == 0)
+        if (hcsms_tls_ticket_fits(&tls->session) && mbedtls_ssl_set_session(&tls->ssl, &tls->session) == 0)
             tls->offered_session = 1;
         else
             hcsms_tls_session_forget(tls);

@@ -200,6 +200,10 @@ const char *hcsms_tls_session_import(hcsms_tls *tls, const char *host, uint16_t 
         hcsms_tls_session_forget(tls);
         return "not readable by this mbedTLS build";
     }
+    if (!hcsms_tls_ticket_fits(&tls->session)) {
+        hcsms_tls_session_forget(tls);
+        return "its ticket is too long for this build's ClientHello";
+    }
     tls->have_session = 1;
     tls->trust_until = (int64_t)get_be(blob + 56, 8);
     tls->expires = (int64_t)get_be(blob + 48, 8);

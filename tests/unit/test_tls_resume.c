@@ -132,6 +132,41 @@ static void tls13_ticket_resumed_by_a_tls13_server(void **state)
     assert_int_equal(fake.connects, 3);
 }
 
+/* ---- A ticket too long to offer ------------------------------------------ */
+
+/* mbedTLS takes a ticket of any length (up to 64 KB) but builds the
+ * ClientHello that offers it in its output buffer: a ticket that does not
+ * fit there would fail every resuming handshake before a byte is sent. Such
+ * a session is not offered: each connection is a full handshake, none fails,
+ * no connection is wasted. The peer can send a ticket of its own output
+ * buffer's size, less the NewSessionTicket's other fields. */
+static void too_long_a_ticket_is_not_offered(int version, const char *history)
+{
+    start(5000);
+    server_now(version);
+    tls_peer_ticket_size(MBEDTLS_SSL_OUT_CONTENT_LEN - 64);
+    unlock_ok("t1");
+    unlock_ok("t2");
+    unlock_ok("t3");
+    assert_string_equal(tls_peer_history(), history);
+    assert_int_equal(tls_peer_failed_handshakes(), 0);
+    assert_int_equal(fake.connects, 3);
+}
+
+static void tls12_ticket_too_long_to_offer(void **state)
+{
+    (void)state;
+    need(0);
+    too_long_a_ticket_is_not_offered(PEER_TLS12, "1.2 1.2 1.2");
+}
+
+static void tls13_ticket_too_long_to_offer(void **state)
+{
+    (void)state;
+    need(1);
+    too_long_a_ticket_is_not_offered(PEER_TLS13, "1.3 1.3 1.3");
+}
+
 /* ---- The version changed behind the name ---------------------------------- */
 
 /* The saved 1.2 session pins the ClientHello to 1.2: the 1.3-only server
@@ -241,6 +276,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(tls12_session_resumed_by_a_tls12_server, finish),
         cmocka_unit_test_teardown(tls13_ticket_resumed_by_a_tls13_server, finish),
+        cmocka_unit_test_teardown(tls12_ticket_too_long_to_offer, finish),
+        cmocka_unit_test_teardown(tls13_ticket_too_long_to_offer, finish),
         cmocka_unit_test_teardown(tls12_session_then_a_tls13_only_server, finish),
         cmocka_unit_test_teardown(tls13_ticket_then_a_tls12_only_server, finish),
         cmocka_unit_test_teardown(saved_version_resumed_by_a_server_doing_both, finish),

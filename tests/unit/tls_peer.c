@@ -26,20 +26,41 @@ static int peer_entropy(void *unused, unsigned char *out, size_t len)
 }
 
 #if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_SRV_C)
-/* Test-only tickets: the session itself, serialised, in clear. */
+/* Test-only tickets: the session itself, serialised, in clear, after its
+ * length (2 bytes) and before padding up to peer.ticket_size. */
 static int ticket_write(void *unused, const mbedtls_ssl_session *session, unsigned char *start,
                         const unsigned char *end, size_t *tlen, uint32_t *lifetime)
 {
+    size_t len;
+    int ret;
+
     (void)unused;
     *lifetime = 3600;
-    return mbedtls_ssl_session_save(session, start, (size_t)(end - start), tlen);
+    if (end - start < 2)
+        return MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL;
+    ret = mbedtls_ssl_session_save(session, start + 2, (size_t)(end - start) - 2, &len);
+    if (ret != 0)
+        return ret;
+    start[0] = (unsigned char)(len >> 8);
+    start[1] = (unsigned char)len;
+    *tlen = len + 2;
+    if (peer.ticket_size > *tlen) {
+        if (peer.ticket_size > (size_t)(end - start))
+            return MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL;
+        memset(start + *tlen, 0xab, peer.ticket_size - *tlen);
+        *tlen = peer.ticket_size;
+    }
+    return 0;
 }
 
 static int ticket_parse(void *unused, mbedtls_ssl_session *session, unsigned char *buf,
                         size_t len)
 {
+    size_t session_len;
+
     (void)unused;
-    if (mbedtls_ssl_session_load(session, buf, len) != 0)
+    if (len < 2 || (session_len = (size_t)buf[0] << 8 | buf[1]) > len - 2 ||
+        mbedtls_ssl_session_load(session, buf + 2, session_len) != 0)
         return MBEDTLS_ERR_SSL_INVALID_MAC; /* not one of ours */
     peer.ticket_accepted = 1;
     return 0;
@@ -54,6 +75,11 @@ int tls_peer_tickets(void)
 #else
     return 0;
 #endif
+}
+
+void tls_peer_ticket_size(size_t size)
+{
+    peer.ticket_size = size;
 }
 
 int tls_peer_versions(int min, int max)

@@ -59,6 +59,8 @@ int tls_peer_versions(int min, int max);
  * session in clear, valid on every connection (one ticket key shared by
  * the whole pool). Returns 0 where this mbedTLS cannot. */
 int tls_peer_tickets(void);
+/* Pad the tickets issued from now on to size bytes (0: no padding). */
+void tls_peer_ticket_size(size_t size);
 
 /* What the peer saw. */
 unsigned tls_peer_requests(void);

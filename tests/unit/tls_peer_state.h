@@ -39,6 +39,7 @@ struct tls_peer_state {
     unsigned flood_reads, flood_limit;
     int handshake_failed;      /* this connection's handshake ended in an error */
     int ticket_accepted;       /* this connection's handshake took a ticket */
+    size_t ticket_size;        /* tickets padded to this many bytes (0: not) */
     unsigned failed_handshakes, resumed;
     char history[512];
 };
