@@ -176,7 +176,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
 
         /* The lookups count against timeout_ms like the connects: they
          * wait for lwIP's DNS only as long as the caller's time lasts. */
-        err = hcsms_lwip_resolve(sock, host, AF_UNSPEC, deadline, &address[0], &length[0]);
+        err = hcsms_lwip_resolve(sock, host, AF_UNSPEC, 0, deadline, &address[0], &length[0]);
         if (err != 0)
             return err;
 #if LWIP_IPV4 && LWIP_IPV6
@@ -191,7 +191,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
             if (half > 0 &&
                 hcsms_lwip_resolve(sock, host,
                                    address[0].generic.sa_family == AF_INET ? AF_INET6 : AF_INET,
-                                   hcsms_port_now_ms() + half, &address[1], &length[1]) == 0)
+                                   1, hcsms_port_now_ms() + half, &address[1], &length[1]) == 0)
                 count = 2;
             sock->os_error = 0;
         }

@@ -93,9 +93,13 @@ int hcsms_lwip_address_from_ip(const ip_addr_t *ip, peer_address *address, sockl
  * with lwIP's EAI_* code in os_error (EAI_FAIL: lwIP's DNS said no or gave
  * up; EAI_MEMORY: every slot, lwIP's DNS table or the tcpip mailbox was
  * full); or HCSMS_ERR_TIMEOUT with ETIMEDOUT when deadline passed first.
+ * An optional lookup (the second family of a connect) takes a slot only
+ * while another stays free: the lookups a deadline abandons hold their
+ * slots until lwIP gives up (about 7 s a DNS server), and must not leave
+ * the next connect's first lookup none, even for a name lwIP has cached.
  * In hcsms_port_lwip_resolve.c. */
-int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family, uint64_t deadline,
-                       peer_address *address, socklen_t *length);
+int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family, int optional,
+                       uint64_t deadline, peer_address *address, socklen_t *length);
 #endif
 
 #endif /* HCSMS_PORT_LWIP_PRIVATE_H */

@@ -60,20 +60,22 @@ typedef struct resolver_slot {
 static resolver_slot slots[HCSMS_LWIP_RESOLVER_SLOTS];
 
 /* A free slot, taken (ASKING) with its semaphore ready, or NULL. */
-static resolver_slot *take_slot(void)
+/* A free slot, or NULL; an optional lookup only while another stays free. */
+static resolver_slot *take_slot(int optional)
 {
     resolver_slot *slot = NULL;
-    size_t i;
+    size_t i, free_slots = 0;
     SYS_ARCH_DECL_PROTECT(old);
 
     SYS_ARCH_PROTECT(old);
     for (i = 0; i < HCSMS_LWIP_RESOLVER_SLOTS; i++) {
-        if (slots[i].state == SLOT_FREE) {
+        if (slots[i].state == SLOT_FREE && free_slots++ == 0)
             slot = &slots[i];
-            slot->state = SLOT_ASKING;
-            break;
-        }
     }
+    if (slot != NULL && optional && free_slots < 2)
+        slot = NULL;
+    if (slot != NULL)
+        slot->state = SLOT_ASKING;
     SYS_ARCH_UNPROTECT(old);
     /* Zeroed storage is an invalid semaphore (lwIP's sys_*_valid rule). Only
      * the owner of an ASKING slot gets here before it asks: nothing else
@@ -175,8 +177,8 @@ static int finish(hcsms_socket *sock, err_t err, const ip_addr_t *ip, peer_addre
     return HCSMS_ERR_RESOLVE;
 }
 
-int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family, uint64_t deadline,
-                       peer_address *address, socklen_t *length)
+int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family, int optional,
+                       uint64_t deadline, peer_address *address, socklen_t *length)
 {
     resolver_slot *slot;
     ip_addr_t ip;
@@ -187,7 +189,7 @@ int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family, uint64_
         sock->os_error = EAI_FAIL; /* lwIP refuses it (ERR_ARG) */
         return HCSMS_ERR_RESOLVE;
     }
-    slot = take_slot();
+    slot = take_slot(optional);
     if (slot == NULL) {
         sock->os_error = EAI_MEMORY; /* every slot busy: fail now, never wait for one */
         return HCSMS_ERR_RESOLVE;

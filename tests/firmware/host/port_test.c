@@ -190,6 +190,8 @@ int main(void)
         {"dns: all slots busy", test_dns_all_slots_busy},
         {"dns: the server says no", test_dns_server_says_no},
         {"dns: the second family gets half the time", test_dns_second_family_gets_half},
+        {"dns: abandoned second families leave a slot",
+         test_dns_abandoned_second_families_leave_a_slot},
         {"recv timeout is 0", test_recv_timeout_is_zero},
         {"recv data, then orderly close", test_recv_data_then_orderly_close},
         {"recv wakes when data arrives", test_recv_wakes_when_data_arrives},

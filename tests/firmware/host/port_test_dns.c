@@ -251,13 +251,13 @@ void test_dns_cached_answer(void)
 
     use_server(1);
     before = queries();
-    CHECK(hcsms_lwip_resolve(&sock, "now-cached.test", AF_INET, after(2000), &a, &length) == 0);
+    CHECK(hcsms_lwip_resolve(&sock, "now-cached.test", AF_INET, 0, after(2000), &a, &length) == 0);
     CHECK(is_loopback_ipv4(&a, length));
     CHECK(queries() == before + 1);
     /* Again: lwIP's cache answers at call time (ERR_OK), nothing is asked. */
     start = hcsms_port_now_ms();
     length = 0;
-    CHECK(hcsms_lwip_resolve(&sock, "now-cached.test", AF_INET, after(2000), &a, &length) == 0);
+    CHECK(hcsms_lwip_resolve(&sock, "now-cached.test", AF_INET, 0, after(2000), &a, &length) == 0);
     CHECK(is_loopback_ipv4(&a, length));
     CHECK(hcsms_port_now_ms() - start < 50);
     CHECK(queries() == before + 1);
@@ -276,7 +276,7 @@ void test_dns_answer_arrives_later(void)
     use_server(1);
     set_late_ms(200);
     start = hcsms_port_now_ms();
-    CHECK(hcsms_lwip_resolve(&sock, "late-later.test", AF_INET, after(2000), &a, &length) == 0);
+    CHECK(hcsms_lwip_resolve(&sock, "late-later.test", AF_INET, 0, after(2000), &a, &length) == 0);
     took = hcsms_port_now_ms() - start;
     CHECK(took >= 190 && took < 1000);
     CHECK(is_loopback_ipv4(&a, length));
@@ -304,7 +304,7 @@ void test_dns_timeout_then_late_answer(void)
     memset(&a, 0xa5, sizeof(a));
     memcpy(&untouched, &a, sizeof(a));
     start = hcsms_port_now_ms();
-    CHECK(hcsms_lwip_resolve(&sock, "late-abandoned.test", AF_INET, after(100), &a, &length) ==
+    CHECK(hcsms_lwip_resolve(&sock, "late-abandoned.test", AF_INET, 0, after(100), &a, &length) ==
           HCSMS_ERR_TIMEOUT);
     took = hcsms_port_now_ms() - start;
     CHECK(took >= 95 && took < 300);
@@ -314,7 +314,7 @@ void test_dns_timeout_then_late_answer(void)
     CHECK(memcmp(&a, &untouched, sizeof(a)) == 0 && length == 0x5a5a);
     /* lwIP kept the late answer: it now comes from the cache. */
     start = hcsms_port_now_ms();
-    CHECK(hcsms_lwip_resolve(&sock, "late-abandoned.test", AF_INET, after(2000), &a, &length) == 0);
+    CHECK(hcsms_lwip_resolve(&sock, "late-abandoned.test", AF_INET, 0, after(2000), &a, &length) == 0);
     CHECK(is_loopback_ipv4(&a, length));
     CHECK(hcsms_port_now_ms() - start < 50);
 
@@ -344,11 +344,11 @@ void test_dns_all_slots_busy(void)
     /* Every slot held by a lookup given up on (its answer still to come). */
     for (i = 0; i < HCSMS_LWIP_RESOLVER_SLOTS; i++) {
         snprintf(name, sizeof(name), "late-busy-%d.test", i);
-        CHECK(hcsms_lwip_resolve(&sock, name, AF_INET, after(20), &a, &length) ==
+        CHECK(hcsms_lwip_resolve(&sock, name, AF_INET, 0, after(20), &a, &length) ==
               HCSMS_ERR_TIMEOUT);
     }
     start = hcsms_port_now_ms();
-    CHECK(hcsms_lwip_resolve(&sock, "now-extra.test", AF_INET, after(2000), &a, &length) ==
+    CHECK(hcsms_lwip_resolve(&sock, "now-extra.test", AF_INET, 0, after(2000), &a, &length) ==
           HCSMS_ERR_RESOLVE);
     CHECK(sock.os_error == EAI_MEMORY);
     CHECK(hcsms_port_connect(&sock, "now-extra.test", 443, 2000, NULL, 0) == HCSMS_ERR_RESOLVE);
@@ -359,11 +359,11 @@ void test_dns_all_slots_busy(void)
     sleep_ms(700);
     for (i = 0; i < HCSMS_LWIP_RESOLVER_SLOTS; i++) {
         snprintf(name, sizeof(name), "now-again-%d.test", i);
-        CHECK(hcsms_lwip_resolve(&sock, name, AF_INET, after(2000), &a, &length) == 0);
+        CHECK(hcsms_lwip_resolve(&sock, name, AF_INET, 0, after(2000), &a, &length) == 0);
     }
     for (i = 0; i < HCSMS_LWIP_RESOLVER_SLOTS; i++) {
         snprintf(name, sizeof(name), "late-again-%d.test", i);
-        CHECK(hcsms_lwip_resolve(&sock, name, AF_INET, after(20), &a, &length) ==
+        CHECK(hcsms_lwip_resolve(&sock, name, AF_INET, 0, after(20), &a, &length) ==
               HCSMS_ERR_TIMEOUT);
     }
     sleep_ms(700);
@@ -404,5 +404,36 @@ void test_dns_second_family_gets_half(void)
     CHECK(rc != 0 || strcmp(text, expected) == 0);
     end_pair(&sock, listener, rc == 0);
     sleep_ms(900); /* the AAAA answer frees its slot */
+    use_server(0);
+}
+
+/* The second family's lookups that a deadline abandons keep their slots
+ * until lwIP gives up; they never take the last one, so every connect still
+ * gets its first lookup (here from lwIP's cache), and an optional lookup
+ * fails at once while one slot is left. */
+void test_dns_abandoned_second_families_leave_a_slot(void)
+{
+    hcsms_socket sock = {-1, 0};
+    peer_address a;
+    socklen_t length = 0;
+    uint16_t port;
+    int i;
+
+    use_server(1);
+    set_late_ms(1500);
+    /* A at once, AAAA long after each connect's deadline of 400 ms. */
+    for (i = 0; i < HCSMS_LWIP_RESOLVER_SLOTS + 1; i++) {
+        int listener = listen_on(AF_INET, &port);
+        int rc = hcsms_port_connect(&sock, "slow6-many.test", port, 400, NULL, 0);
+
+        CHECK(rc == 0);
+        end_pair(&sock, listener, rc == 0);
+    }
+    CHECK(hcsms_lwip_resolve(&sock, "now-optional.test", AF_INET, 1, after(2000), &a, &length) ==
+          HCSMS_ERR_RESOLVE);
+    CHECK(sock.os_error == EAI_MEMORY);
+    CHECK(hcsms_lwip_resolve(&sock, "now-required.test", AF_INET, 0, after(2000), &a, &length) ==
+          0);
+    sleep_ms(1700); /* the AAAA answers free their slots */
     use_server(0);
 }
