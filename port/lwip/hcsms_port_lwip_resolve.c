@@ -189,6 +189,10 @@ int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family, int opt
         sock->os_error = EAI_FAIL; /* lwIP refuses it (ERR_ARG) */
         return HCSMS_ERR_RESOLVE;
     }
+    if (hcsms_lwip_left_until(deadline) == 0) {
+        sock->os_error = ETIMEDOUT; /* no slot, no query that would only be abandoned */
+        return HCSMS_ERR_TIMEOUT;
+    }
     slot = take_slot(optional);
     if (slot == NULL) {
         sock->os_error = EAI_MEMORY; /* every slot busy: fail now, never wait for one */

@@ -192,6 +192,7 @@ int main(void)
         {"dns: the second family gets half the time", test_dns_second_family_gets_half},
         {"dns: abandoned second families leave a slot",
          test_dns_abandoned_second_families_leave_a_slot},
+        {"dns: no time left, no query", test_dns_no_time_left_asks_nothing},
         {"recv timeout is 0", test_recv_timeout_is_zero},
         {"recv data, then orderly close", test_recv_data_then_orderly_close},
         {"recv wakes when data arrives", test_recv_wakes_when_data_arrives},

@@ -76,6 +76,7 @@ void test_dns_all_slots_busy(void);
 void test_dns_server_says_no(void);
 void test_dns_second_family_gets_half(void);
 void test_dns_abandoned_second_families_leave_a_slot(void);
+void test_dns_no_time_left_asks_nothing(void);
 
 /* port_test_io.c */
 void test_recv_timeout_is_zero(void);

@@ -437,3 +437,21 @@ void test_dns_abandoned_second_families_leave_a_slot(void)
     sleep_ms(1700); /* the AAAA answers free their slots */
     use_server(0);
 }
+
+/* A lookup with no time left asks nothing and holds no slot. */
+void test_dns_no_time_left_asks_nothing(void)
+{
+    hcsms_socket sock = {-1, 0};
+    peer_address a;
+    socklen_t length = 0;
+    unsigned before;
+
+    use_server(1);
+    before = queries();
+    CHECK(hcsms_lwip_resolve(&sock, "now-too-late.test", AF_INET, 0, hcsms_port_now_ms(), &a,
+                             &length) == HCSMS_ERR_TIMEOUT);
+    CHECK(sock.os_error == ETIMEDOUT);
+    sleep_ms(50);
+    CHECK(queries() == before);
+    use_server(0);
+}
