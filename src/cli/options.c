@@ -75,7 +75,7 @@ void cli_usage_text(FILE *out)
           "  --out FILE             write the token there (created 0600) instead of stdout\n"
           "\n"
           "  -h, --help             this text\n"
-          "      --version          versions of hcsms and mbedTLS\n"
+          "      --version          versions of hcsms and mbedTLS, and the features built in\n"
           "\n"
           "Tokens, keys and passwords come from a file or the environment, never from\n"
           "an option (a password in --proxy is visible to ps until hcsms stars it).\n"
