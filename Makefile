@@ -111,7 +111,7 @@ lib: $(LIB)
 cli: $(CLI)
 
 ifdef MBEDTLS_STAMP
-$(MBEDTLS_STAMP): $(MBEDTLS_CONFIG) $(MBEDTLS_USER_CONFIG) scripts/build-mbedtls.sh
+$(MBEDTLS_STAMP): $(MBEDTLS_CONFIG) $(MBEDTLS_USER_CONFIG) scripts/build-mbedtls.sh $(wildcard configs/psa-driver/*)
 	CFLAGS=-O2 MBEDTLS_CONFIG_FILE=$(MBEDTLS_CONFIG) MBEDTLS_USER_CONFIG_FILE=$(MBEDTLS_USER_CONFIG) \
 	  bash scripts/build-mbedtls.sh $(MBEDTLS_DIR) $(CC)
 endif

@@ -3,7 +3,7 @@
 # Installs the Debian packages that building and testing hcsms needs, if any
 # is missing. Needs root (or sudo) the first time; a no-op afterwards.
 set -u
-PACKAGES="build-essential clang tinyproxy curl stunnel4 lighttpd lighttpd-mod-openssl lighttpd-mod-gnutls lighttpd-mod-wolfssl gnutls-bin libcurl4-openssl-dev strace time pkg-config libclang-rt-14-dev clang-tidy cppcheck libmbedtls-dev libjsmn-dev libcmocka-dev nginx-light openssl python3 valgrind bzip2 man-db groff-base doxygen gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm iproute2"
+PACKAGES="build-essential clang tinyproxy curl stunnel4 lighttpd lighttpd-mod-openssl lighttpd-mod-gnutls lighttpd-mod-wolfssl gnutls-bin libcurl4-openssl-dev strace time pkg-config libclang-rt-14-dev clang-tidy cppcheck libmbedtls-dev libjsmn-dev libcmocka-dev nginx-light openssl python3 python3-jinja2 python3-jsonschema valgrind bzip2 man-db groff-base doxygen gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm iproute2"
 
 # The armhf and aarch64 cross builds (mbedTLS built from source for each)
 # and their tests under qemu-user need cmocka for those architectures

@@ -60,11 +60,21 @@
 # Patches: NONE are applied. The build uses the pristine upstream .orig
 # tarball (a release tarball: it already contains the generated sources
 # error.c, version_features.c, ssl_debug_helpers_generated.c,
-# psa_crypto_driver_wrappers*.{c,h} and the framework/ submodule, so neither
-# python3 nor git is needed). Debian's patches are not needed here: they
-# silence compiler warnings that are only fatal with -Werror (the library
-# Makefile does not use -Werror) or concern the CMake build (not used).
-# dpkg-source (dpkg-dev) is therefore not needed either.
+# psa_crypto_driver_wrappers*.{c,h} and the framework/ submodule, so git is not
+# needed). Debian's patches are not needed here: they silence compiler warnings
+# that are only fatal with -Werror (the library Makefile does not use -Werror)
+# or concern the CMake build (not used). dpkg-source (dpkg-dev) is therefore
+# not needed either.
+#
+# hcsms's PSA driver (configs/psa-driver/hcsms_x25519_driver.h says why): when
+# the configuration enables Everest X25519 with PSA (the header then defines
+# HCSMS_X25519_DRIVER_ENABLED), the two generated driver dispatch files are
+# generated again by mbedTLS's own scripts/generate_driver_wrappers.py from
+# the upstream driver descriptions plus configs/psa-driver/hcsms_x25519_driver.json
+# (mbedTLS's documented way to add an export_public_key driver), and the
+# driver's object is built by library/Makefile's own rule and added to
+# libmbedcrypto.a. That needs python3 with jinja2 and jsonschema (Debian:
+# python3-jinja2, python3-jsonschema); other configurations do not.
 #
 # Build: mbedTLS's own library/Makefile, targets libmbedcrypto.a libmbedx509.a
 # libmbedtls.a only (no tests, no programs), make -j2 with CC, AR, CFLAGS.
@@ -104,7 +114,7 @@ select_pin() {
 }
 # The PINS lines, blank ones dropped, fields separated by one space.
 pin_lines() { printf '%s\n' "$PINS" | awk 'NF { $1 = $1; print }'; }
-STAMP_FORMAT=1
+STAMP_FORMAT=2
 
 # ---- helpers -----------------------------------------------------------------
 PROG=build-mbedtls
@@ -231,6 +241,15 @@ add_config() {  # $1 = macro name, $2 = file, $3 = installed name
 [ -z "${MBEDTLS_CONFIG_FILE:-}" ] || add_config MBEDTLS_CONFIG_FILE "$MBEDTLS_CONFIG_FILE" mbedtls-config.h
 [ -z "${MBEDTLS_USER_CONFIG_FILE:-}" ] || add_config MBEDTLS_USER_CONFIG_FILE "$MBEDTLS_USER_CONFIG_FILE" mbedtls-user-config.h
 
+# hcsms's PSA driver: its sources are part of the stamp of every build (whether
+# a configuration uses it is decided once the source is unpacked, below).
+DRIVER_DIR=$REPO_ROOT/configs/psa-driver
+DRIVER_STAMP=
+for f in hcsms_x25519_driver.h hcsms_x25519_driver.c hcsms_x25519_driver.json; do
+    [ -f "$DRIVER_DIR/$f" ] || die "missing $DRIVER_DIR/$f"
+    DRIVER_STAMP="$DRIVER_STAMP $f=$(sha256sum "$DRIVER_DIR/$f" | cut -c1-16)"
+done
+
 # ---- stamp / up-to-date check -------------------------------------------------
 CC_VERSION=$("${CC_WORDS[@]}" --version 2>/dev/null | head -n1 || true)
 CC_TARGET=$("${CC_WORDS[@]}" -dumpmachine 2>/dev/null || echo unknown)
@@ -240,6 +259,7 @@ mbedtls: $PINNED_UPSTREAM
 debian-source: mbedtls $PINNED_VERSION ($DEBIAN_SUITES)
 orig: $PINNED_ORIG sha256=$PINNED_SHA256
 patches: none (pristine upstream orig tarball)
+psa-driver sources:$DRIVER_STAMP
 cc: $CC
 cc-path: $(command -v "$CC_BIN")
 cc-version: $CC_VERSION
@@ -435,10 +455,55 @@ for g in error.c version_features.c ssl_debug_helpers_generated.c \
     [ -f "$SRC/library/$g" ] || die "generated file library/$g missing from tarball (would need python3 + framework)"
 done
 
+# ---- hcsms's PSA driver -------------------------------------------------------
+# Does this configuration enable it? Asked of the driver header itself, with
+# the compiler and flags of this build (through sh, as make would pass them:
+# the -DMBEDTLS_*CONFIG_FILE flags carry quotes).
+DRIVER_OBJS=()
+driver_enabled() {
+    printf '#include "hcsms_x25519_driver.h"\n#ifdef HCSMS_X25519_DRIVER_ENABLED\nhcsms_driver_enabled\n#endif\n' \
+        >"$WORK/driver-check.c"
+    sh -c "$CC $CFLAGS_ALL -I'$SRC/include' -I'$DRIVER_DIR' -E '$WORK/driver-check.c'" \
+        >"$WORK/driver-check.i" 2>"$WORK/driver-check.log" ||
+        { cat "$WORK/driver-check.log" >&2; die "cannot preprocess $DRIVER_DIR/hcsms_x25519_driver.h with this build's flags"; }
+    grep -q '^hcsms_driver_enabled$' "$WORK/driver-check.i"
+}
+# A python3 with jinja2 and jsonschema: the one on PATH, else Debian's.
+generator_python() {
+    local py
+    for py in "${PYTHON:-python3}" /usr/bin/python3; do
+        command -v "$py" >/dev/null 2>&1 && "$py" -c 'import jinja2, jsonschema' 2>/dev/null &&
+            { printf '%s\n' "$py"; return 0; }
+    done
+    return 1
+}
+if driver_enabled; then
+    GEN_PY=$(generator_python) ||
+        die "this configuration enables Everest X25519 with PSA, so hcsms's PSA driver is built in, and mbedTLS's scripts/generate_driver_wrappers.py needs python3 with jinja2 and jsonschema (Debian: python3-jinja2 python3-jsonschema)"
+    JSONS=$WORK/driver_jsons
+    cp -R "$SRC/scripts/data_files/driver_jsons" "$JSONS"
+    cp "$DRIVER_DIR/hcsms_x25519_driver.json" "$JSONS/"
+    "$GEN_PY" -c 'import json, sys
+with open(sys.argv[1], encoding="utf-8") as f:
+    drivers = json.load(f)
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    json.dump(drivers + ["hcsms_x25519_driver.json"], f)' "$JSONS/driverlist.json" ||
+        die "cannot add the driver to $JSONS/driverlist.json"
+    say "psa driver: hcsms_x25519 (export_public_key): scripts/generate_driver_wrappers.py --json-dir $JSONS"
+    (cd "$SRC" && "$GEN_PY" scripts/generate_driver_wrappers.py --json-dir "$JSONS" library) \
+        >"$WORK/generate.log" 2>&1 || { cat "$WORK/generate.log" >&2; die "generate_driver_wrappers.py failed"; }
+    grep -q hcsms_x25519_transparent_export_public_key "$SRC/library/psa_crypto_driver_wrappers_no_static.c" ||
+        die "the regenerated library/psa_crypto_driver_wrappers_no_static.c does not call the driver"
+    cp "$DRIVER_DIR/hcsms_x25519_driver.h" "$DRIVER_DIR/hcsms_x25519_driver.c" "$SRC/library/"
+    DRIVER_OBJS=(hcsms_x25519_driver.o)
+else
+    say "psa driver: not used by this configuration (no Everest X25519 with PSA)"
+fi
+
 # ---- build -------------------------------------------------------------------
 LOG=$WORK/build.log
-say "build: make -C library -j$JOBS ${LIBS[*]}"
-MAKE_ARGS=(-C "$SRC/library" -j"$JOBS" CC="$CC" AR="$AR" CFLAGS="$CFLAGS_ALL" "${LIBS[@]}")
+say "build: make -C library -j$JOBS ${DRIVER_OBJS[*]+${DRIVER_OBJS[*]} }${LIBS[*]}"
+MAKE_ARGS=(-C "$SRC/library" -j"$JOBS" CC="$CC" AR="$AR" CFLAGS="$CFLAGS_ALL" "${DRIVER_OBJS[@]+"${DRIVER_OBJS[@]}"}" "${LIBS[@]}")
 # Do not let a calling make (MAKEFLAGS carries its command-line variables) or
 # stray variables that mbedTLS's Makefile tests with ifdef change the build.
 MAKE_ENV=(env -u MAKEFLAGS -u MFLAGS -u WINDOWS -u WINDOWS_BUILD -u SHARED)
@@ -460,6 +525,10 @@ say "build: done after $(elapsed) total ($(grep -c '^  CC ' "$LOG" || true) file
 for l in "${LIBS[@]}"; do
     [ -s "$SRC/library/$l" ] || die "build did not produce library/$l"
 done
+if [ ${#DRIVER_OBJS[@]} -gt 0 ]; then
+    (cd "$SRC/library" && "${AR_WORDS[@]}" rs libmbedcrypto.a "${DRIVER_OBJS[@]}") >>"$LOG" 2>&1 ||
+        die "cannot add ${DRIVER_OBJS[*]} to libmbedcrypto.a"
+fi
 
 # ---- install -----------------------------------------------------------------
 mkdir -p "$OUTDIR"
