@@ -30,7 +30,7 @@
 #ifndef HCSMS_X25519_DRIVER_H
 #define HCSMS_X25519_DRIVER_H
 
-#include "mbedtls/build_info.h"
+#include "mbedtls/version.h" /* 3.x: build_info.h; 2.28: config.h */
 
 #if MBEDTLS_VERSION_NUMBER >= 0x03060000 && defined(MBEDTLS_PSA_CRYPTO_C) && \
     defined(MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED) && defined(PSA_WANT_ECC_MONTGOMERY_255)
