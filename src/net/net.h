@@ -174,6 +174,18 @@ static inline int hcsms_connection_os_error(const hcsms_connection *connection)
     return connection->socket.os_error;
 }
 
+/* The last TLS failure's mbedTLS code and certificate verification flags (0
+ * when none since hcsms_connection_open); hcsms_tls_error_text() words them. */
+static inline int hcsms_tls_mbedtls_error(const hcsms_tls *tls)
+{
+    return tls->mbedtls_error;
+}
+
+static inline uint32_t hcsms_tls_verify_flags(const hcsms_tls *tls)
+{
+    return tls->verify_flags;
+}
+
 /* 1 if a kept-alive connection looks usable: open, nothing unread, not
  * closed by the peer. Never waits: with TLS on, hcsms_tls_idle_ok (which
  * swallows a few TLS 1.3 tickets within a budget of calls); on plain TCP,

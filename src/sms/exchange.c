@@ -19,8 +19,8 @@ static void note_failure(hcsms_client *client, hcsms_result *result, hcsms_step 
 {
     hcsms_fail_at(result, step);
     result->os_error = hcsms_connection_os_error(&client->connection);
-    result->tls_error = client->tls.mbedtls_error;
-    result->tls_verify_flags = client->tls.verify_flags;
+    result->tls_error = hcsms_tls_mbedtls_error(&client->tls);
+    result->tls_verify_flags = hcsms_tls_verify_flags(&client->tls);
 }
 
 /* One connection: TCP to the server or the proxy, the tunnel, TLS. */
