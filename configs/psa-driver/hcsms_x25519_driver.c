@@ -26,7 +26,9 @@ psa_status_t hcsms_x25519_transparent_export_public_key(
     uint8_t *data, size_t data_size, size_t *data_length)
 {
     /* Everest takes non-const buffers: the private key goes through a copy
-     * that is wiped, and the base point u = 9 is rebuilt on the stack. */
+     * of ours, wiped after, and the base point u = 9 is built on the stack.
+     * Everest's own copies on its stack are left as they are, as on mbedTLS's
+     * Everest path for the shared secret. */
     uint8_t secret[X25519_BYTES];
     uint8_t base[X25519_BYTES] = { 9 };
 
