@@ -23,11 +23,19 @@ int cli_session_check(const struct options *opts)
 {
     if (opts->session_file != NULL && strcmp(opts->session_file, "-") == 0)
         return cli_usage_error("--session-file is read and written: a file, not '-'");
+    /* Left out of this build: every run makes a full handshake, and the
+     * file is neither read nor written (nor removed). Not a reason to fail. */
+#if !HCSMS_CONFIG_TLS_RESUME
+    if (opts->session_file != NULL)
+        fprintf(stderr, "hcsms: warning: --session-file ignored: TLS session resumption is "
+                        "%s\n", CLI_NOT_BUILT);
+#endif
     return cli_check_output_path("--session-file", opts->session_file);
 }
 
 void cli_session_load(struct cli_run *run)
 {
+#if HCSMS_CONFIG_TLS_RESUME
     const char *path = run->opts.session_file;
     unsigned char blob[CLI_SESSION_MAX + 1];
     struct stat st;
@@ -49,10 +57,14 @@ void cli_session_load(struct cli_run *run)
         (void)hcsms_session_load(&run->secrets->client, blob, (size_t)len);
     }
     mbedtls_platform_zeroize(blob, sizeof(blob));
+#else
+    (void)run; /* left out of this build: cli_session_check said so */
+#endif
 }
 
 void cli_session_save(struct cli_run *run)
 {
+#if HCSMS_CONFIG_TLS_RESUME
     const char *path = run->opts.session_file;
     unsigned char blob[CLI_SESSION_MAX];
     size_t len = 0;
@@ -78,4 +90,7 @@ void cli_session_save(struct cli_run *run)
                 hcsms_strerror(rc));
     }
     mbedtls_platform_zeroize(blob, sizeof(blob));
+#else
+    (void)run; /* left out of this build: cli_session_check said so */
+#endif
 }

@@ -21,6 +21,21 @@ static struct cli_id_file id_file;
  * info). The exit status. */
 static int init_failed(int rc, const hcsms_client_config *config)
 {
+    /* The library refuses an option its build left out with the error of a
+     * malformed one; the operator is told which it is. */
+#if !HCSMS_CONFIG_AKSK
+    if (rc == HCSMS_ERR_INVALID_CREDENTIALS && config->auth_token == NULL &&
+        (config->access_key != NULL || config->secret_key != NULL)) {
+        fprintf(stderr, "hcsms: AK/SK signing is %s\n", CLI_NOT_BUILT);
+        return EXIT_USAGE;
+    }
+#endif
+#if !HCSMS_CONFIG_PROXY
+    if (rc == HCSMS_ERR_INVALID_PROXY) {
+        fprintf(stderr, "hcsms: HTTPS proxies are %s\n", CLI_NOT_BUILT);
+        return EXIT_USAGE;
+    }
+#endif
     fprintf(stderr, "hcsms: %s", hcsms_strerror(rc));
     if (rc == HCSMS_ERR_CA)
         fprintf(stderr, " (%s)", config->ca_file);
@@ -63,6 +78,10 @@ int cli_start_client(struct cli_run *run, hcsms_client_config *config)
     config->retries = opts->retries;
     config->user_agent = opts->user_agent;
     if (opts->verbose) {
+#if !HCSMS_CONFIG_TRACE
+        fprintf(stderr, "hcsms: warning: -v shows little: the library's trace is %s\n",
+                CLI_NOT_BUILT);
+#endif
         config->trace = cli_trace;
         config->trace_user = run;
         fprintf(stderr, "[%6ldms] * CA bundle %s\n", cli_elapsed_ms(run), config->ca_file);
