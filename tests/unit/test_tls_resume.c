@@ -34,25 +34,6 @@ static hcsms_result result;
 
 static const char ok_200[] = "HTTP/1.1 200 OK\r\nX-Request-Id: r\r\nContent-Length: 2\r\n\r\n{}";
 
-/* Skip (with the reason) where this build cannot show the case. */
-static void need(int tls13)
-{
-#if !HCSMS_CONFIG_TLS_RESUME
-    (void)tls13;
-    print_message("skipped: built with HCSMS_CONFIG_TLS_RESUME=0\n");
-    skip();
-#else
-#if !defined(MBEDTLS_SSL_PROTO_TLS1_3)
-    if (tls13) {
-        print_message("skipped: mbedTLS " MBEDTLS_VERSION_STRING " has no TLS 1.3 here\n");
-        skip();
-    }
-#else
-    (void)tls13;
-#endif
-#endif
-}
-
 /* The peer answers each request and closes: every task connects anew. */
 static void start(uint32_t timeout_ms)
 {
@@ -105,7 +86,7 @@ static void unlock_ok(const char *task)
 static void tls12_session_resumed_by_a_tls12_server(void **state)
 {
     (void)state;
-    need(0);
+    tls_peer_need_resumption(0);
     start(5000);
     server_now(PEER_TLS12);
     unlock_ok("t1");
@@ -119,7 +100,7 @@ static void tls12_session_resumed_by_a_tls12_server(void **state)
 static void tls13_ticket_resumed_by_a_tls13_server(void **state)
 {
     (void)state;
-    need(1);
+    tls_peer_need_resumption(1);
     start(5000);
     server_now(PEER_TLS13);
     unlock_ok("t1");
@@ -156,14 +137,14 @@ static void too_long_a_ticket_is_not_offered(int version, const char *history)
 static void tls12_ticket_too_long_to_offer(void **state)
 {
     (void)state;
-    need(0);
+    tls_peer_need_resumption(0);
     too_long_a_ticket_is_not_offered(PEER_TLS12, "1.2 1.2 1.2");
 }
 
 static void tls13_ticket_too_long_to_offer(void **state)
 {
     (void)state;
-    need(1);
+    tls_peer_need_resumption(1);
     too_long_a_ticket_is_not_offered(PEER_TLS13, "1.3 1.3 1.3");
 }
 
@@ -177,7 +158,7 @@ static void tls13_ticket_too_long_to_offer(void **state)
 static void tls12_session_then_a_tls13_only_server(void **state)
 {
     (void)state;
-    need(1);
+    tls_peer_need_resumption(1);
     start(5000);
     server_now(PEER_TLS12);
     unlock_ok("t1");
@@ -194,7 +175,7 @@ static void tls12_session_then_a_tls13_only_server(void **state)
 static void tls13_ticket_then_a_tls12_only_server(void **state)
 {
     (void)state;
-    need(1);
+    tls_peer_need_resumption(1);
     start(5000);
     server_now(PEER_TLS13);
     unlock_ok("t1");
@@ -213,7 +194,7 @@ static void tls13_ticket_then_a_tls12_only_server(void **state)
 static void saved_version_resumed_by_a_server_doing_both(void **state)
 {
     (void)state;
-    need(1);
+    tls_peer_need_resumption(1);
     start(5000);
     server_now(PEER_TLS12);
     unlock_ok("t1");
@@ -238,7 +219,7 @@ static void failed_resumption_not_retried_past_the_deadline(void **state)
 {
     uint64_t started;
     (void)state;
-    need(0);
+    tls_peer_need_resumption(0);
     start(3000);
     server_now(PEER_TLS12);
     unlock_ok("t1");
@@ -258,7 +239,7 @@ static void failed_resumption_not_retried_past_the_deadline(void **state)
 static void tls13_unlock_after_global_cleanup(void **state)
 {
     (void)state;
-    need(1);
+    tls_peer_need_resumption(1);
     start(5000);
     server_now(PEER_TLS13);
     unlock_ok("t1");

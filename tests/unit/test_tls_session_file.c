@@ -48,22 +48,6 @@ static void keep_trace(void *user, hcsms_trace_event event, const char *text)
         snprintf(last_trace, sizeof(last_trace), "%s", text);
 }
 
-static void need(int tls13)
-{
-#if !HCSMS_CONFIG_TLS_RESUME
-    (void)tls13;
-    print_message("skipped: built with HCSMS_CONFIG_TLS_RESUME=0\n");
-    skip();
-#elif !defined(MBEDTLS_SSL_PROTO_TLS1_3)
-    if (tls13) {
-        print_message("skipped: mbedTLS " MBEDTLS_VERSION_STRING " has no TLS 1.3 here\n");
-        skip();
-    }
-#else
-    (void)tls13;
-#endif
-}
-
 /* A new client ("the next run") for endpoint, the peer left running. */
 static void new_client(const char *endpoint)
 {
@@ -136,14 +120,14 @@ static void resumed_by_the_next_client(int version, const char *history)
 static void tls12_session_resumed_by_the_next_client(void **state)
 {
     (void)state;
-    need(0);
+    tls_peer_need_resumption(0);
     resumed_by_the_next_client(PEER_TLS12, "1.2 1.2r");
 }
 
 static void tls13_ticket_resumed_by_the_next_client(void **state)
 {
     (void)state;
-    need(1);
+    tls_peer_need_resumption(1);
     resumed_by_the_next_client(PEER_TLS13, "1.3 1.3r");
 }
 
@@ -165,7 +149,7 @@ static void ignored(const char *endpoint, const unsigned char *data, size_t len,
 static void too_long_a_ticket_is_ignored(void **state)
 {
     (void)state;
-    need(0);
+    tls_peer_need_resumption(0);
     start(PEER_TLS12);
     tls_peer_ticket_size(MBEDTLS_SSL_OUT_CONTENT_LEN - 64);
     first_run();
@@ -177,7 +161,7 @@ static void foreign_damaged_or_expired_blobs_are_ignored(void **state)
 {
     unsigned char copy[sizeof(blob)];
     (void)state;
-    need(0);
+    tls_peer_need_resumption(0);
     start(PEER_TLS12);
     first_run();
     ignored("https://localhost:8444", blob, blob_len, "made for another endpoint or CA set");
@@ -206,7 +190,7 @@ static void save_reports_sizes_and_refusals(void **state)
 {
     size_t len = 1;
     (void)state;
-    need(0);
+    tls_peer_need_resumption(0);
     start(PEER_TLS12);
     assert_int_equal(hcsms_session_save(&client, blob, sizeof(blob), NULL),
                      HCSMS_ERR_INVALID_ARGUMENT);
@@ -240,7 +224,7 @@ static void an_unused_session_keeps_its_dates(void **state)
     unsigned char again[sizeof(blob)];
     size_t len;
     (void)state;
-    need(0);
+    tls_peer_need_resumption(0);
     start(PEER_TLS12);
     first_run();
     new_client("https://localhost:8443");

@@ -4,6 +4,12 @@
  * certificate, the TLS versions and tickets it offers, and what it saw. The
  * step runner the fake port drives is in tls_peer_run.c.
  */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
 #include <string.h>
 
 #include <mbedtls/version.h>
@@ -11,6 +17,7 @@
 #include <psa/crypto.h>
 #endif
 
+#include "hcsms/config.h"
 #include "peer_credentials.h"
 #include "tls_peer_state.h"
 
@@ -74,6 +81,22 @@ int tls_peer_tickets(void)
     return 1;
 #else
     return 0;
+#endif
+}
+
+void tls_peer_need_resumption(int tls13)
+{
+#if !HCSMS_CONFIG_TLS_RESUME
+    (void)tls13;
+    print_message("skipped: built with HCSMS_CONFIG_TLS_RESUME=0\n");
+    skip();
+#elif !defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    if (tls13) {
+        print_message("skipped: mbedTLS " MBEDTLS_VERSION_STRING " has no TLS 1.3 here\n");
+        skip();
+    }
+#else
+    (void)tls13;
 #endif
 }
 

@@ -61,6 +61,10 @@ int tls_peer_versions(int min, int max);
 int tls_peer_tickets(void);
 /* Pad the tickets issued from now on to size bytes (0: no padding). */
 void tls_peer_ticket_size(size_t size);
+/* Skip the running cmocka case, saying why, where this build cannot show
+ * session resumption: built with HCSMS_CONFIG_TLS_RESUME=0, or (tls13) an
+ * mbedTLS without TLS 1.3. */
+void tls_peer_need_resumption(int tls13);
 
 /* What the peer saw. */
 unsigned tls_peer_requests(void);
