@@ -41,11 +41,11 @@
 
 #define EXIT_SERVICE 1
 #define EXIT_USAGE 2
+#define EXIT_TRANSPORT 3
 
 /* How the CLI names a feature its build left out (an HCSMS_CONFIG_* of 0):
  * "<feature> is " CLI_NOT_BUILT. */
 #define CLI_NOT_BUILT "not in this build (hcsms --version lists its features)"
-#define EXIT_TRANSPORT 3
 
 /* ---- options.c ---------------------------------------------------------- */
 
