@@ -148,10 +148,12 @@ void hcsms_client_config_init(hcsms_client_config *config);
  * @retval HCSMS_ERR_INSECURE_ENDPOINT   endpoint is http://
  * @retval HCSMS_ERR_UNKNOWN_REGION      no endpoint, and region is not in the table
  * @retval HCSMS_ERR_INVALID_TOKEN       auth_token is not 1..16384 visible ASCII bytes
- * @retval HCSMS_ERR_INVALID_CREDENTIALS malformed AK/SK credentials, or AK/SK
- *                                       without HCSMS_CONFIG_AKSK
- * @retval HCSMS_ERR_INVALID_PROXY       a malformed proxy or proxy credentials, or a
- *                                       proxy without HCSMS_CONFIG_PROXY
+ * @retval HCSMS_ERR_INVALID_CREDENTIALS malformed AK/SK credentials
+ * @retval HCSMS_ERR_INVALID_PROXY       a malformed proxy or proxy credentials
+ * @retval HCSMS_ERR_NOT_BUILT           AK/SK without HCSMS_CONFIG_AKSK, a proxy
+ *                                       without HCSMS_CONFIG_PROXY, or ca_file
+ *                                       without HCSMS_CONFIG_CA_FILE (or without
+ *                                       mbedTLS's MBEDTLS_FS_IO)
  * @retval HCSMS_ERR_CA                  no usable CA certificate could be loaded
  * @retval HCSMS_ERR_ENTROPY             the port gave no entropy
  * @retval HCSMS_ERR_TLS                 mbedTLS's set-up failed

@@ -34,6 +34,7 @@ typedef enum hcsms_error {
     HCSMS_ERR_INVALID_CREDENTIALS = -8, /**< no or malformed credentials (AK/SK, IAM user) */
     HCSMS_ERR_INVALID_PROXY = -9,      /**< not http://host[:port], or malformed proxy credentials */
     HCSMS_ERR_ABI = -10,               /**< the caller was built with other hcsms/mbedTLS settings (struct sizes differ) */
+    HCSMS_ERR_NOT_BUILT = -11,         /**< asked for a part this build left out (AK/SK, proxy, CA file, IAM) */
 
     /* The network and TLS. */
     HCSMS_ERR_RESOLVE = -20,           /**< host name did not resolve */
@@ -100,7 +101,8 @@ const char *hcsms_strerror(int error);
  * @retval HCSMS_CLASS_OK        error is HCSMS_OK
  * @retval HCSMS_CLASS_SERVICE   error is HCSMS_ERR_SERVICE
  * @retval HCSMS_CLASS_INPUT     an input error (HCSMS_ERR_INVALID_ARGUMENT ..
- *                               HCSMS_ERR_ABI, HCSMS_ERR_BUFFER_TOO_SMALL)
+ *                               HCSMS_ERR_NOT_BUILT, HCSMS_ERR_BUFFER_TOO_SMALL,
+ *                               HCSMS_ERR_NO_SESSION)
  * @retval HCSMS_CLASS_TRANSPORT any other value, unknown ones included
  */
 hcsms_error_class hcsms_error_class_of(int error);

@@ -56,8 +56,8 @@ typedef struct hcsms_iam_credentials {
  * @retval HCSMS_ERR_BUFFER_TOO_SMALL    the token does not fit token_size
  * @retval HCSMS_ERR_NO_TOKEN            a 2xx without one valid token
  * @retval HCSMS_ERR_INVALID_ARGUMENT    client, result or token NULL, token_size
- *                                       0, client not set up, or built without
- *                                       HCSMS_CONFIG_IAM
+ *                                       0, or client not set up
+ * @retval HCSMS_ERR_NOT_BUILT           built without HCSMS_CONFIG_IAM; nothing sent
  * @return Or a transport error, as hcsms_unlock().
  * @note Not thread-safe on one client: a client is used by one thread at a time.
  */

@@ -21,21 +21,23 @@ static struct cli_id_file id_file;
  * info). The exit status. */
 static int init_failed(int rc, const hcsms_client_config *config)
 {
-    /* The library refuses an option its build left out with the error of a
-     * malformed one; the operator is told which it is. */
-#if !HCSMS_CONFIG_AKSK
-    if (rc == HCSMS_ERR_INVALID_CREDENTIALS && config->auth_token == NULL &&
-        (config->access_key != NULL || config->secret_key != NULL)) {
-        fprintf(stderr, "hcsms: AK/SK signing is %s\n", CLI_NOT_BUILT);
+    /* The library refused a part its build left out: the operator is told
+     * which of the ones asked for it is (the first the library checks). */
+    if (rc == HCSMS_ERR_NOT_BUILT) {
+        const char *what = "a part of this request is";
+
+        if (!HCSMS_CONFIG_AKSK && config->auth_token == NULL &&
+            (config->access_key != NULL || config->secret_key != NULL))
+            what = "AK/SK signing is";
+        else if (!HCSMS_CONFIG_PROXY && config->proxy != NULL)
+            what = "HTTPS proxies are";
+#if !HCSMS_CONFIG_CA_FILE || !defined(MBEDTLS_FS_IO)
+        else if (config->ca_file != NULL)
+            what = "reading a CA file is";
+#endif
+        fprintf(stderr, "hcsms: %s %s\n", what, CLI_NOT_BUILT);
         return EXIT_USAGE;
     }
-#endif
-#if !HCSMS_CONFIG_PROXY
-    if (rc == HCSMS_ERR_INVALID_PROXY) {
-        fprintf(stderr, "hcsms: HTTPS proxies are %s\n", CLI_NOT_BUILT);
-        return EXIT_USAGE;
-    }
-#endif
     fprintf(stderr, "hcsms: %s", hcsms_strerror(rc));
     if (rc == HCSMS_ERR_CA)
         fprintf(stderr, " (%s)", config->ca_file);

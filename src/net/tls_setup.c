@@ -116,7 +116,7 @@ static int load_ca(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
             return HCSMS_ERR_CA;
         }
 #else
-        return HCSMS_ERR_CA;
+        return HCSMS_ERR_NOT_BUILT; /* HCSMS_CONFIG_CA_FILE 0, or no MBEDTLS_FS_IO */
 #endif
     }
     return tls->ca.version == 0 ? HCSMS_ERR_CA : HCSMS_OK;

@@ -94,7 +94,7 @@ static int set_credentials(hcsms_client *client, const hcsms_client_config *conf
             return rc;
     } else if (config->access_key != NULL || config->secret_key != NULL) {
 #if !HCSMS_CONFIG_AKSK
-        return HCSMS_ERR_INVALID_CREDENTIALS; /* built without AK/SK signing */
+        return HCSMS_ERR_NOT_BUILT; /* HCSMS_CONFIG_AKSK 0 */
 #endif
         rc = hcsms_check_credentials(config->access_key, config->secret_key,
                                      config->security_token, config->project_id);
@@ -117,7 +117,7 @@ static int set_credentials(hcsms_client *client, const hcsms_client_config *conf
         client->proxy_username = config->proxy_username;
         client->proxy_password = config->proxy_password;
 #else
-        return HCSMS_ERR_INVALID_PROXY; /* built without proxy support */
+        return HCSMS_ERR_NOT_BUILT; /* HCSMS_CONFIG_PROXY 0: never bypassed */
 #endif
     }
     return HCSMS_OK;

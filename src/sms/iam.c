@@ -135,7 +135,7 @@ int hcsms_iam_get_token(hcsms_client *client, const hcsms_iam_credentials *crede
         memset(result, 0, sizeof(*result));
         hcsms_fail_at(result, HCSMS_STEP_SETUP);
     }
-    return HCSMS_ERR_INVALID_ARGUMENT; /* built without HCSMS_CONFIG_IAM */
+    return HCSMS_ERR_NOT_BUILT; /* HCSMS_CONFIG_IAM 0 */
 }
 
 #endif /* HCSMS_CONFIG_IAM */

@@ -19,6 +19,7 @@ const char *hcsms_strerror(int error)
     case HCSMS_ERR_INVALID_CREDENTIALS: return "missing or malformed credentials";
     case HCSMS_ERR_INVALID_PROXY: return "invalid proxy (expected http://host[:port]) or proxy credentials";
     case HCSMS_ERR_ABI: return "built with other hcsms/mbedTLS settings than the library";
+    case HCSMS_ERR_NOT_BUILT: return "not in this build (a part its settings left out)";
     case HCSMS_ERR_PROXY: return "the proxy refused the tunnel";
     case HCSMS_ERR_NO_TOKEN: return "no valid X-Subject-Token in IAM's answer";
     case HCSMS_ERR_CLOCK: return "no trustworthy UTC time to sign the request with";
@@ -70,6 +71,7 @@ hcsms_error_class hcsms_error_class_of(int error)
     case HCSMS_ERR_INVALID_CREDENTIALS:
     case HCSMS_ERR_INVALID_PROXY:
     case HCSMS_ERR_ABI:
+    case HCSMS_ERR_NOT_BUILT:
     case HCSMS_ERR_BUFFER_TOO_SMALL:
     case HCSMS_ERR_NO_SESSION:
         return HCSMS_CLASS_INPUT;

@@ -215,7 +215,7 @@ static void iam_compiled_out(void **state)
     start(steps, 1);
     strcpy(token, "old");
     assert_int_equal(hcsms_iam_get_token(&client, &c, token, sizeof(token), &result),
-                     HCSMS_ERR_INVALID_ARGUMENT);
+                     HCSMS_ERR_NOT_BUILT);
     assert_string_equal(token, "");
     assert_int_equal(result.step, HCSMS_STEP_SETUP);
     assert_int_equal(fake.connects, 0);

@@ -212,8 +212,6 @@ static void proxy_credentials(void **state)
     assert_string_equal(client.host, "sms.example.com");
     free_client();
     config.proxy_username = "us:er";
-#endif
-    /* built without proxies, a proxy is refused at init, never bypassed */
     assert_int_equal(init_endpoint("https://sms.example.com"), HCSMS_ERR_INVALID_PROXY);
     free_client();
     config.proxy = "https://p:1";
@@ -221,6 +219,14 @@ static void proxy_credentials(void **state)
     config.proxy_password = NULL;
     assert_int_equal(init_endpoint("https://sms.example.com"), HCSMS_ERR_INVALID_PROXY);
     free_client();
+#else
+    /* built without proxies, any proxy is refused at init, never bypassed */
+    assert_int_equal(init_endpoint("https://sms.example.com"), HCSMS_ERR_NOT_BUILT);
+    free_client();
+    config.proxy = "https://p:1";
+    assert_int_equal(init_endpoint("https://sms.example.com"), HCSMS_ERR_NOT_BUILT);
+    free_client();
+#endif
     config.proxy = NULL;
     free(longest);
     free(too_long);
