@@ -133,6 +133,9 @@ struct cli_run {
     char resolve_host[HCSMS_HOST_MAX + 1];
     /* Where reports go: stdout and stderr (tests hand in memory streams). */
     FILE *out, *err;
+    /* cli_task_ids_are_safe() of the library linked in: a task id it took
+     * is printed as it is. 0 (a pass through cli_put_safe) until known. */
+    int task_ids_are_safe;
 };
 
 /* ---- environment.c ------------------------------------------------------ */
@@ -208,6 +211,10 @@ int cli_choose_proxy(struct cli_run *run, const char *endpoint_url, hcsms_client
 /* Server-controlled text as valid UTF-8 without control, C1 or bidi
  * characters ('?'; a newline or tab a space). */
 void cli_put_safe(FILE *out, const char *text);
+/* 1 when the library's hcsms_check_task_id() takes no byte but A-Z a-z
+ * 0-9 _ - (its HCSMS_CONFIG_STRICT_TASK_ID, asked at run time: a shared
+ * library may have been built with other settings than this command). */
+int cli_task_ids_are_safe(void);
 /* text as a JSON string, quoted; C1 and bidi controls escaped. */
 void cli_put_json_string(FILE *out, const char *text);
 /* One task's result: a JSON line on run->out, or human text (successes on

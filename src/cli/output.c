@@ -258,6 +258,22 @@ static void report_failure(const struct cli_run *run, const char *task_id, int r
     fputc('\n', err);
 }
 
+int cli_task_ids_are_safe(void)
+{
+    char id[3] = {'a', 0, 0};
+    int c;
+
+    for (c = 1; c < 256; c++) {
+        int safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '-';
+
+        id[1] = (char)c;
+        if (!safe && hcsms_check_task_id(id) == HCSMS_OK)
+            return 0;
+    }
+    return 1;
+}
+
 void cli_report(const struct cli_run *run, const char *task_id, int rc,
                 const hcsms_result *result, int json)
 {
@@ -265,13 +281,13 @@ void cli_report(const struct cli_run *run, const char *task_id, int rc,
         report_json(run->out, task_id, rc, result);
     } else if (rc == HCSMS_OK) {
         fputs("unlocked ", run->out);
-#if HCSMS_CONFIG_STRICT_TASK_ID
-        /* hcsms_unlock took it, so it is A-Z a-z 0-9 _ - only: nothing to
-         * make safe (a byte-by-byte pass cost 275 instructions a task). */
-        fputs(task_id, run->out);
-#else
-        cli_put_safe(run->out, task_id);
-#endif
+        /* hcsms_unlock took it: with a strict library it is A-Z a-z 0-9 _ -
+         * only, nothing to make safe (a byte-by-byte pass cost 275
+         * instructions a task). */
+        if (run->task_ids_are_safe)
+            fputs(task_id, run->out);
+        else
+            cli_put_safe(run->out, task_id);
         fputc('\n', run->out);
         fflush(run->out);
     } else if (rc == HCSMS_ERR_SERVICE) {

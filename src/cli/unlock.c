@@ -190,6 +190,7 @@ int cli_run_unlock(struct cli_run *run, int argc, char **argv)
     if ((rc = cli_start_client(run, &config)) != 0)
         return rc;
     cli_session_load(run);
+    run->task_ids_are_safe = cli_task_ids_are_safe();
     rc = unlock_all(run, argv, task_count, total);
     cli_session_save(run);
     return rc;

@@ -207,8 +207,22 @@ static void test_report_json_ok_and_failure(void **state)
 static void test_report_human_ok(void **state)
 {
     (void)state;
+    run.task_ids_are_safe = 1;
     report("7a9a9540-ff28", HCSMS_OK, 0);
     assert_string_equal(out_text, "unlocked 7a9a9540-ff28\n");
+    assert_string_equal(err_text, "");
+}
+
+/* The success line prints the id as it is only when the library linked in
+ * is known to take nothing else: the probe asks the library, whatever this
+ * command was compiled with. */
+static void test_report_human_ok_task_ids(void **state)
+{
+    (void)state;
+    assert_int_equal(cli_task_ids_are_safe(), HCSMS_CONFIG_STRICT_TASK_ID);
+    run.task_ids_are_safe = 0; /* not known, or a lax library */
+    report("a\x1b]0;owned\x07" "b\xe2\x80\xae" "c", HCSMS_OK, 0);
+    assert_string_equal(out_text, "unlocked a?]0;owned?b?c\n");
     assert_string_equal(err_text, "");
 }
 
@@ -302,6 +316,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_json_service, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_json_ok_and_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_human_ok, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_human_ok_task_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_human_service, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_human_iam, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_verbose_body, setup, teardown),
