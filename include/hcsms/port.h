@@ -142,7 +142,12 @@ void hcsms_port_close(hcsms_socket *sock);
  * @brief Milliseconds from a monotonic clock (never steps back; the epoch is
  * arbitrary). Deadlines are computed from it.
  *
- * @return The clock's value in milliseconds.
+ * A port whose clock cannot be read returns UINT64_MAX: every deadline has
+ * then passed, so a call ends at once with HCSMS_ERR_TIMEOUT. (A clock that
+ * stood still instead would let a server that trickles bytes hold a call
+ * for ever.)
+ *
+ * @return The clock's value in milliseconds, or UINT64_MAX if it failed.
  */
 uint64_t hcsms_port_now_ms(void);
 

@@ -17,7 +17,7 @@ uint64_t hcsms_port_now_ms(void)
     struct timespec ts;
 
     if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
+        return UINT64_MAX; /* every deadline has passed (port.h) */
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 

@@ -149,6 +149,8 @@ void hcsms_port_close(hcsms_socket *sock)
 
 uint64_t hcsms_port_now_ms(void)
 {
+    if (fake.clock_broken)
+        return UINT64_MAX;
     return fake.now_ms;
 }
 

@@ -52,6 +52,7 @@ struct fake_port {
     char connect_host[256];     /* where the last connect went */
     uint16_t connect_port;
     uint64_t now_ms;
+    int clock_broken;           /* hcsms_port_now_ms() gives UINT64_MAX (port.h) */
     int64_t utc_seconds;        /* 0: no clock (HCSMS_ERR_CLOCK) */
     uint64_t slept_ms;          /* total of hcsms_port_sleep_ms() */
     int entropy_fails;

@@ -186,6 +186,23 @@ static void foreign_damaged_or_expired_blobs_are_ignored(void **state)
     assert_string_equal(tls_peer_history(), "1.2 1.2");
 }
 
+/* The monotonic clock failed between the full handshake and the save
+ * (port.h: it then says UINT64_MAX): how long ago the certificates were
+ * checked is unknown, so the trust decision ends at once and no blob made
+ * then is ever offered. */
+static void unreadable_clock_ends_the_trust(void **state)
+{
+    (void)state;
+    tls_peer_need_resumption(0);
+    start(PEER_TLS12);
+    unlock_ok("t1");
+    fake.clock_broken = 1;
+    assert_int_equal(hcsms_session_save(&client, blob, sizeof(blob), &blob_len), HCSMS_OK);
+    fake.clock_broken = 0;
+    hcsms_client_free(&client);
+    ignored("https://localhost:8443", blob, blob_len, "expired");
+}
+
 static void save_reports_sizes_and_refusals(void **state)
 {
     size_t len = 1;
@@ -268,6 +285,7 @@ int main(void)
         cmocka_unit_test_teardown(tls13_ticket_resumed_by_the_next_client, finish),
         cmocka_unit_test_teardown(foreign_damaged_or_expired_blobs_are_ignored, finish),
         cmocka_unit_test_teardown(too_long_a_ticket_is_ignored, finish),
+        cmocka_unit_test_teardown(unreadable_clock_ends_the_trust, finish),
         cmocka_unit_test_teardown(save_reports_sizes_and_refusals, finish),
         cmocka_unit_test_teardown(an_unused_session_keeps_its_dates, finish),
     };

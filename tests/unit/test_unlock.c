@@ -96,6 +96,20 @@ static void silent_server_ends_at_the_deadline(void **state)
     assert_int_equal(client.connection.socket.fd, -1); /* the socket too, not only TLS */
 }
 
+/* A port whose clock cannot be read says UINT64_MAX (port.h): the call ends
+ * at once as a time-out, whatever the server would send, and never waits
+ * on a clock that stands still. */
+static void unreadable_clock_ends_the_call(void **state)
+{
+    static const struct peer_step steps[] = {{PEER_RESPOND, ok_200}};
+    (void)state;
+    start(steps, 1, 5000);
+    fake.clock_broken = 1;
+    assert_int_equal(hcsms_unlock(&client, "t1", &result), HCSMS_ERR_TIMEOUT);
+    assert_int_equal(tls_peer_requests(), 0);
+    assert_int_equal(fake.now_ms, 1000000); /* no wait was asked for */
+}
+
 static void truncated_success_is_an_error(void **state)
 {
     static const struct peer_step steps[] = {
@@ -167,6 +181,7 @@ int main(void)
         cmocka_unit_test_teardown(echoed_token_not_left_in_the_context, finish),
         cmocka_unit_test_teardown(echoed_body_wiped_at_the_next_call, finish),
         cmocka_unit_test_teardown(silent_server_ends_at_the_deadline, finish),
+        cmocka_unit_test_teardown(unreadable_clock_ends_the_call, finish),
         cmocka_unit_test_teardown(truncated_success_is_an_error, finish),
         cmocka_unit_test_teardown(request_id_printable_and_cut, finish),
         cmocka_unit_test_teardown(tiny_tcp_segments_both_ways, finish),
