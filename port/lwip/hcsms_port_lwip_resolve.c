@@ -50,6 +50,7 @@ typedef struct resolver_slot {
     unsigned char type;           /* LWIP_DNS_ADDRTYPE_* asked for */
     err_t err;                    /* once ANSWERED: ERR_OK with address, or lwIP's failure */
     ip_addr_t address;
+    unsigned char made;           /* answered exists (sys_sem_new succeeded) */
     sys_sem_t answered;           /* posted when ANSWERED; made on first use, kept */
 #if !LWIP_TCPIP_CORE_LOCKING
     /* The tcpip thread reads the name after the caller may have gone. */
@@ -59,8 +60,17 @@ typedef struct resolver_slot {
 
 static resolver_slot slots[HCSMS_LWIP_RESOLVER_SLOTS];
 
-/* A free slot, taken (ASKING) with its semaphore ready, or NULL. */
-/* A free slot, or NULL; an optional lookup only while another stays free. */
+static void free_slot(resolver_slot *slot)
+{
+    SYS_ARCH_DECL_PROTECT(old);
+
+    SYS_ARCH_PROTECT(old);
+    slot->state = SLOT_FREE;
+    SYS_ARCH_UNPROTECT(old);
+}
+
+/* A free slot, taken (ASKING) with its semaphore ready, or NULL; an
+ * optional lookup only while another slot stays free. */
 static resolver_slot *take_slot(int optional)
 {
     resolver_slot *slot = NULL;
@@ -77,25 +87,18 @@ static resolver_slot *take_slot(int optional)
     if (slot != NULL)
         slot->state = SLOT_ASKING;
     SYS_ARCH_UNPROTECT(old);
-    /* Zeroed storage is an invalid semaphore (lwIP's sys_*_valid rule). Only
-     * the owner of an ASKING slot gets here before it asks: nothing else
-     * touches the semaphore yet. */
-    if (slot != NULL && !sys_sem_valid(&slot->answered) &&
-        sys_sem_new(&slot->answered, 0) != ERR_OK) {
-        sys_sem_set_invalid(&slot->answered);
-        slot->state = SLOT_FREE;
-        slot = NULL;
+    /* Whether the semaphore exists is the slot's own flag: lwIP does not
+     * promise that zeroed storage is an invalid sys_sem_t. Only the owner
+     * of an ASKING slot gets here before it asks: nothing else touches the
+     * semaphore yet. */
+    if (slot != NULL && !slot->made) {
+        if (sys_sem_new(&slot->answered, 0) != ERR_OK) {
+            free_slot(slot);
+            return NULL;
+        }
+        slot->made = 1;
     }
     return slot;
-}
-
-static void free_slot(resolver_slot *slot)
-{
-    SYS_ARCH_DECL_PROTECT(old);
-
-    SYS_ARCH_PROTECT(old);
-    slot->state = SLOT_FREE;
-    SYS_ARCH_UNPROTECT(old);
 }
 
 /* lwIP's answer (or failure) into the slot, in lwIP's core: wake the caller,

@@ -188,6 +188,7 @@ int main(void)
         {"dns: answer arrives later", test_dns_answer_arrives_later},
         {"dns: timeout, then the late answer", test_dns_timeout_then_late_answer},
         {"dns: all slots busy", test_dns_all_slots_busy},
+        {"dns: each lookup its own answer", test_dns_answers_not_crossed},
         {"dns: the server says no", test_dns_server_says_no},
         {"dns: the second family gets half the time", test_dns_second_family_gets_half},
         {"dns: abandoned second families leave a slot",

@@ -73,6 +73,7 @@ void test_dns_cached_answer(void);
 void test_dns_answer_arrives_later(void);
 void test_dns_timeout_then_late_answer(void);
 void test_dns_all_slots_busy(void);
+void test_dns_answers_not_crossed(void);
 void test_dns_server_says_no(void);
 void test_dns_second_family_gets_half(void);
 void test_dns_abandoned_second_families_leave_a_slot(void);

@@ -4,15 +4,20 @@
  * client asks a small DNS server that this file runs on lwIP's loopback
  * (127.0.0.1:53, a thread of its own), which answers by the name's first
  * label:
- *   now-*    at once: A 127.0.0.1, AAAA ::1
+ *   now-*    at once: A 127.0.0.1, AAAA ::1 (connectable)
  *   late-*   the same, dns_late_ms later
  *   slow6-*  A at once, AAAA dns_late_ms later
+ *   id-*     at once, an address of the name's own (A 10.x.y.z, AAAA fd00::x:y:z
+ *            from a hash of the whole name, expected_ipv4()): an answer handed
+ *            to the wrong lookup is seen
+ *   lateid-* the same, dns_late_ms later
  *   nx-*     NXDOMAIN at once
  *   other    never
  * Checked: an answer from lwIP's cache, one that comes later, none before the
  * deadline (a timeout in time, and the late answer writes nothing of the
- * caller's and frees the slot), every slot busy, the server's "no", and the
- * second family's half of the time.
+ * caller's and frees the slot), every slot busy, each lookup getting its own
+ * name's answer while others are abandoned, answered late and their slots
+ * reused, the server's "no", and the second family's half of the time.
  */
 #include "port_test.h"
 
@@ -75,18 +80,54 @@ static int query_name(const unsigned char *q, int length, char *name, size_t siz
     return at + 5 <= length ? at + 1 : 0;
 }
 
-/* The answer to query q (the question copied, one record or NXDOMAIN) into
- * p, due after delay_ms. */
-static void answer(const unsigned char *q, int qtype_at, int nxdomain, unsigned delay_ms,
-                   const struct sockaddr_storage *from, socklen_t from_length)
+/* The id-* names' addresses: 10.x.y.z and fd00::x:y:z, xyz 24 bits of the
+ * FNV-1a hash of the whole name (never 0.0.0: 1 then). */
+static uint32_t name_id(const char *name)
 {
-    static const unsigned char ipv4[4] = {127, 0, 0, 1};
-    static const unsigned char ipv6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    uint32_t h = 2166136261u;
+
+    while (*name != '\0')
+        h = (h ^ (unsigned char)*name++) * 16777619u;
+    h &= 0xffffffu;
+    return h != 0 ? h : 1;
+}
+
+static void expected_ipv4(const char *name, unsigned char out[4])
+{
+    uint32_t id = name_id(name);
+
+    out[0] = 10;
+    out[1] = (unsigned char)(id >> 16);
+    out[2] = (unsigned char)(id >> 8);
+    out[3] = (unsigned char)id;
+}
+
+static void expected_ipv6(const char *name, unsigned char out[16])
+{
+    memset(out, 0, 16);
+    out[0] = 0xfd;
+    expected_ipv4(name, out + 12);
+    out[12] = 0;
+}
+
+/* The answer to query q (the question copied, one record or NXDOMAIN) into
+ * p, due after delay_ms: the loopback address, or with own_name the name's
+ * own (expected_ipv4/6). */
+static void answer(const unsigned char *q, int qtype_at, int nxdomain, unsigned delay_ms,
+                   const char *own_name, const struct sockaddr_storage *from,
+                   socklen_t from_length)
+{
+    unsigned char ipv4[4] = {127, 0, 0, 1};
+    unsigned char ipv6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     int aaaa = q[qtype_at] == 0 && q[qtype_at + 1] == 28;
     struct pending *p = NULL;
     unsigned char *out;
     int i, n = qtype_at + 4;
 
+    if (own_name != NULL) {
+        expected_ipv4(own_name, ipv4);
+        expected_ipv6(own_name, ipv6);
+    }
     for (i = 0; i < PENDING_MAX && p == NULL; i++)
         if (!pending[i].used)
             p = &pending[i];
@@ -133,13 +174,17 @@ static void handle(const unsigned char *q, int length, const struct sockaddr_sto
     pthread_mutex_lock(&server_lock);
     dns_queries++;
     if (strncmp(name, "now-", 4) == 0)
-        answer(q, qtype_at, 0, 0, from, from_length);
+        answer(q, qtype_at, 0, 0, NULL, from, from_length);
     else if (strncmp(name, "late-", 5) == 0)
-        answer(q, qtype_at, 0, dns_late_ms, from, from_length);
+        answer(q, qtype_at, 0, dns_late_ms, NULL, from, from_length);
     else if (strncmp(name, "slow6-", 6) == 0)
-        answer(q, qtype_at, 0, aaaa ? dns_late_ms : 0, from, from_length);
+        answer(q, qtype_at, 0, aaaa ? dns_late_ms : 0, NULL, from, from_length);
+    else if (strncmp(name, "id-", 3) == 0)
+        answer(q, qtype_at, 0, 0, name, from, from_length);
+    else if (strncmp(name, "lateid-", 7) == 0)
+        answer(q, qtype_at, 0, dns_late_ms, name, from, from_length);
     else if (strncmp(name, "nx-", 3) == 0)
-        answer(q, qtype_at, 1, 0, from, from_length);
+        answer(q, qtype_at, 1, 0, NULL, from, from_length);
     pthread_mutex_unlock(&server_lock);
 }
 
@@ -233,6 +278,16 @@ static uint64_t after(unsigned ms)
 static void end_pair(hcsms_socket *sock, int listener, int connected)
 {
     close_pair(sock, listener, connected ? lwip_accept(listener, NULL, NULL) : -1);
+}
+
+/* The address is the id-* or lateid-* name's own (and IPv4). */
+static int is_answer_for(const char *name, const peer_address *a, socklen_t length)
+{
+    unsigned char want[4];
+
+    expected_ipv4(name, want);
+    return length == sizeof(a->ipv4) && a->generic.sa_family == AF_INET &&
+           memcmp(&a->ipv4.sin_addr.s_addr, want, 4) == 0;
 }
 
 static int is_loopback_ipv4(const peer_address *a, socklen_t length)
@@ -343,7 +398,7 @@ void test_dns_all_slots_busy(void)
     set_late_ms(500);
     /* Every slot held by a lookup given up on (its answer still to come). */
     for (i = 0; i < HCSMS_LWIP_RESOLVER_SLOTS; i++) {
-        snprintf(name, sizeof(name), "late-busy-%d.test", i);
+        snprintf(name, sizeof(name), "lateid-busy-%d.test", i);
         CHECK(hcsms_lwip_resolve(&sock, name, AF_INET, 0, after(20), &a, &length) ==
               HCSMS_ERR_TIMEOUT);
     }
@@ -358,8 +413,9 @@ void test_dns_all_slots_busy(void)
     /* The late answers free every slot: as many lookups get one again. */
     sleep_ms(700);
     for (i = 0; i < HCSMS_LWIP_RESOLVER_SLOTS; i++) {
-        snprintf(name, sizeof(name), "now-again-%d.test", i);
+        snprintf(name, sizeof(name), "id-again-%d.test", i);
         CHECK(hcsms_lwip_resolve(&sock, name, AF_INET, 0, after(2000), &a, &length) == 0);
+        CHECK(is_answer_for(name, &a, length));
     }
     for (i = 0; i < HCSMS_LWIP_RESOLVER_SLOTS; i++) {
         snprintf(name, sizeof(name), "late-again-%d.test", i);
@@ -367,6 +423,37 @@ void test_dns_all_slots_busy(void)
               HCSMS_ERR_TIMEOUT);
     }
     sleep_ms(700);
+    use_server(0);
+}
+
+/* Each lookup gets its own name's answer, while an abandoned lookup's late
+ * answer comes in between and its slot is taken again. */
+void test_dns_answers_not_crossed(void)
+{
+    hcsms_socket sock = {-1, 0};
+    peer_address a;
+    socklen_t length = 0;
+
+    use_server(1);
+    set_late_ms(300);
+    /* Slot A: abandoned; its answer comes 300 ms after the question. */
+    CHECK(hcsms_lwip_resolve(&sock, "lateid-first.test", AF_INET, 0, after(50), &a, &length) ==
+          HCSMS_ERR_TIMEOUT);
+    /* Another slot, while A waits for its answer. */
+    CHECK(hcsms_lwip_resolve(&sock, "id-second.test", AF_INET, 0, after(2000), &a, &length) == 0);
+    CHECK(is_answer_for("id-second.test", &a, length));
+    /* A lookup that is still waiting when A's answer comes. */
+    CHECK(hcsms_lwip_resolve(&sock, "lateid-third.test", AF_INET, 0, after(2000), &a, &length) ==
+          0);
+    CHECK(is_answer_for("lateid-third.test", &a, length));
+    sleep_ms(400); /* every answer in: A's freed its slot */
+    CHECK(hcsms_lwip_resolve(&sock, "id-fourth.test", AF_INET, 0, after(2000), &a, &length) == 0);
+    CHECK(is_answer_for("id-fourth.test", &a, length));
+    /* And the abandoned name from lwIP's cache, its own answer. */
+    CHECK(hcsms_lwip_resolve(&sock, "lateid-first.test", AF_INET, 0, after(2000), &a, &length) ==
+          0);
+    CHECK(is_answer_for("lateid-first.test", &a, length));
+    CHECK(!is_answer_for("id-fourth.test", &a, length));
     use_server(0);
 }
 
