@@ -294,55 +294,6 @@ int hcsms_session_load(hcsms_client *client, const unsigned char *blob, size_t l
  * @param[in]     client_size sizeof(hcsms_client) in the caller's build.
  */
 void hcsms_client_free_abi(hcsms_client *client, size_t client_size);
-/**
- * @brief Save the TLS session of the client's connections, for a later run
- * to resume with hcsms_session_load() instead of a full handshake.
- *
- * The blob holds the session's master secret in clear: keep it as secret
- * as a token (the hcsms command writes it mode 0600). It is bound to the
- * client's endpoint (host, port) and CA certificates, and carries its
- * expiry: the ticket's lifetime, the server certificate's notAfter and
- * HCSMS_TLS_SESSION_MAX_AGE_S, whichever comes first. Its size depends on
- * the ticket and the server certificate (1-3 KB is typical); call with
- * buf NULL to learn it.
- *
- * @param[in]  client A client set up by hcsms_client_init(), after a call
- *                    that connected (a TLS 1.3 server's ticket arrives
- *                    after the handshake, with the first answer).
- * @param[out] buf    Where to write the blob (NULL: only the size).
- * @param[in]  size   Bytes at buf.
- * @param[out] len    The blob's length; with HCSMS_ERR_BUFFER_TOO_SMALL the
- *                    size needed.
- * @retval HCSMS_OK                   len bytes written
- * @retval HCSMS_ERR_NO_SESSION       no session to save (no connection
- *                                    yet, the server gave none, the last one
- *                                    failed, or HCSMS_CONFIG_TLS_RESUME 0)
- * @retval HCSMS_ERR_BUFFER_TOO_SMALL size is less than len
- * @retval HCSMS_ERR_CLOCK            no trustworthy UTC time to date it
- * @retval HCSMS_ERR_INVALID_ARGUMENT client not set up, or len NULL
- */
-int hcsms_session_save(hcsms_client *client, unsigned char *buf, size_t size, size_t *len);
-
-/**
- * @brief Offer a session saved by hcsms_session_save() on the client's next
- * handshake.
- *
- * Never a reason to fail: a blob that is damaged, made for another endpoint
- * or CA set, expired (judged by the port's UTC clock; none, and it is
- * ignored) or unreadable by this mbedTLS build is ignored, and the next
- * handshake is a full one, certificate check included. A server that no
- * longer knows the session does a full handshake too. The trace says why
- * a blob was ignored (HCSMS_TRACE_SESSION). The blob is copied: the caller
- * may wipe it on return.
- *
- * @param[in,out] client A client set up by hcsms_client_init().
- * @param[in]     blob   The bytes hcsms_session_save() wrote.
- * @param[in]     len    Their number.
- * @retval HCSMS_OK                   taken: offered on the next handshake
- * @retval HCSMS_ERR_NO_SESSION       ignored (see the trace for why)
- * @retval HCSMS_ERR_INVALID_ARGUMENT client not set up, or blob NULL
- */
-int hcsms_session_load(hcsms_client *client, const unsigned char *blob, size_t len);
 
 /**
  * @brief Close the connection (if any), free mbedTLS's state and wipe the

@@ -203,7 +203,8 @@
 
 /**
  * @brief 1: AK/SK request signing (SDK-HMAC-SHA256) is compiled in (about
- * 2.5 KB of flash on Cortex-M4). 0: token authentication only.
+ * 2.5 KB of flash on Cortex-M4). 0: token authentication only (AK/SK
+ * credentials give HCSMS_ERR_NOT_BUILT).
  */
 #ifndef HCSMS_CONFIG_AKSK
 #define HCSMS_CONFIG_AKSK 1
@@ -212,7 +213,7 @@
 /**
  * @brief 1: hcsms_client_config.ca_file is supported (mbedTLS reads the file;
  * needs MBEDTLS_FS_IO). 0: only in-memory CA buffers, for targets without
- * files.
+ * files (a ca_file gives HCSMS_ERR_NOT_BUILT).
  */
 #ifndef HCSMS_CONFIG_CA_FILE
 #define HCSMS_CONFIG_CA_FILE 1
@@ -249,7 +250,7 @@
 
 /**
  * @brief 1: HTTP proxies (CONNECT tunnel, Basic proxy auth) are compiled in.
- * 0: hcsms_client_config.proxy must be NULL.
+ * 0: hcsms_client_config.proxy must be NULL (else HCSMS_ERR_NOT_BUILT).
  */
 #ifndef HCSMS_CONFIG_PROXY
 #define HCSMS_CONFIG_PROXY 1
@@ -257,7 +258,7 @@
 
 /**
  * @brief 1: hcsms_iam_get_token() (a token from IAM with a user's password)
- * is compiled in. 0: it returns HCSMS_ERR_INVALID_ARGUMENT.
+ * is compiled in. 0: it returns HCSMS_ERR_NOT_BUILT.
  */
 #ifndef HCSMS_CONFIG_IAM
 #define HCSMS_CONFIG_IAM 1

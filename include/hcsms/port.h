@@ -152,6 +152,22 @@ void hcsms_port_close(hcsms_socket *sock);
 uint64_t hcsms_port_now_ms(void);
 
 /**
+ * @brief The deadline timeout_ms from now on hcsms_port_now_ms(), as hcsms
+ * and its ports compute every deadline: 0, a time that has always passed,
+ * when the clock cannot be read (or the sum would wrap), so that a clock
+ * that works again later never makes it lie far ahead.
+ *
+ * @param[in] timeout_ms Milliseconds from now.
+ * @return The deadline, or 0.
+ */
+static inline uint64_t hcsms_port_deadline_after(uint32_t timeout_ms)
+{
+    uint64_t now = hcsms_port_now_ms();
+
+    return now >= UINT64_MAX - timeout_ms ? 0 : now + timeout_ms;
+}
+
+/**
  * @brief The wall clock: seconds since 1970-01-01 UTC, for signing requests
  * with AK/SK (the service rejects signatures more than ~15 minutes off).
  *

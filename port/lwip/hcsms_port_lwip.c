@@ -29,11 +29,6 @@
 #include "hcsms/error.h"
 #include "hcsms/port.h"
 
-static uint64_t deadline_after(uint32_t timeout_ms)
-{
-    return hcsms_port_now_ms() + timeout_ms;
-}
-
 /* lwIP sets errno only on failure and never clears it, so clearing it first
  * keeps a stale value from being reported for a call that gave none. */
 static int last_error(void)
@@ -159,7 +154,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
                        uint32_t timeout_ms, char *address_text,
                        size_t address_size)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
+    uint64_t deadline = hcsms_port_deadline_after(timeout_ms);
     peer_address address[2];
     socklen_t length[2] = {0, 0};
 
@@ -191,7 +186,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
             if (half > 0 &&
                 hcsms_lwip_resolve(sock, host,
                                    address[0].generic.sa_family == AF_INET ? AF_INET6 : AF_INET,
-                                   1, hcsms_port_now_ms() + half, &address[1], &length[1]) == 0)
+                                   1, hcsms_port_deadline_after(half), &address[1], &length[1]) == 0)
                 count = 2;
             sock->os_error = 0;
         }
@@ -206,7 +201,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
                 /* Share the time: an address that swallows SYNs (a dead
                  * IPv6 route) must not use up the time of the one after it. */
                 err = connect_address(sock, &address[i], length[i], port,
-                                      hcsms_port_now_ms() + left / (uint32_t)(count - i),
+                                      hcsms_port_deadline_after(left / (uint32_t)(count - i)),
                                       address_text, address_size);
                 if (err == 0)
                     return 0;
@@ -232,7 +227,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
 int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
                     uint32_t timeout_ms)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
+    uint64_t deadline = hcsms_port_deadline_after(timeout_ms);
     int ready_before = 0;
 
     if (sock->fd < 0)
@@ -273,7 +268,7 @@ int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
 int hcsms_port_recv(hcsms_socket *sock, unsigned char *data, size_t len,
                     uint32_t timeout_ms)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
+    uint64_t deadline = hcsms_port_deadline_after(timeout_ms);
     int ready_before = 0;
 
     if (sock->fd < 0)

@@ -40,7 +40,10 @@
 static uint32_t left_until(uint64_t deadline)
 {
     uint64_t now = hcsms_port_now_ms();
-    return now >= deadline ? 0 : (uint32_t)(deadline - now);
+
+    if (now >= deadline)
+        return 0;
+    return deadline - now > UINT32_MAX ? UINT32_MAX : (uint32_t)(deadline - now);
 }
 
 /* Wait for events on fd until deadline (monotonic ms), restarting after
@@ -124,7 +127,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
                        uint32_t timeout_ms, char *address_text,
                        size_t address_size)
 {
-    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
+    uint64_t deadline = hcsms_port_deadline_after(timeout_ms);
     struct addrinfo *list = NULL, *ai;
     char service[8];
     int err;
@@ -150,7 +153,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
         }
         /* Share the time out: an address that swallows SYNs (a dead IPv6
          * route) must not use up the time of the ones after it. */
-        err = connect_one(sock, ai, hcsms_port_now_ms() + left / remaining);
+        err = connect_one(sock, ai, hcsms_port_deadline_after(left / remaining));
         if (err == 0) {
             if (address_text != NULL && address_size > 0) {
                 char ip[INET6_ADDRSTRLEN] = "?";
@@ -173,8 +176,8 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
  * (the clock was read about five times a task, measured). */
 static uint64_t deadline_at_wait(uint64_t *deadline, uint32_t timeout_ms)
 {
-    if (*deadline == 0)
-        *deadline = hcsms_port_now_ms() + timeout_ms + 1u; /* never 0 */
+    if (*deadline == 0) /* never 0 then: port.h's deadlines are below UINT64_MAX */
+        *deadline = hcsms_port_deadline_after(timeout_ms) + 1u;
     return *deadline - 1u;
 }
 

@@ -43,6 +43,14 @@
 #define EXIT_USAGE 2
 #define EXIT_TRANSPORT 3
 
+/* 1 when the library reads CA files (HCSMS_CONFIG_CA_FILE, and mbedTLS
+ * with MBEDTLS_FS_IO): the "ca-file" of --version. */
+#if HCSMS_CONFIG_CA_FILE && defined(MBEDTLS_FS_IO)
+#define CLI_CA_FILE 1
+#else
+#define CLI_CA_FILE 0
+#endif
+
 /* How the CLI names a feature its build left out (an HCSMS_CONFIG_* of 0):
  * "<feature> is " CLI_NOT_BUILT. */
 #define CLI_NOT_BUILT "not in this build (hcsms --version lists its features)"

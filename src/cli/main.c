@@ -38,7 +38,7 @@ int main(int argc, char **argv)
         /* The optional parts this build has (include/hcsms/config.h), for a
          * script that must know before it relies on one. */
         printf("%s (%s)\nfeatures:%s%s%s%s%s%s\n", hcsms_version(), hcsms_tls_version(),
-               HCSMS_CONFIG_AKSK ? " aksk" : "", HCSMS_CONFIG_CA_FILE ? " ca-file" : "",
+               HCSMS_CONFIG_AKSK ? " aksk" : "", CLI_CA_FILE ? " ca-file" : "",
                HCSMS_CONFIG_IAM ? " iam" : "", HCSMS_CONFIG_PROXY ? " proxy" : "",
                HCSMS_CONFIG_TLS_RESUME ? " resume" : "", HCSMS_CONFIG_TRACE ? " trace" : "");
         return 0;

@@ -31,10 +31,8 @@ static int init_failed(int rc, const hcsms_client_config *config)
             what = "AK/SK signing is";
         else if (!HCSMS_CONFIG_PROXY && config->proxy != NULL)
             what = "HTTPS proxies are";
-#if !HCSMS_CONFIG_CA_FILE || !defined(MBEDTLS_FS_IO)
-        else if (config->ca_file != NULL)
+        else if (!CLI_CA_FILE && config->ca_file != NULL)
             what = "reading a CA file is";
-#endif
         fprintf(stderr, "hcsms: %s %s\n", what, CLI_NOT_BUILT);
         return EXIT_USAGE;
     }

@@ -97,7 +97,7 @@ static int tls_failure(hcsms_tls *tls, int ret)
 static int move_bytes(hcsms_tls *tls, const unsigned char *out, unsigned char *in, size_t len,
                       uint32_t timeout_ms)
 {
-    uint64_t deadline = hcsms_port_now_ms() + timeout_ms;
+    uint64_t deadline = hcsms_port_deadline_after(timeout_ms);
 
     if (!tls->connected)
         return HCSMS_ERR_CLOSED;

@@ -54,9 +54,10 @@ void hcsms_tls_session_forget(hcsms_tls *tls)
 void hcsms_tls_session_after_handshake(hcsms_tls *tls, const hcsms_tls_expected_name *want)
 {
     if (want->checked) { /* a full handshake: its decision, from now on */
-        tls->trust_until = 0;
         tls->not_after = want->not_after;
         tls->checked_at_ms = hcsms_port_now_ms();
+        /* Unknown when, if the clock failed (port.h): trust has ended. */
+        tls->trust_until = tls->checked_at_ms == UINT64_MAX ? 1 : 0;
     }
 #if MBEDTLS_VERSION_NUMBER >= 0x03020000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
     if (mbedtls_ssl_get_version_number(&tls->ssl) == MBEDTLS_SSL_VERSION_TLS1_3) {

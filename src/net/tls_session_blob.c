@@ -116,7 +116,7 @@ static int64_t trusted_until(const hcsms_tls *tls, int64_t now)
 
     if (tls->trust_until != 0)
         return tls->trust_until;
-    ago_ms = hcsms_port_now_ms() - tls->checked_at_ms; /* huge if the clock failed: ended */
+    ago_ms = hcsms_port_now_ms() - tls->checked_at_ms; /* huge if the clock fails now: ended */
     until = now - (int64_t)(ago_ms / 1000u) + HCSMS_TLS_SESSION_MAX_AGE_S;
     return tls->not_after < until ? tls->not_after : until;
 }

@@ -99,6 +99,10 @@ static int load_ca(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
 {
     int ret;
 
+#if !HCSMS_CONFIG_CA_FILE || !defined(MBEDTLS_FS_IO)
+    if (ca_file != NULL)
+        return HCSMS_ERR_NOT_BUILT; /* whatever else was given */
+#endif
     /* A bundle may hold certificates this mbedTLS cannot parse; a positive
      * return counts them. What matters is that at least one was usable. */
     if (ca_data != NULL && ca_len > 0) {
@@ -108,17 +112,15 @@ static int load_ca(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
             return HCSMS_ERR_CA;
         }
     }
-    if (ca_file != NULL) {
 #if HCSMS_CONFIG_CA_FILE && defined(MBEDTLS_FS_IO)
+    if (ca_file != NULL) {
         ret = mbedtls_x509_crt_parse_file(&tls->ca, ca_file);
         if (ret < 0) {
             tls->mbedtls_error = ret;
             return HCSMS_ERR_CA;
         }
-#else
-        return HCSMS_ERR_NOT_BUILT; /* HCSMS_CONFIG_CA_FILE 0, or no MBEDTLS_FS_IO */
-#endif
     }
+#endif
     return tls->ca.version == 0 ? HCSMS_ERR_CA : HCSMS_OK;
 }
 

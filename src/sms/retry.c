@@ -124,7 +124,7 @@ int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *contex
     unsigned retry, attempts = 0;
 
     /* One deadline for every attempt of this call together. */
-    deadline = hcsms_port_now_ms() + client->timeout_ms;
+    deadline = hcsms_port_deadline_after(client->timeout_ms);
     for (retry = 0;; retry++) {
         long wait;
         int rc = attempt(client, context, deadline, result);

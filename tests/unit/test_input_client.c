@@ -139,6 +139,10 @@ static void init_errors_in_the_ca(void)
     config.ca_data = (const unsigned char *)test_ca_pem; /* even with usable data */
     config.ca_data_len = strlen(test_ca_pem) + 1;
     assert_int_equal(hcsms_client_init(&client, &config), HCSMS_ERR_NOT_BUILT);
+    free_client();
+    config.ca_data = garbage; /* or with data that is not a certificate */
+    config.ca_data_len = sizeof(garbage);
+    assert_int_equal(hcsms_client_init(&client, &config), HCSMS_ERR_NOT_BUILT);
 #endif
     free_client();
     config.ca_file = NULL;

@@ -262,12 +262,41 @@ static void waits_end_when_the_clock_cannot_be_read(void **state)
         assert_int_equal(seen.poll_timeout[0], 0);
 }
 
+/* One read of the clock fails, the next ones work: the deadline made from
+ * the failed read has passed (port.h's hcsms_port_deadline_after), it does
+ * not lie 24 days ahead. A send on a full socket that must wait shows it:
+ * its poll is asked for no time (the poll then fails, so that a regression
+ * fails the case instead of hanging it). */
+static void a_deadline_from_a_failed_clock_read_has_passed(void **state)
+{
+    static unsigned char big[1 << 20];
+    int small = 4096;
+    (void)state;
+
+    REQUIRE_WRAP(clock_gettime);
+    REQUIRE_WRAP(poll);
+    setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+    while (hcsms_port_send(&sock, big, sizeof(big), 20) > 0)
+        ; /* full */
+    arm(&faults.monotonic, 0, 1, EINVAL);
+    arm(&faults.poll, 0, 1, EINVAL);
+    (void)hcsms_port_send(&sock, big, sizeof(big), 0);
+    assert_int_equal(faults.monotonic.calls, 2); /* the failed read, then one that worked */
+    assert_int_equal(faults.poll.calls, 1);
+    assert_int_equal(seen.poll_timeout[0], 0);
+
+    assert_true(hcsms_port_deadline_after(0) != 0); /* a working clock */
+    arm(&faults.monotonic, 0, 1, EINVAL);
+    assert_true(hcsms_port_deadline_after(60000) == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(recv_timeout_is_zero_not_eof, setup, teardown),
         cmocka_unit_test_setup_teardown(recv_data_then_peer_close, setup, teardown),
         cmocka_unit_test_setup_teardown(partial_send_then_timeout, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_deadline_from_a_failed_clock_read_has_passed, setup, teardown),
         cmocka_unit_test_setup_teardown(send_to_closed_peer, setup, teardown),
         cmocka_unit_test_setup_teardown(signals_do_not_cut_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(send_and_recv_go_on_after_eintr, setup, teardown),
