@@ -324,6 +324,35 @@ void hcsms_global_cleanup(void);
  * @return "hcsms 0.2.0" (HCSMS_VERSION), in static storage.
  */
 const char *hcsms_version(void);
+
+/** @brief hcsms_features(): AK/SK signing (HCSMS_CONFIG_AKSK). */
+#define HCSMS_FEATURE_AKSK 0x01u
+/** @brief hcsms_features(): ca_file is read (HCSMS_CONFIG_CA_FILE and MBEDTLS_FS_IO). */
+#define HCSMS_FEATURE_CA_FILE 0x02u
+/** @brief hcsms_features(): hcsms_iam_get_token() (HCSMS_CONFIG_IAM). */
+#define HCSMS_FEATURE_IAM 0x04u
+/** @brief hcsms_features(): HTTP proxies (HCSMS_CONFIG_PROXY). */
+#define HCSMS_FEATURE_PROXY 0x08u
+/** @brief hcsms_features(): TLS session resumption (HCSMS_CONFIG_TLS_RESUME). */
+#define HCSMS_FEATURE_TLS_RESUME 0x10u
+/** @brief hcsms_features(): trace events (HCSMS_CONFIG_TRACE). */
+#define HCSMS_FEATURE_TRACE 0x20u
+/**
+ * @brief hcsms_features(): task ids are A-Z a-z 0-9 _ - only
+ * (HCSMS_CONFIG_STRICT_TASK_ID).
+ */
+#define HCSMS_FEATURE_STRICT_TASK_ID 0x40u
+
+/**
+ * @brief What the library was built with: HCSMS_FEATURE_* bits. A part
+ * left out is refused with HCSMS_ERR_NOT_BUILT when asked for.
+ *
+ * For a program linked with a library built elsewhere (a shared library,
+ * a vendor's build): the library's settings, not the caller's headers'.
+ *
+ * @return The bits of the optional parts and settings built in.
+ */
+unsigned hcsms_features(void);
 /**
  * @brief The mbedTLS version built against.
  *

@@ -43,14 +43,6 @@
 #define EXIT_USAGE 2
 #define EXIT_TRANSPORT 3
 
-/* 1 when the library reads CA files (HCSMS_CONFIG_CA_FILE, and mbedTLS
- * with MBEDTLS_FS_IO): the "ca-file" of --version. */
-#if HCSMS_CONFIG_CA_FILE && defined(MBEDTLS_FS_IO)
-#define CLI_CA_FILE 1
-#else
-#define CLI_CA_FILE 0
-#endif
-
 /* How the CLI names a feature its build left out (an HCSMS_CONFIG_* of 0):
  * "<feature> is " CLI_NOT_BUILT. */
 #define CLI_NOT_BUILT "not in this build (hcsms --version lists its features)"
@@ -141,7 +133,8 @@ struct cli_run {
     char resolve_host[HCSMS_HOST_MAX + 1];
     /* Where reports go: stdout and stderr (tests hand in memory streams). */
     FILE *out, *err;
-    /* cli_task_ids_are_safe() of the library linked in: a task id it took
+    /* The library linked in takes task ids of A-Z a-z 0-9 _ - only
+     * (HCSMS_FEATURE_STRICT_TASK_ID of hcsms_features()): a task id it took
      * is printed as it is. 0 (a pass through cli_put_safe) until known. */
     int task_ids_are_safe;
 };
@@ -219,10 +212,6 @@ int cli_choose_proxy(struct cli_run *run, const char *endpoint_url, hcsms_client
 /* Server-controlled text as valid UTF-8 without control, C1 or bidi
  * characters ('?'; a newline or tab a space). */
 void cli_put_safe(FILE *out, const char *text);
-/* 1 when the library's hcsms_check_task_id() takes no byte but A-Z a-z
- * 0-9 _ - (its HCSMS_CONFIG_STRICT_TASK_ID, asked at run time: a shared
- * library may have been built with other settings than this command). */
-int cli_task_ids_are_safe(void);
 /* text as a JSON string, quoted; C1 and bidi controls escaped. */
 void cli_put_json_string(FILE *out, const char *text);
 /* One task's result: a JSON line on run->out, or human text (successes on

@@ -35,12 +35,16 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        /* The optional parts this build has (include/hcsms/config.h), for a
+        /* The optional parts the library has (hcsms_features()), for a
          * script that must know before it relies on one. */
+        unsigned built = hcsms_features();
+
         printf("%s (%s)\nfeatures:%s%s%s%s%s%s\n", hcsms_version(), hcsms_tls_version(),
-               HCSMS_CONFIG_AKSK ? " aksk" : "", CLI_CA_FILE ? " ca-file" : "",
-               HCSMS_CONFIG_IAM ? " iam" : "", HCSMS_CONFIG_PROXY ? " proxy" : "",
-               HCSMS_CONFIG_TLS_RESUME ? " resume" : "", HCSMS_CONFIG_TRACE ? " trace" : "");
+               built & HCSMS_FEATURE_AKSK ? " aksk" : "",
+               built & HCSMS_FEATURE_CA_FILE ? " ca-file" : "",
+               built & HCSMS_FEATURE_IAM ? " iam" : "", built & HCSMS_FEATURE_PROXY ? " proxy" : "",
+               built & HCSMS_FEATURE_TLS_RESUME ? " resume" : "",
+               built & HCSMS_FEATURE_TRACE ? " trace" : "");
         return 0;
     }
     if (strcmp(argv[1], "unlock") == 0)

@@ -258,22 +258,6 @@ static void report_failure(const struct cli_run *run, const char *task_id, int r
     fputc('\n', err);
 }
 
-int cli_task_ids_are_safe(void)
-{
-    char id[3] = {'a', 0, 0};
-    int c;
-
-    for (c = 1; c < 256; c++) {
-        int safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                   c == '_' || c == '-';
-
-        id[1] = (char)c;
-        if (!safe && hcsms_check_task_id(id) == HCSMS_OK)
-            return 0;
-    }
-    return 1;
-}
-
 void cli_report(const struct cli_run *run, const char *task_id, int rc,
                 const hcsms_result *result, int json)
 {

@@ -114,7 +114,7 @@ int cli_run_token(struct cli_run *run, int argc, char **argv)
     rc = cli_parse_options(argc, argv, FOR_TOKEN, &run->opts, &operands);
     if (rc != 0)
         return rc < 0 ? 0 : rc;
-    if (!HCSMS_CONFIG_IAM) { /* a build-time setting */
+    if (!(hcsms_features() & HCSMS_FEATURE_IAM)) {
         fprintf(stderr, "hcsms: token: IAM tokens are %s\n", CLI_NOT_BUILT);
         return EXIT_USAGE;
     }

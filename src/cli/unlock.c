@@ -22,16 +22,18 @@ static struct cli_id_file id_file;
 static int init_failed(int rc, const hcsms_client_config *config)
 {
     /* The library refused a part its build left out: the operator is told
-     * which of the ones asked for it is (the first the library checks). */
+     * which of the ones asked for it is (the first the library checks),
+     * from the library's own features. */
     if (rc == HCSMS_ERR_NOT_BUILT) {
+        unsigned built = hcsms_features();
         const char *what = "a part of this request is";
 
-        if (!HCSMS_CONFIG_AKSK && config->auth_token == NULL &&
+        if (!(built & HCSMS_FEATURE_AKSK) && config->auth_token == NULL &&
             (config->access_key != NULL || config->secret_key != NULL))
             what = "AK/SK signing is";
-        else if (!HCSMS_CONFIG_PROXY && config->proxy != NULL)
+        else if (!(built & HCSMS_FEATURE_PROXY) && config->proxy != NULL)
             what = "HTTPS proxies are";
-        else if (!CLI_CA_FILE && config->ca_file != NULL)
+        else if (!(built & HCSMS_FEATURE_CA_FILE) && config->ca_file != NULL)
             what = "reading a CA file is";
         fprintf(stderr, "hcsms: %s %s\n", what, CLI_NOT_BUILT);
         return EXIT_USAGE;
@@ -78,10 +80,9 @@ int cli_start_client(struct cli_run *run, hcsms_client_config *config)
     config->retries = opts->retries;
     config->user_agent = opts->user_agent;
     if (opts->verbose) {
-#if !HCSMS_CONFIG_TRACE
-        fprintf(stderr, "hcsms: warning: -v shows little: the library's trace is %s\n",
-                CLI_NOT_BUILT);
-#endif
+        if (!(hcsms_features() & HCSMS_FEATURE_TRACE))
+            fprintf(stderr, "hcsms: warning: -v shows little: the library's trace is %s\n",
+                    CLI_NOT_BUILT);
         config->trace = cli_trace;
         config->trace_user = run;
         fprintf(stderr, "[%6ldms] * CA bundle %s\n", cli_elapsed_ms(run), config->ca_file);
@@ -188,7 +189,7 @@ int cli_run_unlock(struct cli_run *run, int argc, char **argv)
     if ((rc = cli_start_client(run, &config)) != 0)
         return rc;
     cli_session_load(run);
-    run->task_ids_are_safe = cli_task_ids_are_safe();
+    run->task_ids_are_safe = (hcsms_features() & HCSMS_FEATURE_STRICT_TASK_ID) != 0;
     rc = unlock_all(run, argv, task_count, total);
     cli_session_save(run);
     return rc;

@@ -99,6 +99,19 @@ void hcsms_fail_at(hcsms_result *result, hcsms_step step)
     result->failed_step = (unsigned)step < sizeof(text) / sizeof(text[0]) ? text[step] : NULL;
 }
 
+unsigned hcsms_features(void)
+{
+    return (HCSMS_CONFIG_AKSK ? HCSMS_FEATURE_AKSK : 0u) |
+#if HCSMS_CONFIG_CA_FILE && defined(MBEDTLS_FS_IO)
+           HCSMS_FEATURE_CA_FILE |
+#endif
+           (HCSMS_CONFIG_IAM ? HCSMS_FEATURE_IAM : 0u) |
+           (HCSMS_CONFIG_PROXY ? HCSMS_FEATURE_PROXY : 0u) |
+           (HCSMS_CONFIG_TLS_RESUME ? HCSMS_FEATURE_TLS_RESUME : 0u) |
+           (HCSMS_CONFIG_TRACE ? HCSMS_FEATURE_TRACE : 0u) |
+           (HCSMS_CONFIG_STRICT_TASK_ID ? HCSMS_FEATURE_STRICT_TASK_ID : 0u);
+}
+
 const char *hcsms_version(void)
 {
     return "hcsms " HCSMS_VERSION;

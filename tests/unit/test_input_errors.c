@@ -75,11 +75,40 @@ static void error_classes(void **state)
     assert_int_equal(hcsms_error_class_of(-9999), HCSMS_CLASS_TRANSPORT);
 }
 
+/* hcsms_features() names the library's settings, and its behaviour agrees:
+ * a lax task id is refused exactly when ids are strict; IAM answers
+ * HCSMS_ERR_NOT_BUILT exactly when it is left out. */
+static void features_say_what_the_library_does(void **state)
+{
+    unsigned built = hcsms_features();
+    char out[8];
+    (void)state;
+
+    assert_int_equal(!!(built & HCSMS_FEATURE_AKSK), HCSMS_CONFIG_AKSK);
+    assert_int_equal(!!(built & HCSMS_FEATURE_IAM), HCSMS_CONFIG_IAM);
+    assert_int_equal(!!(built & HCSMS_FEATURE_PROXY), HCSMS_CONFIG_PROXY);
+    assert_int_equal(!!(built & HCSMS_FEATURE_TLS_RESUME), HCSMS_CONFIG_TLS_RESUME);
+    assert_int_equal(!!(built & HCSMS_FEATURE_TRACE), HCSMS_CONFIG_TRACE);
+    assert_int_equal(!!(built & HCSMS_FEATURE_STRICT_TASK_ID), HCSMS_CONFIG_STRICT_TASK_ID);
+#if HCSMS_CONFIG_CA_FILE && defined(MBEDTLS_FS_IO)
+    assert_true(built & HCSMS_FEATURE_CA_FILE);
+#else
+    assert_false(built & HCSMS_FEATURE_CA_FILE);
+#endif
+    assert_int_equal(built & ~0x7fu, 0);
+    assert_int_equal(hcsms_check_task_id("a.b") == HCSMS_ERR_INVALID_TASK_ID,
+                     !!(built & HCSMS_FEATURE_STRICT_TASK_ID));
+    assert_int_equal(hcsms_iam_get_token(NULL, NULL, out, sizeof(out), &result) ==
+                         HCSMS_ERR_NOT_BUILT,
+                     !(built & HCSMS_FEATURE_IAM));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(strerror_names_every_code, setup),
         cmocka_unit_test_setup(error_classes, setup),
+        cmocka_unit_test(features_say_what_the_library_does),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
