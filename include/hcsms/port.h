@@ -168,6 +168,22 @@ static inline uint64_t hcsms_port_deadline_after(uint32_t timeout_ms)
 }
 
 /**
+ * @brief Milliseconds from now until deadline_ms (made by
+ * hcsms_port_deadline_after()), 0 once it has passed, at most UINT32_MAX.
+ *
+ * @param[in] deadline_ms The deadline, on hcsms_port_now_ms()'s clock.
+ * @return The time left.
+ */
+static inline uint32_t hcsms_port_time_left(uint64_t deadline_ms)
+{
+    uint64_t now = hcsms_port_now_ms();
+
+    if (now >= deadline_ms)
+        return 0;
+    return deadline_ms - now > UINT32_MAX ? UINT32_MAX : (uint32_t)(deadline_ms - now);
+}
+
+/**
  * @brief The wall clock: seconds since 1970-01-01 UTC, for signing requests
  * with AK/SK (the service rejects signatures more than ~15 minutes off).
  *

@@ -48,7 +48,7 @@ static int would_block(int error)
 static int wait_for(int fd, short events, uint64_t deadline, int *os_error)
 {
     for (;;) {
-        uint32_t left = hcsms_lwip_left_until(deadline);
+        uint32_t left = hcsms_port_time_left(deadline);
         struct pollfd pfd;
         int n;
 
@@ -181,7 +181,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
              * on POSIX; with at most half the time left, so that a family
              * the DNS servers never answer cannot use up the deadline the
              * first address needs for its connect. */
-            uint32_t half = hcsms_lwip_left_until(deadline) / 2u;
+            uint32_t half = hcsms_port_time_left(deadline) / 2u;
 
             if (half > 0 &&
                 hcsms_lwip_resolve(sock, host,
@@ -192,7 +192,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
         }
 #endif
         for (i = 0; i < count; i++) {
-            uint32_t left = hcsms_lwip_left_until(deadline);
+            uint32_t left = hcsms_port_time_left(deadline);
 
             if (left == 0) {
                 err = HCSMS_ERR_TIMEOUT;
@@ -253,7 +253,7 @@ int hcsms_port_send(hcsms_socket *sock, const unsigned char *data, size_t len,
             return (error == EPIPE || error == ECONNRESET || error == ENOTCONN)
                 ? HCSMS_ERR_CLOSED : HCSMS_ERR_SEND;
         }
-        if (hcsms_lwip_left_until(deadline) == 0)
+        if (hcsms_port_time_left(deadline) == 0)
             return 0;
         back_off_if_spinning(&ready_before);
         revents = wait_for(sock->fd, POLLOUT, deadline, &sock->os_error);
@@ -295,7 +295,7 @@ int hcsms_port_recv(hcsms_socket *sock, unsigned char *data, size_t len,
             return (error == ECONNRESET || error == ENOTCONN) ? HCSMS_ERR_CLOSED
                                                                : HCSMS_ERR_RECV;
         }
-        if (hcsms_lwip_left_until(deadline) == 0)
+        if (hcsms_port_time_left(deadline) == 0)
             return 0;
         back_off_if_spinning(&ready_before);
         revents = wait_for(sock->fd, POLLIN, deadline, &sock->os_error);

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The lwIP port's clocks: sys_now() for deadlines (its wraps counted) and
- * the time left until one, the application's wall clock for signing, and
- * sys_msleep.
+ * The lwIP port's clocks: sys_now() for deadlines (its wraps counted), the
+ * application's wall clock for signing, and sys_msleep.
  */
 #include "hcsms_port_lwip_private.h"
 
@@ -32,15 +31,6 @@ uint64_t hcsms_port_now_ms(void)
     result = ((uint64_t)wraps << 32) | now;
     SYS_ARCH_UNPROTECT(level);
     return result;
-}
-
-uint32_t hcsms_lwip_left_until(uint64_t deadline)
-{
-    uint64_t now = hcsms_port_now_ms();
-
-    if (now >= deadline)
-        return 0;
-    return deadline - now > UINT32_MAX ? UINT32_MAX : (uint32_t)(deadline - now);
 }
 
 void hcsms_port_sleep_ms(uint32_t ms)

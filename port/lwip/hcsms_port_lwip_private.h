@@ -69,10 +69,6 @@ typedef union peer_address {
 #endif
 } peer_address;
 
-/* Milliseconds from now until deadline (hcsms_port_now_ms()), 0 when it
- * has passed, at most UINT32_MAX. In hcsms_port_lwip_clock.c. */
-uint32_t hcsms_lwip_left_until(uint64_t deadline);
-
 /* "a.b.c.d:port" or "[v6]:port" for traces, cut to fit like snprintf; out
  * may be NULL (or size 0): nothing is written. In
  * hcsms_port_lwip_address.c, like the two below. */

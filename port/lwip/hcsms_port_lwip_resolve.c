@@ -192,7 +192,7 @@ int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family, int opt
         sock->os_error = EAI_FAIL; /* lwIP refuses it (ERR_ARG) */
         return HCSMS_ERR_RESOLVE;
     }
-    if (hcsms_lwip_left_until(deadline) == 0) {
+    if (hcsms_port_time_left(deadline) == 0) {
         sock->os_error = ETIMEDOUT; /* no slot, no query that would only be abandoned */
         return HCSMS_ERR_TIMEOUT;
     }
@@ -221,7 +221,7 @@ int hcsms_lwip_resolve(hcsms_socket *sock, const char *host, int family, int opt
     }
 #endif
     for (;;) {
-        uint32_t left = hcsms_lwip_left_until(deadline);
+        uint32_t left = hcsms_port_time_left(deadline);
         int state;
 
         SYS_ARCH_PROTECT(old);

@@ -37,15 +37,6 @@
 #define MSG_DONTWAIT 0
 #endif
 
-static uint32_t left_until(uint64_t deadline)
-{
-    uint64_t now = hcsms_port_now_ms();
-
-    if (now >= deadline)
-        return 0;
-    return deadline - now > UINT32_MAX ? UINT32_MAX : (uint32_t)(deadline - now);
-}
-
 /* Wait for events on fd until deadline (monotonic ms), restarting after
  * signals with the time that is left. Returns the revents (0 on timeout) or -1. */
 static int wait_for(int fd, short events, uint64_t deadline, int *os_error)
@@ -53,7 +44,7 @@ static int wait_for(int fd, short events, uint64_t deadline, int *os_error)
     struct pollfd pfd;
 
     for (;;) {
-        uint32_t left = left_until(deadline);
+        uint32_t left = hcsms_port_time_left(deadline);
         int n;
 
         pfd.fd = fd;
@@ -144,7 +135,7 @@ int hcsms_port_connect(hcsms_socket *sock, const char *host, uint16_t port,
     for (ai = list; ai != NULL; ai = ai->ai_next)
         remaining++;
     for (ai = list; ai != NULL; ai = ai->ai_next, remaining--) {
-        uint32_t left = left_until(deadline);
+        uint32_t left = hcsms_port_time_left(deadline);
         if (left == 0) {
             if (sock->os_error == 0)
                 sock->os_error = ETIMEDOUT; /* the lookup left no time */

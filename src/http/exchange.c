@@ -11,7 +11,7 @@ int hcsms_http_read_response(const hcsms_transport *transport, unsigned char *io
     *died_early = 0;
     *leftover = 0;
     for (;;) {
-        uint32_t left = hcsms_time_left(deadline_ms);
+        uint32_t left = hcsms_port_time_left(deadline_ms);
         size_t consumed = 0;
         int n, rc;
 

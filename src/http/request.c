@@ -14,7 +14,7 @@ int hcsms_http_send_all(const hcsms_transport *transport,
                         uint64_t deadline_ms)
 {
     while (len > 0) {
-        uint32_t left = hcsms_time_left(deadline_ms);
+        uint32_t left = hcsms_port_time_left(deadline_ms);
         int n;
 
         if (left == 0)

@@ -29,7 +29,7 @@ int hcsms_connection_open(hcsms_connection *connection, const char *host, uint16
     hcsms_connection_close(connection);
     if (connection->tls != NULL)
         hcsms_tls_new_connection(connection->tls);
-    left = hcsms_time_left(deadline_ms);
+    left = hcsms_port_time_left(deadline_ms);
     if (left == 0)
         return HCSMS_ERR_TIMEOUT;
     return hcsms_port_connect(&connection->socket, host, port,

@@ -21,9 +21,6 @@
 
 #include "hcsms/private.h"
 
-/* Milliseconds left until deadline_ms (monotonic), 0 once it has passed. */
-uint32_t hcsms_time_left(uint64_t deadline_ms);
-
 /* Seconds since 1970-01-01 UTC of a proleptic Gregorian date and time
  * (month 1-12), for HTTP dates and certificate times. */
 int64_t hcsms_utc_from_civil(int year, int month, int day, int hour, int minute, int second);

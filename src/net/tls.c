@@ -31,7 +31,7 @@ static int handshake_loop(hcsms_tls *tls, uint64_t deadline_ms)
     while ((ret = mbedtls_ssl_handshake(&tls->ssl)) != 0) {
         if (!hcsms_tls_is_want(ret) && !hcsms_tls_took_ticket(tls, ret))
             break;
-        if (hcsms_time_left(deadline_ms) == 0)
+        if (hcsms_port_time_left(deadline_ms) == 0)
             return HCSMS_ERR_TIMEOUT;
     }
     if (ret == 0)
@@ -112,7 +112,7 @@ static int move_bytes(hcsms_tls *tls, const unsigned char *out, unsigned char *i
             return HCSMS_ERR_CLOSED;
         if (!hcsms_tls_is_want(ret) && !hcsms_tls_took_ticket(tls, ret))
             return tls_failure(tls, ret);
-        if (hcsms_time_left(deadline) == 0)
+        if (hcsms_port_time_left(deadline) == 0)
             return 0;
     }
 }

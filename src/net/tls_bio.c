@@ -34,7 +34,7 @@ static int may_call(hcsms_tls *tls, uint32_t *wait_ms)
         *wait_ms = 0;
         return 1;
     }
-    *wait_ms = hcsms_time_left(tls->io_deadline_ms);
+    *wait_ms = hcsms_port_time_left(tls->io_deadline_ms);
     return *wait_ms != 0; /* past it: not even a try, even if bytes are waiting */
 }
 

@@ -77,7 +77,7 @@ static int connect_server(hcsms_client *client, uint64_t deadline, hcsms_result 
      * new connection: resuming pins the TLS version, and the server behind
      * the name may have changed. Nothing of the request was sent. */
     if (rc != HCSMS_OK && rc != HCSMS_ERR_TLS_VERIFY && rc != HCSMS_ERR_TIMEOUT &&
-        hcsms_tls_offered_session(&client->tls) && hcsms_time_left(deadline) > 0) {
+        hcsms_tls_offered_session(&client->tls) && hcsms_port_time_left(deadline) > 0) {
         TRACE(client, HCSMS_TRACE_RETRY,
               "the handshake resuming the last TLS session failed; a full one on a new connection");
         hcsms_fail_at(result, HCSMS_STEP_NONE);
@@ -253,7 +253,7 @@ int hcsms_exchange(hcsms_client *client, const hcsms_operation *operation, uint6
         TRACE(client, HCSMS_TRACE_CLOSE, hcsms_strerror(rc));
         /* A kept-alive connection the server dropped while it was idle: the
          * request was not answered, so sending it again is safe, once. */
-        if (!(reused && died_early && attempt == 0 && hcsms_time_left(deadline) > 0))
+        if (!(reused && died_early && attempt == 0 && hcsms_port_time_left(deadline) > 0))
             return rc;
         TRACE(client, HCSMS_TRACE_RETRY,
               "on a new connection: the kept-alive one died before any response byte");

@@ -136,7 +136,7 @@ int hcsms_run(hcsms_client *client, hcsms_attempt_fn attempt, const void *contex
         wait = hcsms_retry_wait_ms(client, rc, result,
                                    rc == HCSMS_ERR_SERVICE ? client->retry_after : NULL,
                                    retry);
-        if (wait < 0 || (uint64_t)wait >= hcsms_time_left(deadline))
+        if (wait < 0 || (uint64_t)wait >= hcsms_port_time_left(deadline))
             return rc; /* not safe to repeat, or no time left to wait */
         if (TRACING(client))
             hcsms_trace_retry(client, rc, wait, retry);
