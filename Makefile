@@ -111,8 +111,17 @@ lib: $(LIB)
 cli: $(CLI)
 
 ifdef MBEDTLS_STAMP
+# mbedTLS at its own default, -O2, but on the build machine itself Everest's
+# X25519 arithmetic at -O3: half the instructions of a scalar multiplication,
+# three of which a TLS 1.2 handshake makes and two a TLS 1.3 one
+# (docs/crypto-choices.md, "Everest at -O3"). It is done only where
+# tests/unit/test_constant_flow.c checks the result under valgrind, so not in
+# cross builds (their tests run under qemu-user); the Cortex-M images
+# (tests/firmware) keep -Os, as -O3 triples that code's flash.
+MBEDTLS_EVEREST_CFLAGS ?= $(if $(CROSS_COMPILE),,-O3)
 $(MBEDTLS_STAMP): $(MBEDTLS_CONFIG) $(MBEDTLS_USER_CONFIG) scripts/build-mbedtls.sh $(wildcard configs/psa-driver/*)
-	CFLAGS=-O2 MBEDTLS_CONFIG_FILE=$(MBEDTLS_CONFIG) MBEDTLS_USER_CONFIG_FILE=$(MBEDTLS_USER_CONFIG) \
+	CFLAGS=-O2 MBEDTLS_EVEREST_CFLAGS="$(MBEDTLS_EVEREST_CFLAGS)" \
+	  MBEDTLS_CONFIG_FILE=$(MBEDTLS_CONFIG) MBEDTLS_USER_CONFIG_FILE=$(MBEDTLS_USER_CONFIG) \
 	  bash scripts/build-mbedtls.sh $(MBEDTLS_DIR) $(CC)
 endif
 
@@ -135,6 +144,9 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJECTS) $(TEST_SUPPORT_OBJ
 
 # The X25519 driver's test counts the driver's calls, mbedTLS's included.
 $(BUILD)/tests/test_x25519_driver: ALL_LDFLAGS += -Wl,--wrap=hcsms_x25519_transparent_export_public_key
+# Everest's own header of its scalar multiplication, as mbedTLS installs it
+# (build-mbedtls.sh) with the folders it includes from.
+$(BUILD)/obj/tests/unit/test_constant_flow.o: ALL_CFLAGS += $(if $(MBEDTLS_INCLUDE),-isystem $(MBEDTLS_INCLUDE)/everest -isystem $(MBEDTLS_INCLUDE)/everest/kremlib)
 
 # The CLI's rooms (all of src/cli but main.c) with the core and the fake
 # port: the CLI calls the public API only, so nothing reaches the network.

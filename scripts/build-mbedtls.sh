@@ -37,6 +37,13 @@
 #                    since the configuration changes struct layouts.
 #                    (Passing -DMBEDTLS_USER_CONFIG_FILE=... yourself in CFLAGS
 #                    also works, but then only the flag text is in the stamp.)
+#   MBEDTLS_EVEREST_CFLAGS
+#                    flags appended to CFLAGS for Everest's arithmetic only
+#                    (3rdparty/everest/library/Hacl_Curve25519_joined.c, the
+#                    X25519 scalar multiplication), e.g. -O3; part of the stamp.
+#                    hcsms's Makefile passes -O3 for its hosted builds
+#                    (docs/crypto-choices.md: twice as fast there) and nothing
+#                    for Cortex-M (three times the flash).
 #   MBEDTLS_CACHE    download/apt state/build directory (default:
 #                    build/mbedtls-src-cache, relative to the repository root)
 #   MBEDTLS_JOBS     make parallelism (default 2)
@@ -209,6 +216,9 @@ for f in "${EXTRA_CFLAGS[@]+"${EXTRA_CFLAGS[@]}"}"; do
     CFLAGS_ALL="$CFLAGS_ALL $f"
 done
 
+EVEREST_CFLAGS=${MBEDTLS_EVEREST_CFLAGS:-}
+case "$EVEREST_CFLAGS" in *[\'\"\$\\\`]*) die "MBEDTLS_EVEREST_CFLAGS must not contain quotes, \$, \\ or \`: $EVEREST_CFLAGS" ;; esac
+
 CONFIG_STAMP=
 CONSUMER_CFLAGS=
 declare -a INSTALL_CONFIGS=()
@@ -266,7 +276,8 @@ cc-version: $CC_VERSION
 cc-target: $CC_TARGET
 ar: $AR
 cflags: $CFLAGS_ALL
-${CONFIG_STAMP}"
+${EVEREST_CFLAGS:+everest cflags: $EVEREST_CFLAGS
+}${CONFIG_STAMP}"
 }
 
 LIBS=(libmbedcrypto.a libmbedx509.a libmbedtls.a)
@@ -503,7 +514,19 @@ fi
 # ---- build -------------------------------------------------------------------
 LOG=$WORK/build.log
 say "build: make -C library -j$JOBS ${DRIVER_OBJS[*]+${DRIVER_OBJS[*]} }${LIBS[*]}"
-MAKE_ARGS=(-C "$SRC/library" -j"$JOBS" CC="$CC" AR="$AR" CFLAGS="$CFLAGS_ALL" "${DRIVER_OBJS[@]+"${DRIVER_OBJS[@]}"}" "${LIBS[@]}")
+MAKE_ARGS=(-C "$SRC/library" -j"$JOBS" CC="$CC" AR="$AR" CFLAGS="$CFLAGS_ALL")
+if [ -n "$EVEREST_CFLAGS" ]; then
+    # A pattern-specific variable in a makefile read after mbedTLS's own: the
+    # object's rule stays library/Makefile's, its CFLAGS get these appended
+    # (override: CFLAGS is also given on make's command line). The pattern
+    # also matches the object's name as 3rdparty/Makefile.inc spells it
+    # ("../3rdparty//everest/...").
+    printf '%%/everest/library/Hacl_Curve25519_joined.o: override CFLAGS += %s\n' "$EVEREST_CFLAGS" \
+        >"$WORK/everest-cflags.mk"
+    MAKE_ARGS+=(-f Makefile -f "$WORK/everest-cflags.mk")
+    say "everest: Hacl_Curve25519_joined.o also with $EVEREST_CFLAGS"
+fi
+MAKE_ARGS+=("${DRIVER_OBJS[@]+"${DRIVER_OBJS[@]}"}" "${LIBS[@]}")
 # Do not let a calling make (MAKEFLAGS carries its command-line variables) or
 # stray variables that mbedTLS's Makefile tests with ifdef change the build.
 MAKE_ENV=(env -u MAKEFLAGS -u MFLAGS -u WINDOWS -u WINDOWS_BUILD -u SHARED -u GEN_FILES)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../../configs/psa-driver/hcsms_x25519_driver.h"
+#include "rfc7748.h"
 
 #if MBEDTLS_VERSION_NUMBER >= 0x03060000 && defined(MBEDTLS_PSA_CRYPTO_C) && \
     defined(PSA_WANT_ECC_MONTGOMERY_255)
@@ -27,20 +28,6 @@
 #endif
 
 #if defined(X25519_THROUGH_PSA)
-
-/* RFC 7748, section 6.1: Alice's and Bob's private keys and public keys. */
-static const uint8_t alice_private[32] = {
-    0x77, 0x07, 0x6d, 0x0a, 0x73, 0x18, 0xa5, 0x7d, 0x3c, 0x16, 0xc1, 0x72, 0x51, 0xb2, 0x66, 0x45,
-    0xdf, 0x4c, 0x2f, 0x87, 0xeb, 0xc0, 0x99, 0x2a, 0xb1, 0x77, 0xfb, 0xa5, 0x1d, 0xb9, 0x2c, 0x2a};
-static const uint8_t alice_public[32] = {
-    0x85, 0x20, 0xf0, 0x09, 0x89, 0x30, 0xa7, 0x54, 0x74, 0x8b, 0x7d, 0xdc, 0xb4, 0x3e, 0xf7, 0x5a,
-    0x0d, 0xbf, 0x3a, 0x0d, 0x26, 0x38, 0x1a, 0xf4, 0xeb, 0xa4, 0xa9, 0x8e, 0xaa, 0x9b, 0x4e, 0x6a};
-static const uint8_t bob_private[32] = {
-    0x5d, 0xab, 0x08, 0x7e, 0x62, 0x4a, 0x8a, 0x4b, 0x79, 0xe1, 0x7f, 0x8b, 0x83, 0x80, 0x0e, 0xe6,
-    0x6f, 0x3b, 0xb1, 0x29, 0x26, 0x18, 0xb6, 0xfd, 0x1c, 0x2f, 0x8b, 0x27, 0xff, 0x88, 0xe0, 0xeb};
-static const uint8_t bob_public[32] = {
-    0xde, 0x9e, 0xdb, 0x7d, 0x7b, 0x7d, 0xc1, 0xb4, 0xd3, 0x5b, 0x61, 0xc2, 0xec, 0xe4, 0x35, 0x37,
-    0x3f, 0x83, 0x43, 0xc8, 0x5b, 0x78, 0x67, 0x4d, 0xad, 0xfc, 0x7e, 0x14, 0x6f, 0x88, 0x2b, 0x4f};
 
 #if defined(HCSMS_X25519_DRIVER_ENABLED)
 /* The Makefile links this test with
@@ -115,8 +102,8 @@ static void check_public_through_psa(const uint8_t private_key[32], const uint8_
 static void rfc7748_public_keys_through_psa(void **state)
 {
     (void)state;
-    check_public_through_psa(alice_private, alice_public);
-    check_public_through_psa(bob_private, bob_public);
+    check_public_through_psa(rfc7748.alice_private, rfc7748.alice_public);
+    check_public_through_psa(rfc7748.bob_private, rfc7748.bob_public);
 }
 
 #if defined(HCSMS_X25519_DRIVER_ENABLED)
@@ -162,9 +149,9 @@ static void the_driver_gives_the_ladders_bytes(void **state)
     int i;
     (void)state;
 
-    assert_int_equal(driver_export(pair, 255, alice_private, 32, got, 32, &length), PSA_SUCCESS);
+    assert_int_equal(driver_export(pair, 255, rfc7748.alice_private, 32, got, 32, &length), PSA_SUCCESS);
     assert_int_equal(length, 32);
-    assert_memory_equal(got, alice_public, 32);
+    assert_memory_equal(got, rfc7748.alice_public, 32);
     for (i = 0; i < 64; i++) {
         assert_int_equal(psa_generate_random(key, sizeof(key)), PSA_SUCCESS);
         if (i == 0)
@@ -200,7 +187,7 @@ static void the_driver_declines_everything_else(void **state)
     size_t i, length;
     (void)state;
 
-    memcpy(key, alice_private, 32);
+    memcpy(key, rfc7748.alice_private, 32);
     key[32] = 0;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         memset(out, 0xa5, sizeof(out));
