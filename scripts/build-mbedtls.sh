@@ -217,7 +217,10 @@ for f in "${EXTRA_CFLAGS[@]+"${EXTRA_CFLAGS[@]}"}"; do
 done
 
 EVEREST_CFLAGS=${MBEDTLS_EVEREST_CFLAGS:-}
-case "$EVEREST_CFLAGS" in *[\'\"\$\\\`]*) die "MBEDTLS_EVEREST_CFLAGS must not contain quotes, \$, \\ or \`: $EVEREST_CFLAGS" ;; esac
+# Compiler options only: it goes into a makefile line and a shell command.
+case "$EVEREST_CFLAGS" in
+    *[!-A-Za-z0-9_=.,+/:\ ]*) die "MBEDTLS_EVEREST_CFLAGS may hold letters, digits, spaces and - _ = . , + / : only: '$EVEREST_CFLAGS'" ;;
+esac
 
 CONFIG_STAMP=
 CONSUMER_CFLAGS=
@@ -514,6 +517,9 @@ fi
 # ---- build -------------------------------------------------------------------
 LOG=$WORK/build.log
 say "build: make -C library -j$JOBS ${DRIVER_OBJS[*]+${DRIVER_OBJS[*]} }${LIBS[*]}"
+# Do not let a calling make (MAKEFLAGS carries its command-line variables) or
+# stray variables that mbedTLS's Makefile tests with ifdef change the build.
+MAKE_ENV=(env -u MAKEFLAGS -u MFLAGS -u WINDOWS -u WINDOWS_BUILD -u SHARED -u GEN_FILES)
 MAKE_ARGS=(-C "$SRC/library" -j"$JOBS" CC="$CC" AR="$AR" CFLAGS="$CFLAGS_ALL")
 if [ -n "$EVEREST_CFLAGS" ]; then
     # A pattern-specific variable in a makefile read after mbedTLS's own: the
@@ -524,12 +530,21 @@ if [ -n "$EVEREST_CFLAGS" ]; then
     printf '%%/everest/library/Hacl_Curve25519_joined.o: override CFLAGS += %s\n' "$EVEREST_CFLAGS" \
         >"$WORK/everest-cflags.mk"
     MAKE_ARGS+=(-f Makefile -f "$WORK/everest-cflags.mk")
-    say "everest: Hacl_Curve25519_joined.o also with $EVEREST_CFLAGS"
+    # That the pattern names the object mbedTLS's Makefile builds, and the
+    # flags come last: its compile command, as make would run it.
+    everest_obj=$("${MAKE_ENV[@]}" make -s -C "$SRC/library" -f Makefile -f "$WORK/everest-cflags.mk" \
+        --eval 'hcsms-print-everest: ; @echo $(filter %/everest/library/Hacl_Curve25519_joined.o,$(OBJS_CRYPTO))' \
+        hcsms-print-everest 2>/dev/null) || everest_obj=
+    [ -n "$everest_obj" ] ||
+        die "MBEDTLS_EVEREST_CFLAGS: mbedTLS's library/Makefile builds no .../everest/library/Hacl_Curve25519_joined.o (does this configuration have Everest?)"
+    everest_cmd=$("${MAKE_ENV[@]}" make -n -B "${MAKE_ARGS[@]}" "$everest_obj" 2>/dev/null) || everest_cmd=
+    case "$everest_cmd" in
+        *"$CFLAGS_ALL $EVEREST_CFLAGS -o $everest_obj "*) ;;
+        *) die "MBEDTLS_EVEREST_CFLAGS: make would not compile $everest_obj with '$EVEREST_CFLAGS' last" ;;
+    esac
+    say "everest: $everest_obj also with $EVEREST_CFLAGS"
 fi
 MAKE_ARGS+=("${DRIVER_OBJS[@]+"${DRIVER_OBJS[@]}"}" "${LIBS[@]}")
-# Do not let a calling make (MAKEFLAGS carries its command-line variables) or
-# stray variables that mbedTLS's Makefile tests with ifdef change the build.
-MAKE_ENV=(env -u MAKEFLAGS -u MFLAGS -u WINDOWS -u WINDOWS_BUILD -u SHARED -u GEN_FILES)
 if [ "${MBEDTLS_VERBOSE:-0}" = 1 ]; then
     "${MAKE_ENV[@]}" make "${MAKE_ARGS[@]}" 2>&1 | tee "$LOG"
     rc=${PIPESTATUS[0]}

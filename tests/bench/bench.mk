@@ -18,8 +18,11 @@ STRIP ?= $(CROSS_COMPILE)strip
 # Debian's libcurl4-openssl-dev has a pkg-config file; -lcurl is its answer.
 BENCH_CURL_CFLAGS = $(shell pkg-config --cflags libcurl 2>/dev/null)
 BENCH_CURL_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+# What the mbedTLS measured was built with (its BUILDINFO: read when the
+# recipe runs, after it was built).
 BENCH_COMMA = ,
-BENCH_MBEDTLS_BUILD = MBEDTLS=$(MBEDTLS)$(if $(filter 3.6,$(MBEDTLS)), (scripts/build-mbedtls.sh, CFLAGS=-O2$(if $(MBEDTLS_EVEREST_CFLAGS),$(BENCH_COMMA) Everest's Hacl_Curve25519 $(MBEDTLS_EVEREST_CFLAGS)))), \
+BENCH_EVEREST_CFLAGS = $(shell sed -n 's/^everest cflags: //p' $(MBEDTLS_DIR)/BUILDINFO 2>/dev/null)
+BENCH_MBEDTLS_BUILD = MBEDTLS=$(MBEDTLS)$(if $(filter 3.6,$(MBEDTLS)), (scripts/build-mbedtls.sh, CFLAGS=-O2$(if $(BENCH_EVEREST_CFLAGS),$(BENCH_COMMA) Everest's Hacl_Curve25519 $(BENCH_EVEREST_CFLAGS)))), \
   configuration: $(or $(MBEDTLS_CONFIG),mbedTLS's default (include/mbedtls/mbedtls_config.h)$(if $(MBEDTLS_USER_CONFIG), plus $(MBEDTLS_USER_CONFIG)))
 # The committed report is the default build's (pinned 3.6, its default
 # configuration, native); other builds write $(BENCH)/results.md only.
