@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Constant flow of the X25519 code as this build compiled it: Everest's
- * scalar multiplication (which hcsms's Makefile builds at -O3 on the host,
- * docs/crypto-choices.md) and hcsms's PSA driver around it take no branch and
- * read no address that depends on the private key.
+ * scalar multiplication (which hcsms's Makefile builds at -O3 with gcc on the
+ * build machine, docs/crypto-choices.md) and hcsms's PSA driver around it take
+ * no branch and read no address that depends on the private key.
  *
  * The method is mbedTLS's own (MBEDTLS_TEST_CONSTANT_FLOW_VALGRIND): under
  * valgrind memcheck the key is marked undefined, and memcheck then reports
