@@ -38,6 +38,14 @@ int hcsms_tcp_recv(void *context, unsigned char *data, size_t len, uint32_t time
 int hcsms_tls_setup(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
                     const char *ca_file);
 
+/* 1 when hcsms_client_config.ca_file can be read: HCSMS_CONFIG_CA_FILE and
+ * mbedTLS's file I/O (MBEDTLS_FS_IO) both; 0: a ca_file is HCSMS_ERR_NOT_BUILT. */
+#if HCSMS_CONFIG_CA_FILE && defined(MBEDTLS_FS_IO)
+#define HCSMS_TLS_READS_CA_FILE 1
+#else
+#define HCSMS_TLS_READS_CA_FILE 0
+#endif
+
 /* Forget the last connection's diagnostics (port_error, mbedtls_error,
  * verify_flags) and that its handshake offered a session: a new connection
  * is being opened below. (Inline: one caller, a few bytes of flash.) */

@@ -99,7 +99,7 @@ static int load_ca(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
 {
     int ret;
 
-#if !HCSMS_CONFIG_CA_FILE || !defined(MBEDTLS_FS_IO)
+#if !HCSMS_TLS_READS_CA_FILE
     if (ca_file != NULL)
         return HCSMS_ERR_NOT_BUILT; /* whatever else was given */
 #endif
@@ -112,7 +112,7 @@ static int load_ca(hcsms_tls *tls, const unsigned char *ca_data, size_t ca_len,
             return HCSMS_ERR_CA;
         }
     }
-#if HCSMS_CONFIG_CA_FILE && defined(MBEDTLS_FS_IO)
+#if HCSMS_TLS_READS_CA_FILE
     if (ca_file != NULL) {
         ret = mbedtls_x509_crt_parse_file(&tls->ca, ca_file);
         if (ret < 0) {

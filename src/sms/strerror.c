@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "sms.h"
+#include "../net/net.h"
 
 const char *hcsms_strerror(int error)
 {
@@ -102,7 +103,7 @@ void hcsms_fail_at(hcsms_result *result, hcsms_step step)
 unsigned hcsms_features(void)
 {
     return (HCSMS_CONFIG_AKSK ? HCSMS_FEATURE_AKSK : 0u) |
-#if HCSMS_CONFIG_CA_FILE && defined(MBEDTLS_FS_IO)
+#if HCSMS_TLS_READS_CA_FILE
            HCSMS_FEATURE_CA_FILE |
 #endif
            (HCSMS_CONFIG_IAM ? HCSMS_FEATURE_IAM : 0u) |

@@ -62,11 +62,13 @@ static const char *why_not;
 
 static void need_memcheck(void)
 {
+    const char *require_all = getenv("HCSMS_REQUIRE_ALL");
+
     if (RUNNING_ON_VALGRIND)
         return;
     if (why_not == NULL)
         why_not = "not running under valgrind";
-    if (getenv("HCSMS_REQUIRE_ALL") != NULL && strcmp(getenv("HCSMS_REQUIRE_ALL"), "1") == 0 &&
+    if (require_all != NULL && strcmp(require_all, "1") == 0 &&
         getenv("HCSMS_TEST_EMULATED") == NULL && !SANITIZER_BUILD)
         fail_msg("%s, and HCSMS_REQUIRE_ALL=1 (install valgrind)", why_not);
     print_message("skipped: %s\n", why_not);
